@@ -1,0 +1,53 @@
+/* cli.h — command-line options shared by every command that loads a dataset.
+ *
+ * Each command adds CLI_DATASET_OPTIONS to its getopt_long table and passes
+ * unknown option codes to cli_dataset_option(), so `--probs`, `--label-col`
+ * and the rest mean the same everywhere.
+ */
+#ifndef RELABEL_CLI_H
+#define RELABEL_CLI_H
+
+#include <getopt.h>
+
+#include "dataset.h"
+
+enum {
+	CLI_OPT_PROBS = 1000,
+	CLI_OPT_LABEL_COL,
+	CLI_OPT_ID_COL,
+	CLI_OPT_TEXT_COL,
+	CLI_OPT_IMAGE_COL,
+	CLI_OPT_RENORMALIZE,
+	CLI_OPT_THREADS,
+	CLI_OPT_EXACT_FLOATS,
+	CLI_OPT_FIRST_FREE     /* commands number their own options from here */
+};
+
+#define CLI_DATASET_OPTIONS \
+	{ "probs", required_argument, NULL, CLI_OPT_PROBS }, \
+	{ "label-col", required_argument, NULL, CLI_OPT_LABEL_COL }, \
+	{ "id-col", required_argument, NULL, CLI_OPT_ID_COL }, \
+	{ "text-col", required_argument, NULL, CLI_OPT_TEXT_COL }, \
+	{ "image-col", required_argument, NULL, CLI_OPT_IMAGE_COL }, \
+	{ "renormalize", no_argument, NULL, CLI_OPT_RENORMALIZE }, \
+	{ "threads", required_argument, NULL, CLI_OPT_THREADS }, \
+	{ "exact-floats", no_argument, NULL, CLI_OPT_EXACT_FLOATS }
+
+/* Help text lines for the options above (for COMMAND --help). */
+extern const char cli_dataset_help[];
+
+/* Apply option `opt` with argument `arg` to o. Returns 1 if the option is one
+ * of CLI_DATASET_OPTIONS, 0 if not, -1 (with e filled) on a bad value. */
+int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
+		       struct err *e);
+
+/* Print "relabel: MESSAGE" for a failed step and return its exit status
+ * (2 for ERR_INPUT, 1 otherwise). */
+int cli_fail(const struct err *e);
+
+/* Print "relabel COMMAND: usage error: MSG\nTry 'relabel COMMAND --help'." and
+ * return 2. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,74 @@
+/* util.c — checked allocation and die() (see util.h). */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void (*die_hook)(void);
+
+void util_set_die_hook(void (*hook)(void))
+{
+	die_hook = hook;
+}
+
+void die(const char *fmt, ...)
+{
+	void (*hook)(void) = die_hook;
+	die_hook = NULL;
+	if (hook)
+		hook();
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("relabel: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory (allocating %zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die("out of memory (allocating %zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		die("out of memory (allocating %zu bytes)", n);
+	return q;
+}
+
+void *xmallocarray(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		die("out of memory (%zu x %zu bytes overflows)", n, size);
+	return xmalloc(n * size);
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}

@@ -1,0 +1,27 @@
+/* util.h — allocation that cannot fail silently, and the last-resort exit.
+ *
+ * xmalloc & co. call die() on out-of-memory: relabel treats running out of
+ * memory as fatal (like a broken invariant), everything else is an error
+ * value (err.h). die() runs the registered cleanup hook first, so the
+ * terminal front end can restore the screen before the message is printed.
+ */
+#ifndef RELABEL_UTIL_H
+#define RELABEL_UTIL_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* n * size with overflow check (dies on overflow). */
+void *xmallocarray(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Print "relabel: MESSAGE" to stderr and exit(1), after the cleanup hook. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* One hook, run once by die() before printing (e.g. endwin()). */
+void util_set_die_hook(void (*hook)(void));
+
+#endif

@@ -1,0 +1,26 @@
+#!/bin/sh
+# layers.sh — each third-party library is visible from one module only, and
+# nothing below the user interface includes curses.
+#   csv.h    -> src/dataset*.c      png.h -> src/image.c
+#   sqlite3.h -> src/log*.c         curses.h -> src/term.c
+set -u
+cd "${top_srcdir:-.}/src" || exit 99
+fail=0
+check() { # header allowed-file-pattern
+	bad=$(grep -l "#include *[<\"]$1[>\"]" ./*.c ./*.h 2>/dev/null | sed 's|^\./||' | grep -Ev "^($2)\$")
+	if [ -n "$bad" ]; then
+		echo "FAIL: $1 included outside its module: $bad"
+		fail=1
+	fi
+}
+check 'csv\.h' 'dataset[a-z_]*\.c'
+check 'png\.h' 'image\.c'
+check 'sqlite3\.h' 'log[a-z_]*\.c'
+check 'n?curses[w]?\.h|ncursesw/curses\.h' 'term\.c'
+# The engine is pure: no stdio, no I/O.
+if grep -nE '#include *<(stdio|unistd|fcntl)\.h>' cl*.c npy*.c 2>/dev/null; then
+	echo "FAIL: the engine must not do I/O"
+	fail=1
+fi
+[ $fail = 0 ] && echo "layers: ok"
+exit $fail

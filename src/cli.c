@@ -42,6 +42,15 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 	}
 }
 
+int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e)
+{
+	if (dataset_load(out, o, e) < 0)
+		return -1;
+	if ((*out)->warning[0])
+		fprintf(stderr, "relabel: warning: %s\n", (*out)->warning);
+	return 0;
+}
+
 int cli_fail(const struct err *e)
 {
 	fprintf(stderr, "relabel: %s\n", e->msg[0] ? e->msg : "unknown error");

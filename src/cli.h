@@ -41,6 +41,12 @@ extern const char cli_dataset_help[];
 int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 		       struct err *e);
 
+/* Load the dataset every command works on. Commands call this rather than
+ * dataset_load so that what happens when no probabilities are given (an
+ * error now; the built-in model later) is decided in one place. Prints the
+ * loader's warning, if any, to stderr. */
+int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e);
+
 /* Print "relabel: MESSAGE" for a failed step and return its exit status
  * (2 for ERR_INPUT, 1 otherwise). */
 int cli_fail(const struct err *e);

@@ -75,4 +75,82 @@ int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 		struct cl_scan *out, struct err *e);
 void cl_scan_free(struct cl_scan *s);
 
+/* ---- Low-level API: one function per cleanlab computation. ------------ */
+
+/* V1: every P within [-1e-6, 1 + 1e-6]. */
+int cl_check_range(const struct cl_problem *pb, struct err *e);
+/* V2: at least two distinct given labels; with allow_all_zero, a problem
+ * whose labels are all 0 passes too (find_label_issues' exemption). */
+int cl_check_two_classes(const struct cl_problem *pb, int allow_all_zero,
+			 struct err *e);
+/* V3: every P within [0, 1] exactly (the entropy score's check). */
+int cl_check_unit_interval(const struct cl_problem *pb, struct err *e);
+
+/* n_k: rows per given class (k entries). */
+void cl_class_counts(const struct cl_problem *pb, size_t *nk);
+/* Per-class confident thresholds t (k entries; 2 for a missing class). */
+void cl_thresholds(const struct cl_problem *pb, double *t);
+/* Raw confident joint cj (k*k, [given][guess]) with the diagonal clipped to
+ * >= 1. If off_rows is not NULL (capacity n) the off-diagonal rows are
+ * written there in row order. Returns their count. */
+size_t cl_confident_joint(const struct cl_problem *pb, const double *t,
+			  int64_t *cj, size_t *off_rows);
+/* calibrate_confident_joint: rows scaled to n_k, totals to sum(n_k), each
+ * row rounded preserving its sum. out may not alias cj. */
+void cl_calibrate(size_t k, const int64_t *cj, const size_t *nk, int64_t *out);
+/* estimate_joint with a confident joint supplied: J = calibrate(cj)/total. */
+void cl_estimate_joint(size_t k, const int64_t *cj, const size_t *nk, double *J);
+/* The prune-count matrix PC[j][c] (k*k, [suggested][given]) from the
+ * calibrated joint (_keep_at_least_n_per_class with n = 1). */
+void cl_prune_counts(size_t k, const int64_t *cal, int64_t *pc);
+
+/* find_label_issues(filter_by): flagged[i] = 1 for every returned row.
+ * Validates as cleanlab does for that method. */
+int cl_find_label_issues(const struct cl_problem *pb, enum cl_filter_by f,
+			 unsigned char *flagged, struct err *e);
+/* order_label_issues: the flagged rows ordered by score ascending (numpy
+ * argsort ties). out needs room for every flagged row; returns the count. */
+size_t cl_order_issues(const struct cl_problem *pb, const unsigned char *flagged,
+		       const double *scores, size_t *out);
+/* get_label_quality_scores(method, adjust_pred_probs) for every row. */
+int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score s,
+			    int adjust, double *out, struct err *e);
+
+enum cl_count_method { CL_OFF_DIAGONAL, CL_OFF_DIAGONAL_CALIBRATED };
+/* num_label_issues(estimation_method). */
+int cl_num_label_issues(const struct cl_problem *pb, enum cl_count_method m,
+			size_t *out, struct err *e);
+/* off_diagonal_custom with a supplied confident joint cj. */
+int cl_num_label_issues_custom(const struct cl_problem *pb, const int64_t *cj,
+			       size_t *out, struct err *e);
+
+/* estimate_latent(cj, labels) without convergence: py (k), nm and inv (k*k,
+ * nm[i][j] = P(given=i|true=j), inv[i][j] = P(true=i|given=j)). */
+void cl_estimate_latent(size_t k, const int64_t *cj, const size_t *nk, size_t n,
+			double *py, double *nm, double *inv);
+/* estimate_py_and_noise_matrices_from_probabilities (calibrated, converged);
+ * cj_out (k*k, may be NULL) receives the calibrated joint used. */
+void cl_estimate_py_and_noise(const struct cl_problem *pb, double *py,
+			      double *nm, double *inv, int64_t *cj_out);
+
+/* cleanlab.dataset.rank_classes_by_label_quality: one record per class. */
+struct cl_class_quality {
+	size_t class_index;
+	int64_t label_issues, inverse_label_issues;
+	double label_noise, inverse_label_noise, label_quality;
+};
+/* out: k records in cleanlab's order (label quality ascending). */
+void cl_rank_classes(const struct cl_problem *pb, struct cl_class_quality *out);
+
+struct cl_overlap {
+	size_t a, b;
+	int64_t num_overlapping;
+	double joint_probability;
+};
+/* find_overlapping_classes: k*(k-1)/2 records, joint probability descending
+ * (pandas order). */
+void cl_overlapping_classes(const struct cl_problem *pb, struct cl_overlap *out);
+/* overall_label_health_score. */
+int cl_health_score(const struct cl_problem *pb, double *out, struct err *e);
+
 #endif

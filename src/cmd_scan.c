@@ -1,11 +1,149 @@
-/* cmd_scan.c — `relabel scan`. Not written yet: it exits 1 and says so. */
+/* cmd_scan.c — `relabel scan`: the flagged examples, worst label first, as
+ * CSV (the layout of cleanlab reference files), TSV or JSON. */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
+#include "cl.h"
+#include "cli.h"
 #include "commands.h"
+#include "output.h"
+#include "progress.h"
+
+static const char usage[] =
+	"usage: relabel scan DATA.csv [OPTIONS]\n\n"
+	"Print the examples whose given label is likely wrong, worst first:\n"
+	"rank,row,id,given,suggested,score (rank from 1, row from 0).\n\n"
+	"  --filter-by M       prune_by_noise_rate (default), prune_by_class, both,\n"
+	"                      confident_learning, predicted_neq_given,\n"
+	"                      low_normalized_margin, low_self_confidence\n"
+	"  --rank-by S         self_confidence (default), normalized_margin,\n"
+	"                      confidence_weighted_entropy\n"
+	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
+	"  --all               list every example ranked by the score\n"
+	"  --format F          csv (default), tsv or json\n"
+	"  -o, --output FILE   write to FILE (atomically) instead of stdout\n";
+
+enum { OPT_FILTER = CLI_OPT_FIRST_FREE, OPT_RANK, OPT_ADJUST, OPT_ALL, OPT_FORMAT };
+
+static void write_row(FILE *f, int fmt, const struct dataset *d,
+		      const struct cl_scan *s, size_t rank)
+{
+	size_t row = s->ranked[rank];
+	char idbuf[32], score[40];
+	const char *id = dataset_id(d, row, idbuf);
+	const char *given = d->class_names[d->labels[row]];
+	const char *sugg = d->class_names[s->suggested[row]];
+	snprintf(score, sizeof score, "%.17g", s->scores[row]);
+	if (fmt == 'j') {
+		fprintf(f, "%s{\"rank\":%zu,\"row\":%zu,\"id\":", rank ? ",\n" : "",
+			rank + 1, row);
+		out_json_string(f, id);
+		fputs(",\"given\":", f);
+		out_json_string(f, given);
+		fputs(",\"suggested\":", f);
+		out_json_string(f, sugg);
+		fprintf(f, ",\"score\":%s}", score);
+		return;
+	}
+	void (*field)(FILE *, const char *) = fmt == 't' ? out_tsv_field : out_csv_field;
+	char sep = fmt == 't' ? '\t' : ',';
+	fprintf(f, "%zu%c%zu%c", rank + 1, sep, row, sep);
+	field(f, id);
+	fputc(sep, f);
+	field(f, given);
+	fputc(sep, f);
+	field(f, sugg);
+	fprintf(f, "%c%s\n", sep, score);
+}
+
+static int write_scan(const char *path, int fmt, const struct dataset *d,
+		      const struct cl_scan *s, struct err *e)
+{
+	struct out o;
+	if (out_open(&o, path, e) < 0)
+		return -1;
+	if (fmt == 'j')
+		fputs("[\n", o.f);
+	else if (fmt == 't')
+		fputs("rank\trow\tid\tgiven\tsuggested\tscore\n", o.f);
+	else
+		fputs("rank,row,id,given,suggested,score\n", o.f);
+	for (size_t r = 0; r < s->n_ranked; r++)
+		write_row(o.f, fmt, d, s, r);
+	if (fmt == 'j')
+		fputs(s->n_ranked ? "\n]\n" : "]\n", o.f);
+	return out_close(&o, e);
+}
 
 int cmd_scan(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "relabel: '%s' is not available in this build yet\n", argv[0]);
-	return 1;
+	static const struct option longopts[] = {
+		CLI_DATASET_OPTIONS,
+		{ "filter-by", required_argument, NULL, OPT_FILTER },
+		{ "rank-by", required_argument, NULL, OPT_RANK },
+		{ "adjust", no_argument, NULL, OPT_ADJUST },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct dataset_opts o = { 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	const char *outpath = NULL;
+	int fmt = 'c', opt;
+	struct err e = { 0 };
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		int r = cli_dataset_option(opt, optarg, &o, &e);
+		if (r < 0)
+			return cli_usage_error("scan", "%s", e.msg);
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case OPT_FILTER:
+			if (cl_filter_parse(optarg, &prm.filter_by) < 0)
+				return cli_usage_error("scan", "unknown --filter-by '%s'", optarg);
+			break;
+		case OPT_RANK:
+			if (cl_score_parse(optarg, &prm.rank_by) < 0)
+				return cli_usage_error("scan", "unknown --rank-by '%s'", optarg);
+			break;
+		case OPT_ADJUST: prm.adjust = 1; break;
+		case OPT_ALL: prm.all = 1; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "csv") && strcmp(optarg, "tsv") && strcmp(optarg, "json"))
+				return cli_usage_error("scan", "--format must be csv, tsv or json");
+			fmt = optarg[0];
+			break;
+		case 'o': outpath = optarg; break;
+		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); return 0;
+		default: return cli_usage_error("scan", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("scan", "expected one DATA.csv");
+	o.data_path = argv[optind];
+	struct progress pg;
+	progress_start(&pg, "scan");
+	o.progress = progress_report;
+	o.progress_ctx = &pg;
+	struct dataset *d;
+	if (cli_load_dataset(&d, &o, &e) < 0) {
+		progress_done(&pg);
+		return cli_fail(&e);
+	}
+	progress_report(&pg, "scoring", 1);
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_scan s;
+	int rc = cl_scan_run(&pb, &prm, &s, &e);
+	progress_done(&pg);
+	if (rc == 0) {
+		rc = write_scan(outpath, fmt, d, &s, &e);
+		cl_scan_free(&s);
+	}
+	dataset_free(d);
+	return rc < 0 ? cli_fail(&e) : 0;
 }

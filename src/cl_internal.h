@@ -1,0 +1,49 @@
+/* cl_internal.h — shared state of the engine's files (not a public API).
+ *
+ * struct cl_work holds what every find_label_issues method starts from,
+ * computed once: class counts, each class's rows in row order, thresholds,
+ * the raw joint with its off-diagonal rows, the calibrated joint and the
+ * prune counts.
+ */
+#ifndef RELABEL_CL_INTERNAL_H
+#define RELABEL_CL_INTERNAL_H
+
+#include "cl.h"
+
+struct cl_work {
+	const struct cl_problem *pb;
+	size_t *nk;       /* k */
+	size_t *start;    /* k+1: class c's rows are rows[start[c] .. start[c+1]) */
+	size_t *rows;     /* n */
+	double *t;        /* k */
+	int64_t *cj;      /* k*k raw */
+	int64_t *cal;     /* k*k calibrated */
+	int64_t *pc;      /* k*k prune counts [suggested][given] */
+	size_t *off;      /* off-diagonal rows of the raw joint */
+	size_t noff;
+};
+
+void cl_work_init(struct cl_work *w, const struct cl_problem *pb);
+void cl_work_free(struct cl_work *w);
+
+/* Scratch buffers of n elements for selections and sorts. */
+struct cl_scratch {
+	double *key, *dbl;
+	size_t *idx;
+};
+void cl_scratch_init(struct cl_scratch *s, size_t n);
+void cl_scratch_free(struct cl_scratch *s);
+
+/* Flag rows[p] (or p when rows is NULL) for the first c positions of
+ * argsort(key[0..m-1]). */
+void cl_flag_smallest(const double *key, size_t m, size_t c, const size_t *rows,
+		      unsigned char *flag, struct cl_scratch *s);
+
+int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
+			unsigned char *flag, struct err *e);
+size_t cl_count_from_joint(size_t k, const int64_t *cj, const size_t *nk, size_t n);
+
+/* First index of the maximum of row[0..k-1]. */
+size_t cl_argmax(const double *row, size_t k);
+
+#endif

@@ -1,0 +1,351 @@
+/* dataset.c — loading DATA.csv: the header, every cell into one string pool,
+ * the given labels as class indices, and where each record starts in the
+ * file; plus the dataset's accessors. PROBS.csv is dataset_probs.c's.
+ *
+ * Order of work: PROBS.csv's header first (it defines the classes, so a bad
+ * label is reported at its own line while DATA.csv is read), then DATA.csv,
+ * then PROBS.csv's body. Columns in messages are 1-based field numbers.
+ */
+#include "dataset.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dataset_csv.h"
+#include "dataset_priv.h"
+#include "util.h"
+
+struct data_ctx {
+	struct dataset *d;
+	const struct dataset_opts *o;
+	int in_header;
+	size_t header_cap;
+	int have_classes;      /* classes known: map labels while reading */
+	size_t fields;         /* fields in the current record */
+};
+
+static void pool_append(struct dataset_priv *pv, const char *s, size_t len)
+{
+	if (pv->pool_len + len + 1 > pv->pool_cap) {
+		size_t cap = pv->pool_cap ? pv->pool_cap : 1 << 16;
+		while (pv->pool_len + len + 1 > cap)
+			cap *= 2;
+		pv->pool = xrealloc(pv->pool, cap);
+		pv->pool_cap = cap;
+	}
+	memcpy(pv->pool + pv->pool_len, s, len);
+	pv->pool[pv->pool_len + len] = '\0';
+	pv->pool_len += len + 1;
+}
+
+static void start_row(struct dataset *d, uint64_t off)
+{
+	struct dataset_priv *pv = d->priv;
+	if (d->n == pv->rows_cap) {
+		pv->rows_cap = pv->rows_cap ? pv->rows_cap * 2 : 1024;
+		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof(uint64_t));
+		d->row_offset = xrealloc(d->row_offset, (pv->rows_cap + 1) * sizeof(uint64_t));
+		d->labels = xrealloc(d->labels, pv->rows_cap * sizeof(int));
+	}
+	pv->row_cells[d->n] = pv->pool_len;
+	d->row_offset[d->n] = off;
+	d->labels[d->n] = -1;
+}
+
+static int data_field(struct csvr *r, const char *s, size_t len)
+{
+	struct data_ctx *c = r->ctx;
+	struct dataset *d = c->d;
+	if (memchr(s, '\0', len))
+		return err_at(r->e, r->path, r->line, r->field + 1,
+			      "NUL byte in field; expected text");
+	if (c->in_header) {
+		if (c->fields == c->header_cap) {
+			c->header_cap = c->header_cap ? c->header_cap * 2 : 16;
+			d->col_names = xrealloc(d->col_names, c->header_cap * sizeof(char *));
+		}
+		d->col_names[c->fields++] = xstrndup(s, len);
+		return 0;
+	}
+	if (c->fields >= d->ncols)
+		return err_at(r->e, r->path, r->rec_line, c->fields + 1,
+			      "row has more than %zu fields; expected %zu as in the header",
+			      d->ncols, d->ncols);
+	if (c->fields == 0)
+		start_row(d, r->rec_off);
+	if ((int)c->fields == d->label_col && c->have_classes) {
+		long cls = strmap_get(&d->priv->classes, s);
+		if (cls < 0)
+			return err_at(r->e, r->path, r->rec_line, c->fields + 1,
+				      "label '%s' is not a class of %s; expected one of "
+				      "the class names in its header", s, d->probs_path);
+		d->labels[d->n] = (int)cls;
+	}
+	pool_append(d->priv, s, len);
+	c->fields++;
+	return 0;
+}
+
+static int find_column(const struct dataset *d, const char *name)
+{
+	for (size_t i = 0; i < d->ncols; i++)
+		if (!strcmp(d->col_names[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int header_done(struct csvr *r, struct data_ctx *c)
+{
+	struct dataset *d = c->d;
+	const struct dataset_opts *o = c->o;
+	d->ncols = c->fields;
+	c->in_header = 0;
+	c->fields = 0;
+	const char *label = o->label_col ? o->label_col : "label";
+	d->label_col = find_column(d, label);
+	if (d->label_col < 0)
+		return err_at(r->e, r->path, r->rec_line, 0,
+			      "the header has no column '%s'; expected the given labels "
+			      "there (or name their column with --label-col)", label);
+	d->id_col = find_column(d, o->id_col ? o->id_col : "id");
+	d->text_col = find_column(d, o->text_col ? o->text_col : "text");
+	d->image_col = find_column(d, o->image_col ? o->image_col : "image");
+	const char *opt[3] = { o->id_col, o->text_col, o->image_col };
+	int got[3] = { d->id_col, d->text_col, d->image_col };
+	for (int i = 0; i < 3; i++)
+		if (opt[i] && got[i] < 0)
+			return err_at(r->e, r->path, r->rec_line, 0,
+				      "the header has no column '%s'; expected the column "
+				      "named by the option", opt[i]);
+	return 0;
+}
+
+static int data_record(struct csvr *r)
+{
+	struct data_ctx *c = r->ctx;
+	struct dataset *d = c->d;
+	if (c->in_header)
+		return header_done(r, c);
+	if (c->fields != d->ncols)
+		return err_at(r->e, r->path, r->rec_line, c->fields,
+			      "row has %zu field%s; expected %zu as in the header",
+			      c->fields, c->fields == 1 ? "" : "s", d->ncols);
+	d->n++;
+	c->fields = 0;
+	return 0;
+}
+
+static void data_progress(struct csvr *r)
+{
+	struct data_ctx *c = r->ctx;
+	if (c->o->progress)
+		c->o->progress(c->o->progress_ctx, "reading data", 0);
+}
+
+/* Open path for reading; ERR_INPUT naming the file if it can't be. */
+int dataset_open_file(const char *path, const char *what, uint64_t *size,
+		      struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_INPUT, "%s: cannot open %s: %s", path, what,
+			       strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_set(e, ERR_INPUT, "%s: cannot read %s: %s", path, what,
+			       S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+	}
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+static int load_data(struct dataset *d, const struct dataset_opts *o, struct err *e)
+{
+	uint64_t size;
+	int fd = dataset_open_file(d->data_path, "the data file", &size, e);
+	if (fd < 0)
+		return -1;
+	struct data_ctx c = { .d = d, .o = o, .in_header = 1,
+			      .have_classes = d->k > 0 };
+	struct csvr r = { .path = d->data_path, .fd = fd, .start = 0,
+			  .end = UINT64_MAX, .line = 1, .off = 0,
+			  .on_field = data_field, .on_record = data_record,
+			  .ctx = &c, .e = e, .progress = data_progress };
+	int rc = csvr_run(&r);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	if (c.in_header)
+		return err_at(e, d->data_path, 1, 0,
+			      "empty file; expected a header row and one row per example");
+	if (d->n == 0)
+		return err_at(e, d->data_path, r.line, 0,
+			      "no examples after the header; expected one row per example");
+	d->row_offset[d->n] = size;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* No probabilities: the classes are the distinct labels in byte order. */
+static void classes_from_labels(struct dataset *d)
+{
+	struct strmap seen;
+	strmap_init(&seen, 64);
+	size_t cap = 16;
+	d->class_names = xmalloc(cap * sizeof(char *));
+	for (size_t i = 0; i < d->n; i++) {
+		const char *l = dataset_cell(d, i, (size_t)d->label_col);
+		if (strmap_put(&seen, l, 0) < 0)
+			continue;
+		if (d->k == cap)
+			d->class_names = xrealloc(d->class_names, (cap *= 2) * sizeof(char *));
+		d->class_names[d->k++] = xstrdup(l);
+	}
+	strmap_free(&seen);
+	qsort(d->class_names, d->k, sizeof(char *), cmp_str);
+	strmap_init(&d->priv->classes, d->k);
+	for (size_t c = 0; c < d->k; c++)
+		strmap_put(&d->priv->classes, d->class_names[c], c);
+	for (size_t i = 0; i < d->n; i++)
+		d->labels[i] = (int)strmap_get(&d->priv->classes,
+					       dataset_cell(d, i, (size_t)d->label_col));
+}
+
+static char *beside(const char *data_path, const char *name)
+{
+	const char *slash = strrchr(data_path, '/');
+	size_t dir = slash ? (size_t)(slash - data_path) + 1 : 0;
+	char *p = xmalloc(dir + strlen(name) + 1);
+	memcpy(p, data_path, dir);
+	strcpy(p + dir, name);
+	return p;
+}
+
+int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e)
+{
+	*out = NULL;
+	if (!o->data_path)
+		return err_set(e, ERR_INPUT, "no data file given; expected DATA.csv");
+	struct dataset *d = xcalloc(1, sizeof *d);
+	d->priv = xcalloc(1, sizeof *d->priv);
+	d->data_path = xstrdup(o->data_path);
+	d->label_col = d->id_col = d->text_col = d->image_col = -1;
+	int join = 0;
+	char *probs = o->probs_path ? xstrdup(o->probs_path) : beside(o->data_path, "probs.csv");
+	if (!o->probs_path && access(probs, F_OK) != 0) {
+		if (!o->allow_missing_probs) {
+			err_set(e, ERR_INPUT, "%s: no predicted probabilities: looked for "
+				"%s beside the data; give them with --probs FILE",
+				o->data_path, probs);
+			free(probs);
+			goto fail;
+		}
+		free(probs);
+		probs = NULL;
+	}
+	d->probs_path = probs;
+	if (probs && dataset_probs_header(d, probs, &join, e) < 0)
+		goto fail;
+	if (load_data(d, o, e) < 0)
+		goto fail;
+	if (!probs)
+		classes_from_labels(d);
+	else if (dataset_probs_body(d, o, join, e) < 0)
+		goto fail;
+	*out = d;
+	return 0;
+fail:
+	dataset_free(d);
+	return -1;
+}
+
+void dataset_free(struct dataset *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->ncols; i++)
+		free(d->col_names[i]);
+	free(d->col_names);
+	for (size_t c = 0; c < d->k; c++)
+		free(d->class_names[c]);
+	free(d->class_names);
+	free(d->labels);
+	free(d->probs);
+	free(d->row_offset);
+	free(d->data_path);
+	free(d->probs_path);
+	if (d->priv) {
+		free(d->priv->pool);
+		free(d->priv->row_cells);
+		strmap_free(&d->priv->ids);
+		strmap_free(&d->priv->classes);
+		free(d->priv);
+	}
+	free(d);
+}
+
+const char *dataset_cell(const struct dataset *d, size_t row, size_t col)
+{
+	const char *s = d->priv->pool + d->priv->row_cells[row];
+	for (size_t c = 0; c < col; c++)
+		s += strlen(s) + 1;
+	return s;
+}
+
+const char *dataset_id(const struct dataset *d, size_t row, char buf[32])
+{
+	if (d->id_col >= 0)
+		return dataset_cell(d, row, (size_t)d->id_col);
+	snprintf(buf, 32, "%zu", row);
+	return buf;
+}
+
+/* Build the id index; returns the row of the first duplicate id, or -1. */
+long dataset_index_ids(struct dataset *d)
+{
+	struct dataset_priv *pv = d->priv;
+	if (pv->ids_built)
+		return -1;
+	strmap_init(&pv->ids, d->n);
+	pv->ids_built = 1;
+	long dup = -1;
+	for (size_t i = 0; i < d->n; i++)
+		if (strmap_put(&pv->ids, dataset_cell(d, i, (size_t)d->id_col), i) < 0 &&
+		    dup < 0)
+			dup = (long)i;
+	return dup;
+}
+
+long dataset_find_id(const struct dataset *d, const char *id)
+{
+	if (d->id_col < 0) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(id, &end, 10);
+		if (errno || *end || !*id || *id == '-' || *id == '+' || v >= d->n)
+			return -1;
+		return (long)v;
+	}
+	dataset_index_ids((struct dataset *)d);
+	return strmap_get(&d->priv->ids, id);
+}
+
+int dataset_class_index(const struct dataset *d, const char *name)
+{
+	return (int)strmap_get(&d->priv->classes, name);
+}
+
+int dataset_column(const struct dataset *d, const char *name)
+{
+	return find_column(d, name);
+}

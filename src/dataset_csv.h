@@ -1,0 +1,44 @@
+/* dataset_csv.h — the line-tracking libcsv reader shared by the DATA.csv and
+ * PROBS.csv loaders (internal to the loader).
+ *
+ * libcsv neither counts lines nor reports positions, so the reader feeds it
+ * one line at a time and keeps, for every record, the line and byte offset
+ * where it started, and for an open quoted field the line where it opened.
+ * Fields and records go to the caller's callbacks; a callback returns -1 to
+ * stop with the error it put in the reader's err.
+ */
+#ifndef RELABEL_DATASET_CSV_H
+#define RELABEL_DATASET_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct csvr {
+	const char *path;
+	int fd;
+	uint64_t start, end;      /* byte range to read; end = UINT64_MAX: to EOF */
+	size_t line;              /* 1-based line of the byte being fed */
+	uint64_t off;             /* byte offset of the byte being fed */
+	size_t rec_line;          /* line where the current record started */
+	uint64_t rec_off;         /* offset where the current record started */
+	size_t field;             /* 0-based index of the field being read */
+	size_t quote_line, quote_field;  /* where the open quoted field began */
+	int saw_quote;            /* a '"' was fed */
+	int stop_on_quote;        /* fail with ERR_RUNTIME at the first '"' */
+	int (*on_field)(struct csvr *r, const char *s, size_t len);
+	int (*on_record)(struct csvr *r);
+	void *ctx;
+	struct err *e;
+	int failed;
+	int stop;                 /* set by a callback: end after this line */
+	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
+};
+
+/* Read the range [start, end) of the open file fd (skipping a UTF-8 BOM at
+ * offset 0) through libcsv. line/off must be set to the position of start.
+ * Returns 0, or -1 with r->e filled. */
+int csvr_run(struct csvr *r);
+
+#endif

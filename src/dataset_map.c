@@ -1,0 +1,78 @@
+/* dataset_map.c — a small open-addressing string hash map (FNV-1a), used
+ * for class names and example ids. Keys are borrowed, never copied. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset_priv.h"
+#include "util.h"
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+void strmap_init(struct strmap *m, size_t expected)
+{
+	size_t cap = 16;
+	while (cap < expected * 2)
+		cap <<= 1;
+	m->cap = cap;
+	m->count = 0;
+	m->slot = xcalloc(cap, sizeof *m->slot);
+	m->key = xcalloc(cap, sizeof *m->key);
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->slot);
+	free(m->key);
+	memset(m, 0, sizeof *m);
+}
+
+static void grow(struct strmap *m)
+{
+	struct strmap big;
+	big.cap = m->cap * 2;
+	big.count = 0;
+	big.slot = xcalloc(big.cap, sizeof *big.slot);
+	big.key = xcalloc(big.cap, sizeof *big.key);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slot[i])
+			strmap_put(&big, m->key[i], m->slot[i] - 1);
+	strmap_free(m);
+	*m = big;
+}
+
+int strmap_put(struct strmap *m, const char *key, size_t value)
+{
+	if ((m->count + 1) * 2 > m->cap)
+		grow(m);
+	size_t i = (size_t)fnv1a(key) & (m->cap - 1);
+	while (m->slot[i]) {
+		if (!strcmp(m->key[i], key))
+			return -1;
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->slot[i] = value + 1;
+	m->key[i] = key;
+	m->count++;
+	return 0;
+}
+
+long strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return -1;
+	size_t i = (size_t)fnv1a(key) & (m->cap - 1);
+	while (m->slot[i]) {
+		if (!strcmp(m->key[i], key))
+			return (long)(m->slot[i] - 1);
+		i = (i + 1) & (m->cap - 1);
+	}
+	return -1;
+}

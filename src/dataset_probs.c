@@ -1,0 +1,386 @@
+/* dataset_probs.c — loading PROBS.csv: its header (the class names and
+ * order) and its body into d->probs (n*k, data row order).
+ *
+ * Rows come in data order, or joined by a first column named "id". Every
+ * number is checked (plain decimal, finite, within [0,1] up to 1e-6). A
+ * large body with no quoted fields is parsed by several libcsv parsers at
+ * once, each over a range of whole lines; the result is identical to the
+ * serial parse, which is used whenever a quote shows up.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dataset_csv.h"
+#include "dataset_priv.h"
+#include "numparse.h"
+#include "util.h"
+
+struct hdr_ctx {
+	struct dataset *d;
+	size_t cap;
+};
+
+static int hdr_field(struct csvr *r, const char *s, size_t len)
+{
+	struct hdr_ctx *h = r->ctx;
+	struct dataset *d = h->d;
+	if (d->k == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		d->class_names = xrealloc(d->class_names, h->cap * sizeof(char *));
+	}
+	d->class_names[d->k++] = xstrndup(s, len);
+	return 0;
+}
+
+static int hdr_record(struct csvr *r)
+{
+	r->stop = 1;
+	return 0;
+}
+
+int dataset_probs_header(struct dataset *d, const char *path, int *join_by_id,
+			 struct err *e)
+{
+	uint64_t size;
+	int fd = dataset_open_file(path, "the probabilities file", &size, e);
+	if (fd < 0)
+		return -1;
+	struct hdr_ctx h = { .d = d };
+	struct csvr r = { .path = path, .fd = fd, .end = UINT64_MAX, .line = 1,
+			  .on_field = hdr_field, .on_record = hdr_record, .ctx = &h,
+			  .e = e };
+	int rc = csvr_run(&r);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	if (d->k == 0)
+		return err_at(e, path, 1, 0, "empty file; expected a header of class "
+			      "names and one row of probabilities per example");
+	*join_by_id = !strcmp(d->class_names[0], "id");
+	if (*join_by_id) {
+		free(d->class_names[0]);
+		memmove(d->class_names, d->class_names + 1, --d->k * sizeof(char *));
+		if (d->k == 0)
+			return err_at(e, path, 1, 2, "no class names after 'id'; "
+				      "expected one column per class");
+	}
+	strmap_init(&d->priv->classes, d->k);
+	for (size_t c = 0; c < d->k; c++)
+		if (strmap_put(&d->priv->classes, d->class_names[c], c) < 0)
+			return err_at(e, path, 1, c + 1 + (size_t)*join_by_id,
+				      "class name '%s' appears twice; expected each class "
+				      "once", d->class_names[c]);
+	d->priv->body_off = r.off;
+	d->priv->body_line = r.line;
+	d->priv->probs_size = size;
+	return 0;
+}
+
+/* One parser's state over a range of the body. */
+struct body_ctx {
+	struct dataset *d;
+	const struct dataset_opts *o;
+	int join;
+	size_t first_row, rows;    /* rows parsed so far by this range */
+	long cur;                  /* data row of the current record */
+	unsigned char *seen;       /* join: rows given so far */
+	double *rowbuf;
+	size_t fields;
+	size_t off_sum, warn_line; /* rows whose sum is off, first such line */
+	double warn_sum;
+	struct err err;
+	struct csvr r;
+	pthread_t th;
+	int rc;
+};
+
+static int body_field(struct csvr *r, const char *s, size_t len)
+{
+	struct body_ctx *b = r->ctx;
+	struct dataset *d = b->d;
+	size_t col = b->fields++;
+	if (b->join && col == 0) {
+		b->cur = strmap_get(&d->priv->ids, s);
+		if (b->cur < 0)
+			return err_at(r->e, r->path, r->rec_line, 1, "id '%s' is not in "
+				      "%s; expected the ids of the data file", s, d->data_path);
+		if (b->seen[b->cur])
+			return err_at(r->e, r->path, r->rec_line, 1, "id '%s' appears "
+				      "twice; expected each example once", s);
+		b->seen[b->cur] = 1;
+		return 0;
+	}
+	size_t j = col - (size_t)b->join;
+	if (j >= d->k)
+		return err_at(r->e, r->path, r->rec_line, col + 1, "row has more than "
+			      "%zu fields; expected %zu as in the header",
+			      d->k + (size_t)b->join, d->k + (size_t)b->join);
+	double v;
+	enum numparse_status st = numparse_double(s, len, b->o->exact_floats, &v);
+	if (st != NUM_OK)
+		return err_at(r->e, r->path, r->rec_line, col + 1, "%s '%.40s'; "
+			      "expected a probability between 0 and 1",
+			      numparse_reason(st), s);
+	if (v < -1e-6 || v > 1 + 1e-6)
+		return err_at(r->e, r->path, r->rec_line, col + 1, "probability %s "
+			      "is outside [0, 1]; expected a value between 0 and 1 "
+			      "(within 1e-6)", s);
+	b->rowbuf[j] = v;
+	return 0;
+}
+
+static int body_record(struct csvr *r)
+{
+	struct body_ctx *b = r->ctx;
+	struct dataset *d = b->d;
+	size_t want = d->k + (size_t)b->join;
+	if (b->fields != want)
+		return err_at(r->e, r->path, r->rec_line, b->fields, "row has %zu "
+			      "field%s; expected %zu as in the header", b->fields,
+			      b->fields == 1 ? "" : "s", want);
+	b->fields = 0;
+	size_t row = b->join ? (size_t)b->cur : b->first_row + b->rows;
+	if (row >= d->n)
+		return err_at(r->e, r->path, r->rec_line, 0, "more rows than the %zu "
+			      "examples of %s; expected one row per example", d->n,
+			      d->data_path);
+	b->rows++;
+	double sum = 0, *dst = d->probs + row * d->k;
+	for (size_t j = 0; j < d->k; j++)
+		sum += b->rowbuf[j];
+	if ((sum - 1 > 1e-3 || 1 - sum > 1e-3) && b->off_sum++ == 0) {
+		b->warn_line = r->rec_line;
+		b->warn_sum = sum;
+	}
+	for (size_t j = 0; j < d->k; j++)
+		dst[j] = b->o->renormalize && sum > 0 ? b->rowbuf[j] / sum : b->rowbuf[j];
+	return 0;
+}
+
+static void body_init(struct body_ctx *b, struct dataset *d,
+		      const struct dataset_opts *o, int join, int fd)
+{
+	memset(b, 0, sizeof *b);
+	b->d = d;
+	b->o = o;
+	b->join = join;
+	b->rowbuf = xmallocarray(d->k, sizeof(double));
+	b->r.path = d->probs_path;
+	b->r.fd = fd;
+	b->r.on_field = body_field;
+	b->r.on_record = body_record;
+	b->r.ctx = b;
+	b->r.e = &b->err;
+}
+
+static void *body_thread(void *arg)
+{
+	struct body_ctx *b = arg;
+	b->rc = csvr_run(&b->r);
+	return NULL;
+}
+
+/* A range of whole lines for one parser: bytes [start, end), the records in
+ * it, and the line and row it starts at. */
+struct range {
+	uint64_t start, end;
+	size_t lines;
+	int ok;           /* no quote, no blank line, ends at a line end */
+	int fd;
+	pthread_t th;
+};
+
+/* Count the lines of a range, checking that each is one record. */
+static void *count_lines(void *arg)
+{
+	struct range *g = arg;
+	char *buf = xmalloc(1 << 20);
+	char prev = '\n';
+	g->ok = 1;
+	for (uint64_t pos = g->start; pos < g->end && g->ok;) {
+		size_t want = g->end - pos < (1 << 20) ? (size_t)(g->end - pos) : 1 << 20;
+		ssize_t got = pread(g->fd, buf, want, (off_t)pos);
+		if (got <= 0) {
+			g->ok = 0;
+			break;
+		}
+		for (ssize_t i = 0; i < got; i++) {
+			char ch = buf[i];
+			if (ch == '"' || ch == '\r' || (ch == '\n' && prev == '\n')) {
+				g->ok = 0;
+				break;
+			}
+			if (ch == '\n')
+				g->lines++;
+			prev = ch;
+		}
+		pos += (uint64_t)got;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* The offset just after the first '\n' at or after pos, or `end`. */
+static uint64_t next_line(int fd, uint64_t pos, uint64_t end)
+{
+	char buf[4096];
+	while (pos < end) {
+		ssize_t got = pread(fd, buf, sizeof buf, (off_t)pos);
+		if (got <= 0)
+			return end;
+		char *nl = memchr(buf, '\n', (size_t)got);
+		if (nl)
+			return pos + (uint64_t)(nl - buf) + 1;
+		pos += (uint64_t)got;
+	}
+	return end;
+}
+
+static int report(struct body_ctx *b, size_t nb, struct err *e)
+{
+	for (size_t t = 0; t < nb; t++)
+		if (b[t].rc < 0) {
+			*e = b[t].err;
+			return -1;
+		}
+	return 0;
+}
+
+/* Parse the body with nb parsers; returns 1 if the split does not apply. */
+static int parse_split(struct body_ctx *b, size_t nb, struct dataset *d, int fd,
+		       struct err *e)
+{
+	struct dataset_priv *pv = d->priv;
+	struct range g[16];
+	uint64_t len = pv->probs_size - pv->body_off, at = pv->body_off;
+	for (size_t t = 0; t < nb; t++) {
+		g[t].start = at;
+		g[t].end = t + 1 == nb ? pv->probs_size :
+			   next_line(fd, pv->body_off + len * (t + 1) / nb, pv->probs_size);
+		g[t].fd = fd;
+		g[t].lines = 0;
+		at = g[t].end;
+		pthread_create(&g[t].th, NULL, count_lines, &g[t]);
+	}
+	int ok = 1;
+	for (size_t t = 0; t < nb; t++) {
+		pthread_join(g[t].th, NULL);
+		ok &= g[t].ok && g[t].end > g[t].start;
+	}
+	if (!ok)
+		return 1;
+	size_t rows = 0;
+	for (size_t t = 0; t < nb; t++) {
+		b[t].first_row = rows;
+		b[t].r.start = g[t].start;
+		b[t].r.end = g[t].end;
+		b[t].r.off = g[t].start;
+		b[t].r.line = pv->body_line + rows;
+		rows += g[t].lines;
+		pthread_create(&b[t].th, NULL, body_thread, &b[t]);
+	}
+	for (size_t t = 0; t < nb; t++)
+		pthread_join(b[t].th, NULL);
+	return report(b, nb, e);
+}
+
+static int parse_serial(struct body_ctx *b, struct dataset *d, struct err *e)
+{
+	b->r.start = d->priv->body_off;
+	b->r.end = UINT64_MAX;
+	b->r.off = d->priv->body_off;
+	b->r.line = d->priv->body_line;
+	b->rc = csvr_run(&b->r);
+	return report(b, 1, e);
+}
+
+static int check_join(struct dataset *d, struct err *e)
+{
+	if (d->id_col < 0)
+		return err_at(e, d->probs_path, 1, 1, "the first column is 'id' but "
+			      "%s has no id column; expected ids to join by", d->data_path);
+	long dup = dataset_index_ids(d);
+	if (dup >= 0)
+		return err_set(e, ERR_INPUT, "%s: id '%s' appears twice (row %ld); "
+			       "expected unique ids to join the probabilities by id",
+			       d->data_path, dataset_cell(d, (size_t)dup, (size_t)d->id_col), dup);
+	return 0;
+}
+
+static void set_warning(struct dataset *d, struct body_ctx *b, size_t nb)
+{
+	size_t off = 0;
+	struct body_ctx *first = NULL;
+	for (size_t t = 0; t < nb; t++) {
+		off += b[t].off_sum;
+		if (!first && b[t].off_sum)
+			first = &b[t];
+	}
+	if (first)
+		snprintf(d->warning, sizeof d->warning, "%s:%zu: probabilities sum to "
+			 "%.6g, not 1 (%zu row%s off by more than 1e-3); %s", d->probs_path,
+			 first->warn_line, first->warn_sum, off, off == 1 ? "" : "s",
+			 b->o->renormalize ? "each row was divided by its sum" :
+			 "rows are used as given (--renormalize divides by the sum)");
+}
+
+static size_t auto_threads(const struct dataset_opts *o, uint64_t bytes)
+{
+	if (o->threads == 1 || bytes < (4u << 20))
+		return 1;
+	long cpus = o->threads ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus;
+}
+
+int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
+		       int join, struct err *e)
+{
+	if (join && check_join(d, e) < 0)
+		return -1;
+	uint64_t size;
+	int fd = dataset_open_file(d->probs_path, "the probabilities file", &size, e);
+	if (fd < 0)
+		return -1;
+	d->probs = xmallocarray(d->n * d->k, sizeof(double));
+	size_t nb = join ? 1 : auto_threads(o, size - d->priv->body_off);
+	struct body_ctx b[16];
+	unsigned char *seen = join ? xcalloc(d->n, 1) : NULL;
+	for (size_t t = 0; t < nb; t++) {
+		body_init(&b[t], d, o, join, fd);
+		b[t].seen = seen;
+	}
+	int rc = nb > 1 ? parse_split(b, nb, d, fd, e) : 1;
+	if (rc == 1) {
+		for (size_t t = 1; t < nb; t++)
+			free(b[t].rowbuf);
+		nb = 1;
+		memset(&b[0].err, 0, sizeof b[0].err);
+		b[0].rows = b[0].off_sum = 0;
+		rc = parse_serial(&b[0], d, e);
+	}
+	close(fd);
+	size_t rows = 0;
+	for (size_t t = 0; t < nb; t++)
+		rows += b[t].rows;
+	if (rc == 0 && rows != d->n)
+		rc = err_at(e, d->probs_path, b[nb - 1].r.line, 0, "%zu rows of "
+			    "probabilities for %zu examples in %s; expected one row per "
+			    "example", rows, d->n, d->data_path);
+	if (rc == 0 && join)
+		for (size_t i = 0; i < d->n; i++)
+			if (!seen[i]) {
+				rc = err_set(e, ERR_INPUT, "%s: no row for id '%s' (data row "
+					     "%zu); expected one row per example", d->probs_path,
+					     dataset_cell(d, i, (size_t)d->id_col), i);
+				break;
+			}
+	if (rc == 0)
+		set_warning(d, b, nb);
+	for (size_t t = 0; t < nb; t++)
+		free(b[t].rowbuf);
+	free(seen);
+	return rc;
+}

@@ -1,0 +1,132 @@
+/* numparse.c — the decimal grammar check and Clinger's exact fast path, with
+ * strtod as the fallback and as the safe path (see numparse.h). */
+#include "numparse.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+const char *numparse_reason(enum numparse_status st)
+{
+	switch (st) {
+	case NUM_OK: return "ok";
+	case NUM_EMPTY: return "empty field";
+	case NUM_NAN: return "NaN is not a probability";
+	case NUM_INF: return "infinite value";
+	case NUM_RANGE: return "number out of range";
+	default: return "not a number";
+	}
+}
+
+static int ci_eq(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	if (len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] | 0x20) != word[i])
+			return 0;
+	return 1;
+}
+
+static enum numparse_status named_value(const char *s, size_t len)
+{
+	size_t o = (len && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+	if (ci_eq(s + o, len - o, "nan"))
+		return NUM_NAN;
+	if (ci_eq(s + o, len - o, "inf") || ci_eq(s + o, len - o, "infinity"))
+		return NUM_INF;
+	return NUM_SYNTAX;
+}
+
+static enum numparse_status slow(const char *s, size_t len, double *out)
+{
+	char buf[128], *heap = NULL, *p = buf, *end;
+	if (len >= sizeof buf) {
+		heap = malloc(len + 1);
+		if (!heap)
+			return NUM_RANGE;
+		p = heap;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	errno = 0;
+	double v = strtod(p, &end);
+	free(heap);
+	if (!isfinite(v))
+		return NUM_INF;
+	*out = v;
+	return NUM_OK;
+}
+
+enum numparse_status numparse_double(const char *s, size_t len, int exact, double *out)
+{
+	if (len == 0)
+		return NUM_EMPTY;
+	size_t i = 0;
+	int neg = 0;
+	if (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	uint64_t mant = 0;
+	int sig = 0, digits = 0, dropped = 0;
+	long exp10 = 0;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+		if (mant == 0 && s[i] == '0')
+			continue;
+		if (sig < 19) {
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+			sig++;
+		} else {
+			dropped = 1;
+			exp10++;
+		}
+	}
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+			if (mant == 0 && s[i] == '0') {
+				exp10--;
+				continue;
+			}
+			if (sig < 19) {
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+				sig++;
+				exp10--;
+			} else {
+				dropped = 1;
+			}
+		}
+	}
+	if (digits == 0)
+		return named_value(s, len);
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		int eneg = 0;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		if (i >= len || s[i] < '0' || s[i] > '9')
+			return NUM_SYNTAX;
+		long e = 0;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (e < 100000)
+				e = e * 10 + (s[i] - '0');
+		exp10 += eneg ? -e : e;
+	}
+	if (i != len)
+		return NUM_SYNTAX;
+	if (!exact && !dropped && sig <= 15 && exp10 >= -22 && exp10 <= 22) {
+		double v = (double)mant;
+		v = exp10 < 0 ? v / pow10_exact[-exp10] : v * pow10_exact[exp10];
+		*out = neg ? -v : v;
+		return NUM_OK;
+	}
+	return slow(s, len, out);
+}

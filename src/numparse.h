@@ -1,0 +1,24 @@
+/* numparse.h — decimal text to double, exactly as strtod rounds it.
+ *
+ * Accepts only the plain decimal grammar [+-]digits[.digits][(e|E)[+-]digits]
+ * (at least one digit in the mantissa); anything else — hex floats, "nan",
+ * "inf", spaces, empty — is rejected, so the fast and the safe path accept
+ * the same strings.
+ */
+#ifndef RELABEL_NUMPARSE_H
+#define RELABEL_NUMPARSE_H
+
+#include <stddef.h>
+
+enum numparse_status { NUM_OK = 0, NUM_EMPTY, NUM_SYNTAX, NUM_NAN, NUM_INF, NUM_RANGE };
+
+/* Parse s[0..len-1]. exact = 1 converts with strtod always (the safe path);
+ * exact = 0 uses Clinger's fast path (at most 15 significant digits and a
+ * power of ten up to 22, exact in double arithmetic) and strtod otherwise.
+ * Both give bit-identical results. */
+enum numparse_status numparse_double(const char *s, size_t len, int exact, double *out);
+
+/* A short description of a status, e.g. "not a number". */
+const char *numparse_reason(enum numparse_status st);
+
+#endif

@@ -1,0 +1,127 @@
+/* output.c — field quoting, number formatting and atomic output files. */
+#include "output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void out_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void out_tsv_field(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '\t': fputs("\\t", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\\': fputs("\\\\", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+void out_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void out_double(FILE *f, double x)
+{
+	if (!isfinite(x)) {
+		fputs("null", f);
+		return;
+	}
+	char buf[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	fputs(buf, f);
+}
+
+int out_open(struct out *o, const char *path, struct err *e)
+{
+	memset(o, 0, sizeof *o);
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		return 0;
+	}
+	o->path = xstrdup(path);
+	o->tmp = xmalloc(strlen(path) + 32);
+	sprintf(o->tmp, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd), unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+		o->path = o->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int out_close(struct out *o, struct err *e)
+{
+	if (!o->path) {
+		if (fflush(o->f) != 0 || ferror(o->f))
+			return err_set(e, ERR_RUNTIME, "writing output failed: %s",
+				       strerror(errno));
+		return 0;
+	}
+	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
+	int saved = errno, rc = 0;
+	bad |= fclose(o->f) != 0;
+	o->f = NULL;
+	if (bad || rename(o->tmp, o->path) != 0) {
+		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", o->path,
+			     strerror(bad ? saved : errno));
+		unlink(o->tmp);
+	}
+	free(o->path);
+	free(o->tmp);
+	o->path = o->tmp = NULL;
+	return rc;
+}
+
+void out_abort(struct out *o)
+{
+	if (o->path) {
+		fclose(o->f);
+		unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+	}
+	memset(o, 0, sizeof *o);
+}

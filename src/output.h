@@ -1,0 +1,33 @@
+/* output.h — writing results: CSV/TSV/JSON field quoting, shortest
+ * round-trip doubles, and files written atomically (temp file + rename). */
+#ifndef RELABEL_OUTPUT_H
+#define RELABEL_OUTPUT_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+/* A CSV field with minimal RFC 4180 quoting (only if it holds a comma, a
+ * quote or a line break). */
+void out_csv_field(FILE *f, const char *s);
+/* A TSV field: tabs, line breaks and backslashes escaped as \t \n \r \\. */
+void out_tsv_field(FILE *f, const char *s);
+/* A JSON string literal (UTF-8 kept; control characters as \u00XX). */
+void out_json_string(FILE *f, const char *s);
+/* The shortest of %.15g/%.16g/%.17g that reads back as x (JSON: non-finite
+ * values are written as null). */
+void out_double(FILE *f, double x);
+
+/* An output that is either stdout or a file written atomically: out_open
+ * with path NULL or "-" gives stdout; out_close renames the temp file over
+ * path only if everything was written. */
+struct out {
+	FILE *f;
+	char *path, *tmp;
+};
+int out_open(struct out *o, const char *path, struct err *e);
+int out_close(struct out *o, struct err *e);
+/* Drop a half-written output (removes the temp file). */
+void out_abort(struct out *o);
+
+#endif

@@ -329,7 +329,7 @@ static void set_warning(struct dataset *d, struct body_ctx *b, size_t nb)
 
 static size_t auto_threads(const struct dataset_opts *o, uint64_t bytes)
 {
-	if (o->threads == 1 || bytes < (4u << 20))
+	if (o->threads == 1 || (!o->threads && bytes < (4u << 20)) || bytes < 2)
 		return 1;
 	long cpus = o->threads ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	return cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus;

@@ -1,0 +1,247 @@
+/* test_dataset.c — the loader: RFC 4180 input it must accept, and every kind
+ * of bad input, each reported as FILE:LINE:COLUMN at the right place with
+ * ERR_INPUT; the fast and the safe number paths, serial and split parsing,
+ * giving bit-identical probabilities. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dataset.h"
+
+static char dir[] = "/tmp/relabel-test-dataset-XXXXXX";
+static char data_path[600], probs_path[600];
+
+static void put(const char *name, const char *text, char *path)
+{
+	snprintf(path, 600, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+static struct dataset *load_ok(const char *data, const char *probs)
+{
+	put("data.csv", data, data_path);
+	put("probs.csv", probs, probs_path);
+	struct dataset_opts o = { .data_path = data_path };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "unexpected error: %s", e.msg);
+	return d;
+}
+
+/* Loading fails with ERR_INPUT and a message starting with `where` (file
+ * name relative to the temp dir) and containing `what`. */
+static void load_bad(const char *data, const char *probs, const char *where,
+		     const char *what)
+{
+	put("data.csv", data, data_path);
+	put("probs.csv", probs, probs_path);
+	struct dataset_opts o = { .data_path = data_path };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_msg(dataset_load(&d, &o, &e) == -1, "accepted bad input, want %s", where);
+	ck_assert_ptr_null(d);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	char want[700];
+	snprintf(want, sizeof want, "%s/%s", dir, where);
+	ck_assert_msg(!strncmp(e.msg, want, strlen(want)), "message '%s' does not start "
+		      "with '%s'", e.msg, want);
+	ck_assert_msg(strstr(e.msg, what) != NULL, "message '%s' lacks '%s'", e.msg, what);
+}
+
+#define P2 "a,b\n0.9,0.1\n0.2,0.8\n"
+
+START_TEST(test_rfc4180_fields)
+{
+	struct dataset *d = load_ok(
+		"\xEF\xBB\xBFid,text,label\r\n"
+		"x1,\"hello, \"\"world\"\"\r\nsecond line\",a\r\n"
+		"x2, spaced ,b\r\n",
+		"a,b\n0.9,0.1\n0.2,0.8");   /* no final newline: csv_fini's row */
+	ck_assert_uint_eq(d->n, 2);
+	ck_assert_str_eq(d->col_names[0], "id");
+	ck_assert_int_eq(d->text_col, 1);
+	ck_assert_str_eq(dataset_cell(d, 0, 1), "hello, \"world\"\r\nsecond line");
+	ck_assert_str_eq(dataset_cell(d, 1, 1), " spaced ");
+	ck_assert_int_eq(d->labels[0], 0);
+	ck_assert_int_eq(d->labels[1], 1);
+	ck_assert_double_eq(d->probs[3], 0.8);
+	ck_assert_uint_eq(d->row_offset[0], 3 + 15);
+	ck_assert_uint_eq(d->row_offset[1], 3 + 15 + 38);
+	ck_assert_uint_eq(d->row_offset[2], 3 + 15 + 38 + 15);
+	ck_assert_int_eq(dataset_find_id(d, "x2"), 1);
+	ck_assert_int_eq(dataset_find_id(d, "x3"), -1);
+	dataset_free(d);
+}
+END_TEST
+
+START_TEST(test_class_names_opaque)
+{
+	struct dataset *d = load_ok("label\n10\n\"a,\"\"b\"\n\xC3\xA9t\xC3\xA9\n",
+				    "10,2,\"a,\"\"b\",\xC3\xA9t\xC3\xA9\n"
+				    "1,0,0,0\n0,0,1,0\n0,0,0,1\n");
+	ck_assert_uint_eq(d->k, 4);
+	ck_assert_str_eq(d->class_names[2], "a,\"b");
+	ck_assert_int_eq(d->labels[0], 0);
+	ck_assert_int_eq(d->labels[1], 2);
+	ck_assert_int_eq(d->labels[2], 3);
+	ck_assert_int_eq(dataset_class_index(d, "2"), 1);
+	char buf[32];
+	ck_assert_str_eq(dataset_id(d, 2, buf), "2");
+	dataset_free(d);
+}
+END_TEST
+
+START_TEST(test_join_by_id)
+{
+	struct dataset *d = load_ok("id,label\nq,a\nr,b\n", "id,a,b\nr,0.3,0.7\nq,1,0\n");
+	ck_assert_double_eq(d->probs[0], 1);
+	ck_assert_double_eq(d->probs[3], 0.7);
+	dataset_free(d);
+	load_bad("id,label\nq,a\nr,b\n", "id,a,b\nr,0.3,0.7\nr,1,0\n", "probs.csv:3:1:", "twice");
+	load_bad("id,label\nq,a\nr,b\n", "id,a,b\nr,0.3,0.7\nz,1,0\n", "probs.csv:3:1:", "'z'");
+	load_bad("id,label\nq,a\nq,b\n", "id,a,b\nq,0.3,0.7\nq,1,0\n", "data.csv:", "twice");
+	load_bad("label\na\nb\n", "id,a,b\n0,0.3,0.7\n1,1,0\n", "probs.csv:1:1:", "no id column");
+}
+END_TEST
+
+START_TEST(test_bad_structure)
+{
+	load_bad("", P2, "data.csv:1:", "empty file");
+	load_bad("label\n", P2, "data.csv:", "no examples");
+	load_bad("id,label\nx,a\ny\n", P2, "data.csv:3:1:", "expected 2");
+	load_bad("id,label\nx,a,z\ny,b\n", P2, "data.csv:2:3:", "expected 2");
+	load_bad("id,lbl\nx,a\ny,b\n", P2, "data.csv:1:", "no column 'label'");
+	load_bad("id,label\nx,a\ny,c\n", P2, "data.csv:3:2:", "label 'c'");
+	load_bad("label\na\nb\n", "", "probs.csv:1:", "empty file");
+	load_bad("label\na\nb\n", "a,b\n0.5,0.5\n", "probs.csv:", "1 rows of probabilities for 2");
+	load_bad("label\na\nb\n", P2 "0.5,0.5\n", "probs.csv:4:", "more rows");
+	load_bad("label\na\nb\n", "a,b\n0.5\n0.5,0.5\n", "probs.csv:2:1:", "expected 2");
+	load_bad("label\na\nb\n", "a,a\n0.5,0.5\n0.5,0.5\n", "probs.csv:1:2:", "twice");
+}
+END_TEST
+
+START_TEST(test_bad_quotes)
+{
+	/* The quoted field opens on line 3 and never closes. */
+	load_bad("id,label\nx,a\n\"y\nmore,b\nz,a\n", P2, "data.csv:3:1:", "never closed");
+	load_bad("id,label\nx,a\nab\"c,b\n", P2, "data.csv:3:1:", "quoting");
+	/* A record after a multi-line field is reported at its own line. */
+	load_bad("text,label\n\"one\ntwo\nthree\",a\nx,b,c\n", P2, "data.csv:5:3:", "expected 2");
+}
+END_TEST
+
+START_TEST(test_bad_numbers)
+{
+	const char *data = "label\na\nb\n";
+	load_bad(data, "a,b\n0.5,x\n0.5,0.5\n", "probs.csv:2:2:", "not a number");
+	load_bad(data, "a,b\n0.5,0.5\nnan,0.5\n", "probs.csv:3:1:", "NaN");
+	load_bad(data, "a,b\n0.5,inf\n0.5,0.5\n", "probs.csv:2:2:", "infinite");
+	load_bad(data, "a,b\n0.5,1.1\n0.5,0.5\n", "probs.csv:2:2:", "outside [0, 1]");
+	load_bad(data, "a,b\n-0.000002,1\n0.5,0.5\n", "probs.csv:2:1:", "outside");
+	load_bad(data, "a,b\n0.5,\n0.5,0.5\n", "probs.csv:2:2:", "empty");
+	load_bad(data, "a,b\n0x1p-1,0.5\n0.5,0.5\n", "probs.csv:2:1:", "not a number");
+	/* Within cleanlab's 1e-6 tolerance: accepted exactly as read. */
+	struct dataset *d = load_ok(data, "a,b\n1.0000005,-0.0000005\n0.5,0.5\n");
+	ck_assert_double_eq(d->probs[0], 1.0000005);
+	ck_assert_str_eq(d->warning, "");
+	dataset_free(d);
+}
+END_TEST
+
+START_TEST(test_missing_files)
+{
+	put("data.csv", "label\na\n", data_path);
+	unlink(probs_path);
+	struct dataset_opts o = { .data_path = data_path };
+	struct dataset *d;
+	struct err e = { 0 };
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	ck_assert_msg(strstr(e.msg, "looked for") && strstr(e.msg, "probs.csv"), "%s", e.msg);
+	o.allow_missing_probs = 1;
+	ck_assert_int_eq(dataset_load(&d, &o, &e), 0);
+	ck_assert_ptr_null(d->probs);
+	ck_assert_uint_eq(d->k, 1);
+	dataset_free(d);
+	o.data_path = "/nonexistent/data.csv";
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "/nonexistent/data.csv: cannot open"), "%s", e.msg);
+}
+END_TEST
+
+START_TEST(test_sums_warning_and_renormalize)
+{
+	struct dataset *d = load_ok("label\na\nb\nb\n", "a,b\n0.5,0.5\n0.2,0.2\n0.1,0.1\n");
+	ck_assert_msg(strstr(d->warning, "probs.csv:3:") && strstr(d->warning, "2 rows"),
+		      "%s", d->warning);
+	ck_assert_double_eq(d->probs[2], 0.2);
+	dataset_free(d);
+	struct dataset_opts o = { .data_path = data_path, .renormalize = 1 };
+	struct err e;
+	ck_assert_int_eq(dataset_load(&d, &o, &e), 0);
+	ck_assert_double_eq(d->probs[2], 0.5);
+	dataset_free(d);
+}
+END_TEST
+
+/* Fast path, safe path, serial and split parsing agree bit for bit. */
+START_TEST(test_paths_agree)
+{
+	const char *top = getenv("top_srcdir");
+	static const char *const cases[] = { "p04_k10_quoting_sparse", "p05_k50_mixed",
+		"p14_float32_sums", "p15_prob_slightly_out_of_range", "p06_ties_thresholds" };
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char data[600], probs[600];
+		snprintf(data, sizeof data, "%s/tests/oracle/%s/data.csv", top ? top : ".", cases[c]);
+		snprintf(probs, sizeof probs, "%s/tests/oracle/%s/probs.csv", top ? top : ".", cases[c]);
+		struct dataset *ref = NULL, *d = NULL;
+		struct err e;
+		struct dataset_opts o = { .data_path = data, .probs_path = probs,
+					  .threads = 1, .exact_floats = 1 };
+		ck_assert_msg(dataset_load(&ref, &o, &e) == 0, "%s", e.msg);
+		for (int mode = 0; mode < 3; mode++) {
+			o.threads = mode == 0 ? 1 : mode + 1;
+			o.exact_floats = 0;
+			ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
+			ck_assert(!memcmp(d->probs, ref->probs, ref->n * ref->k * sizeof(double)));
+			ck_assert(!memcmp(d->labels, ref->labels, ref->n * sizeof(int)));
+			dataset_free(d);
+		}
+		dataset_free(ref);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 99;
+	Suite *s = suite_create("dataset");
+	TCase *tc = tcase_create("load");
+	tcase_add_test(tc, test_rfc4180_fields);
+	tcase_add_test(tc, test_class_names_opaque);
+	tcase_add_test(tc, test_join_by_id);
+	tcase_add_test(tc, test_bad_structure);
+	tcase_add_test(tc, test_bad_quotes);
+	tcase_add_test(tc, test_bad_numbers);
+	tcase_add_test(tc, test_missing_files);
+	tcase_add_test(tc, test_sums_warning_and_renormalize);
+	tcase_add_test(tc, test_paths_agree);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failed++;
+	return failed ? 1 : 0;
+}

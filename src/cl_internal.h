@@ -39,6 +39,11 @@ void cl_scratch_free(struct cl_scratch *s);
 void cl_flag_smallest(const double *key, size_t m, size_t c, const size_t *rows,
 		      unsigned char *flag, struct cl_scratch *s);
 
+/* prune_by_noise_rate (by_class = 0) or prune_by_class (1): set flag[] for
+ * the rows each class's selections pick (cl_select.c). */
+void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
+		     struct cl_scratch *s);
+
 int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
 			unsigned char *flag, struct err *e);
 size_t cl_count_from_joint(size_t k, const int64_t *cj, const size_t *nk, size_t n);

@@ -99,47 +99,6 @@ static void reduce_issues(const struct cl_problem *pb, unsigned char *flag)
 	}
 }
 
-static void prune_by_noise_rate(const struct cl_work *w, unsigned char *flag,
-				struct cl_scratch *s)
-{
-	const struct cl_problem *pb = w->pb;
-	size_t k = pb->k;
-	double *key = s->key;
-	for (size_t c = 0; c < k; c++) {
-		size_t m = w->nk[c];
-		const size_t *rows = w->rows + w->start[c];
-		if (m <= 1)
-			continue;
-		for (size_t j = 0; j < k; j++) {
-			int64_t cnt = w->pc[j * k + c];
-			if (j == c || cnt <= 0)
-				continue;
-			for (size_t p = 0; p < m; p++) {
-				const double *row = pb->p + rows[p] * k;
-				key[p] = -(row[j] - row[c]);
-			}
-			cl_flag_smallest(key, m, (size_t)cnt, rows, flag, s);
-		}
-	}
-}
-
-static void prune_by_class(const struct cl_work *w, unsigned char *flag,
-			   struct cl_scratch *s)
-{
-	const struct cl_problem *pb = w->pb;
-	size_t k = pb->k;
-	for (size_t c = 0; c < k; c++) {
-		size_t m = w->nk[c];
-		const size_t *rows = w->rows + w->start[c];
-		int64_t cnt = (int64_t)m - w->pc[c * k + c];
-		if (m <= 1 || cnt < 1)
-			continue;
-		for (size_t p = 0; p < m; p++)
-			s->key[p] = pb->p[rows[p] * k + c];
-		cl_flag_smallest(s->key, m, (size_t)cnt, rows, flag, s);
-	}
-}
-
 /* Rows counted off the diagonal of the raw joint that survive reduction. */
 static size_t off_diagonal_count(const struct cl_work *w, unsigned char *flag)
 {
@@ -188,15 +147,15 @@ int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
 	int rc = 0;
 	switch (f) {
 	case CL_PRUNE_BY_NOISE_RATE:
-		prune_by_noise_rate(w, flag, &s);
+		cl_prune_select(w, 0, flag, &s);
 		break;
 	case CL_PRUNE_BY_CLASS:
-		prune_by_class(w, flag, &s);
+		cl_prune_select(w, 1, flag, &s);
 		break;
 	case CL_BOTH: {
 		unsigned char *other = xcalloc(n ? n : 1, 1);
-		prune_by_noise_rate(w, flag, &s);
-		prune_by_class(w, other, &s);
+		cl_prune_select(w, 0, flag, &s);
+		cl_prune_select(w, 1, other, &s);
 		for (size_t i = 0; i < n; i++)
 			flag[i] = flag[i] && other[i];
 		free(other);

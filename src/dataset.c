@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -191,6 +192,26 @@ static int load_data(struct dataset *d, const struct dataset_opts *o, struct err
 	return 0;
 }
 
+/* Large arrays come from mmap with transparent huge pages requested, so
+ * filling them costs few page faults. */
+void *dataset_alloc_big(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("out of memory (allocating %zu bytes)", bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void dataset_free_big(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -280,7 +301,7 @@ void dataset_free(struct dataset *d)
 		free(d->class_names[c]);
 	free(d->class_names);
 	free(d->labels);
-	free(d->probs);
+	dataset_free_big(d->probs, d->n * d->k * sizeof(double));
 	free(d->row_offset);
 	free(d->data_path);
 	free(d->probs_path);

@@ -47,4 +47,7 @@ int dataset_open_file(const char *path, const char *what, uint64_t *size,
 		      struct err *e);
 /* Build the id -> row index once; returns the first duplicate row or -1. */
 long dataset_index_ids(struct dataset *d);
+/* mmap-backed arrays for the probabilities (huge pages where possible). */
+void *dataset_alloc_big(size_t bytes);
+void dataset_free_big(void *p, size_t bytes);
 #endif

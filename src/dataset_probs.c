@@ -193,30 +193,34 @@ struct range {
 	pthread_t th;
 };
 
-/* Count the lines of a range, checking that each is one record. */
+/* Count the lines of a range, checking that each is one record: no quote,
+ * no carriage return, no blank line (memchr runs at memory speed). */
 static void *count_lines(void *arg)
 {
 	struct range *g = arg;
-	char *buf = xmalloc(1 << 20);
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
 	char prev = '\n';
 	g->ok = 1;
 	for (uint64_t pos = g->start; pos < g->end && g->ok;) {
-		size_t want = g->end - pos < (1 << 20) ? (size_t)(g->end - pos) : 1 << 20;
+		size_t want = g->end - pos < cap ? (size_t)(g->end - pos) : cap;
 		ssize_t got = pread(g->fd, buf, want, (off_t)pos);
-		if (got <= 0) {
+		if (got <= 0 || memchr(buf, '"', (size_t)got) || memchr(buf, '\r', (size_t)got)) {
 			g->ok = 0;
 			break;
 		}
-		for (ssize_t i = 0; i < got; i++) {
-			char ch = buf[i];
-			if (ch == '"' || ch == '\r' || (ch == '\n' && prev == '\n')) {
+		char *p = buf, *end = buf + got, *nl;
+		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			if (nl == p && prev == '\n') {
 				g->ok = 0;
 				break;
 			}
-			if (ch == '\n')
-				g->lines++;
-			prev = ch;
+			g->lines++;
+			prev = '\n';
+			p = nl + 1;
 		}
+		if (p < end)
+			prev = end[-1];
 		pos += (uint64_t)got;
 	}
 	free(buf);
@@ -344,7 +348,7 @@ int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 	int fd = dataset_open_file(d->probs_path, "the probabilities file", &size, e);
 	if (fd < 0)
 		return -1;
-	d->probs = xmallocarray(d->n * d->k, sizeof(double));
+	d->probs = dataset_alloc_big(d->n * d->k * sizeof(double));
 	size_t nb = join ? 1 : auto_threads(o, size - d->priv->body_off);
 	struct body_ctx b[16];
 	unsigned char *seen = join ? xcalloc(d->n, 1) : NULL;

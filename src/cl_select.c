@@ -1,0 +1,163 @@
+/* cl_select.c — the pruning selections of find_label_issues done in one
+ * streaming pass per class (ALGORITHM.md §6.2).
+ *
+ * For class c and each suggested class j, prune_by_noise_rate flags the cnt
+ * rows of class c with the smallest keys -(P[j] - P[c]); prune_by_class
+ * (j == c here) the cnt rows with the smallest P[c]. A bounded max-heap keeps
+ * the cnt + 1 smallest keys of each selection while the class's rows stream
+ * by in cache-sized blocks. If the cnt-th and (cnt+1)-th smallest keys differ,
+ * the heap holds exactly the rows any argsort would select; if they are tied,
+ * the selection is redone with numpy's exact argsort, which decides ties.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_internal.h"
+#include "npy.h"
+#include "util.h"
+
+#define BLOCK_ROWS 16384
+
+struct heap {
+	size_t cap, size;
+	double *key;
+	size_t *pos;
+};
+
+static void heap_sift_down(struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, big = i;
+		if (l < h->size && h->key[l] > h->key[big])
+			big = l;
+		if (r < h->size && h->key[r] > h->key[big])
+			big = r;
+		if (big == i)
+			return;
+		double tk = h->key[i];
+		size_t tp = h->pos[i];
+		h->key[i] = h->key[big];
+		h->pos[i] = h->pos[big];
+		h->key[big] = tk;
+		h->pos[big] = tp;
+		i = big;
+	}
+}
+
+static void heap_push(struct heap *h, double key, size_t pos)
+{
+	if (h->size == h->cap) {
+		if (!(key < h->key[0]))
+			return;
+		h->key[0] = key;
+		h->pos[0] = pos;
+		heap_sift_down(h, 0);
+		return;
+	}
+	size_t i = h->size++;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		if (!(h->key[up] < key))
+			break;
+		h->key[i] = h->key[up];
+		h->pos[i] = h->pos[up];
+		i = up;
+	}
+	h->key[i] = key;
+	h->pos[i] = pos;
+}
+
+/* One selection: flag the first cnt positions of argsort(keys). */
+struct pick {
+	size_t j, cnt;
+	struct heap h;
+};
+
+static double key_of(const double *row, size_t j, size_t c)
+{
+	return j == c ? row[c] : -(row[j] - row[c]);
+}
+
+/* The heap holds the cnt + 1 smallest keys; flag its cnt smallest unless the
+ * boundary is tied. Returns 0 when done, -1 when the exact sort is needed. */
+static int pick_flag(struct pick *pk, const size_t *rows, unsigned char *flag)
+{
+	struct heap *h = &pk->h;
+	if (h->size <= pk->cnt) {         /* fewer rows than cnt: all of them */
+		for (size_t a = 0; a < h->size; a++)
+			flag[rows[h->pos[a]]] = 1;
+		return 0;
+	}
+	double w = h->key[0], v = h->key[1];
+	if (h->size > 2 && h->key[2] > v)
+		v = h->key[2];
+	if (!(v < w))
+		return -1;
+	for (size_t a = 1; a < h->size; a++)
+		flag[rows[h->pos[a]]] = 1;
+	return 0;
+}
+
+static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
+		       unsigned char *flag, struct cl_scratch *s)
+{
+	size_t k = w->pb->k, m = w->nk[c];
+	const size_t *rows = w->rows + w->start[c];
+	for (size_t p = 0; p < m; p++)
+		s->key[p] = key_of(w->pb->p + rows[p] * k, pk->j, c);
+	cl_flag_smallest(s->key, m, pk->cnt, rows, flag, s);
+}
+
+/* Run the selections picks[0..np-1] over class c's rows. */
+static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
+			 size_t np, unsigned char *flag, struct cl_scratch *s,
+			 double *block)
+{
+	size_t k = w->pb->k, m = w->nk[c];
+	const size_t *rows = w->rows + w->start[c];
+	for (size_t b = 0; b < m; b += BLOCK_ROWS) {
+		size_t len = m - b < BLOCK_ROWS ? m - b : BLOCK_ROWS;
+		for (size_t p = 0; p < len; p++)
+			memcpy(block + p * k, w->pb->p + rows[b + p] * k, k * sizeof(double));
+		for (size_t a = 0; a < np; a++)
+			for (size_t p = 0; p < len; p++)
+				heap_push(&picks[a].h, key_of(block + p * k, picks[a].j, c), b + p);
+	}
+	for (size_t a = 0; a < np; a++)
+		if (pick_flag(&picks[a], rows, flag) < 0)
+			pick_exact(w, c, &picks[a], flag, s);
+}
+
+/* by_class = 0: prune_by_noise_rate; 1: prune_by_class. */
+void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
+		     struct cl_scratch *s)
+{
+	size_t k = w->pb->k;
+	struct pick *picks = xcalloc(k, sizeof *picks);
+	double *block = xmallocarray((size_t)BLOCK_ROWS * k, sizeof *block);
+	for (size_t c = 0; c < k; c++) {
+		size_t m = w->nk[c], np = 0;
+		if (m <= 1)
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			int64_t cnt = by_class ? (j == c ? (int64_t)m - w->pc[c * k + c] : 0)
+					       : (j == c ? 0 : w->pc[j * k + c]);
+			if (cnt <= 0)
+				continue;
+			struct pick *pk = &picks[np++];
+			pk->j = j;
+			pk->cnt = (size_t)cnt < m ? (size_t)cnt : m;
+			pk->h.cap = pk->cnt + 1;
+			pk->h.size = 0;
+			pk->h.key = xmallocarray(pk->h.cap, sizeof(double));
+			pk->h.pos = xmallocarray(pk->h.cap, sizeof(size_t));
+		}
+		select_class(w, c, picks, np, flag, s, block);
+		for (size_t a = 0; a < np; a++) {
+			free(picks[a].h.key);
+			free(picks[a].h.pos);
+		}
+	}
+	free(picks);
+	free(block);
+}

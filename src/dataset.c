@@ -366,6 +366,13 @@ int dataset_class_index(const struct dataset *d, const char *name)
 	return (int)strmap_get(&d->priv->classes, name);
 }
 
+double *dataset_alloc_probs(struct dataset *d)
+{
+	dataset_free_big(d->probs, d->n * d->k * sizeof(double));
+	d->probs = dataset_alloc_big(d->n * d->k * sizeof(double));
+	return d->probs;
+}
+
 int dataset_column(const struct dataset *d, const char *name)
 {
 	return find_column(d, name);

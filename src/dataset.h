@@ -71,6 +71,10 @@ long dataset_find_id(const struct dataset *d, const char *id);
 /* Class index of an exact class name, or -1. */
 int dataset_class_index(const struct dataset *d, const char *name);
 
+/* Allocate d->probs (n*k doubles, uninitialised) for a caller that computes
+ * the probabilities itself; the dataset frees it. Returns d->probs. */
+double *dataset_alloc_probs(struct dataset *d);
+
 /* Index of a DATA.csv column by exact name, or -1. */
 int dataset_column(const struct dataset *d, const char *name);
 

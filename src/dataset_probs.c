@@ -348,7 +348,7 @@ int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 	int fd = dataset_open_file(d->probs_path, "the probabilities file", &size, e);
 	if (fd < 0)
 		return -1;
-	d->probs = dataset_alloc_big(d->n * d->k * sizeof(double));
+	dataset_alloc_probs(d);
 	size_t nb = join ? 1 : auto_threads(o, size - d->priv->body_off);
 	struct body_ctx b[16];
 	unsigned char *seen = join ? xcalloc(d->n, 1) : NULL;

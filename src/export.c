@@ -1,0 +1,184 @@
+/* export.c — the cleaned dataset and its manifest (see export.h). Unchanged
+ * records are copied as raw bytes using the loader's record offsets, so
+ * quoting, line ends and everything else stay as they were. */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "effective.h"
+#include "hash.h"
+#include "output.h"
+#include "util.h"
+
+/* Copy bytes [from, to) of fd to f through buf. */
+static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
+		      size_t cap)
+{
+	while (from < to) {
+		size_t want = to - from < cap ? (size_t)(to - from) : cap;
+		ssize_t got = pread(fd, buf, want, (off_t)from);
+		if (got <= 0)
+			return -1;
+		if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
+			return -1;
+		from += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* A changed record: every field re-written with minimal quoting and the
+ * new label, then the record's own line end. */
+static int write_changed(const struct dataset *d, size_t row, const char *label,
+			 int fd, FILE *f)
+{
+	uint64_t a = d->row_offset[row], b = d->row_offset[row + 1];
+	char tail[8] = "";
+	size_t tl = 0;
+	/* line end (and any blank lines) that close the raw record */
+	while (b > a && tl < sizeof tail - 1) {
+		char ch;
+		if (pread(fd, &ch, 1, (off_t)(b - 1)) != 1)
+			return -1;
+		if (ch != '\n' && ch != '\r')
+			break;
+		memmove(tail + 1, tail, tl++);
+		tail[0] = ch;
+		b--;
+	}
+	for (size_t c = 0; c < d->ncols; c++) {
+		if (c)
+			fputc(',', f);
+		out_csv_field(f, (int)c == d->label_col ? label : dataset_cell(d, row, c));
+	}
+	fwrite(tail, 1, tl, f);
+	return 0;
+}
+
+static void manifest_change(FILE *m, const struct export_req *r, size_t row,
+			    const char *old, const char *new, int first)
+{
+	char idbuf[32];
+	fprintf(m, "%s    {\"row\": %zu, \"id\": ", first ? "" : ",\n", row);
+	out_json_string(m, dataset_id(r->d, row, idbuf));
+	fputs(", \"old\": ", m);
+	out_json_string(m, old);
+	fputs(", \"new\": ", m);
+	if (new)
+		out_json_string(m, new);
+	else
+		fputs("null", m);
+	fprintf(m, ", \"excluded\": %s, \"decisions\": [", new ? "false" : "true");
+	int n = 0;
+	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++)
+		if (r->dec[i].row == row)
+			fprintf(m, "%s\"%s\"", n++ ? ", " : "", r->dec[i].uuid);
+	fputs("], \"reviewers\": [", m);
+	n = 0;
+	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {
+		if (r->dec[i].row != row)
+			continue;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = r->dec[j].row == row && !strcmp(r->dec[j].reviewer, r->dec[i].reviewer);
+		if (!seen) {
+			fputs(n++ ? ", " : "", m);
+			out_json_string(m, r->dec[i].reviewer);
+		}
+	}
+	fputs("]}", m);
+}
+
+static int write_rows(const struct export_req *r, const long *win, int fd, FILE *f,
+		      FILE *m, struct export_counts *c)
+{
+	const struct dataset *d = r->d;
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
+	int rc = copy_bytes(fd, 0, d->row_offset[0], f, buf, cap);
+	uint64_t pending = d->row_offset[0];   /* start of raw bytes not yet copied */
+	for (size_t row = 0; row < d->n && rc == 0; row++) {
+		const char *given = dataset_cell(d, row, (size_t)d->label_col);
+		const char *label = effective_label(r->dec, win[row], given);
+		if (label && !strcmp(label, given))
+			continue;                 /* unchanged: copied with its neighbours */
+		rc = copy_bytes(fd, pending, d->row_offset[row], f, buf, cap);
+		pending = d->row_offset[row + 1];
+		if (rc == 0 && label)
+			rc = write_changed(d, row, label, fd, f);
+		if (m)
+			manifest_change(m, r, row, given, label, c->changed + c->excluded == 0);
+		if (label)
+			c->changed++;
+		else
+			c->excluded++;
+	}
+	if (rc == 0)
+		rc = copy_bytes(fd, pending, d->row_offset[d->n], f, buf, cap);
+	free(buf);
+	c->rows_in = d->n;
+	c->rows_out = d->n - c->excluded;
+	return rc;
+}
+
+int export_write(const struct export_req *r, struct export_counts *c, struct err *e)
+{
+	const struct dataset *d = r->d;
+	char sha[65];
+	memset(c, 0, sizeof *c);
+	if (hash_file_sha256(d->data_path, sha, NULL, e) < 0)
+		return -1;
+	if (strcmp(sha, r->data_sha256))
+		return err_set(e, ERR_INPUT, "%s: changed since the corrections log was "
+			       "made for it; refusing to export from it", d->data_path);
+	int fd = open(d->data_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_INPUT, "%s: %s", d->data_path, strerror(errno));
+	long *win = xmallocarray(d->n, sizeof *win);
+	effective_winners(r->dec, r->ndec, r->upto, d->n, win);
+	struct out o, mo;
+	int rc = out_open(&o, r->out_path, e);
+	if (rc == 0 && r->manifest_path && (rc = out_open(&mo, r->manifest_path, e)) < 0)
+		out_abort(&o);
+	FILE *m = rc == 0 && r->manifest_path ? mo.f : NULL;
+	if (rc == 0) {
+		if (m)
+			fputs("{\n  \"changes\": [\n", m);
+		if (write_rows(r, win, fd, o.f, m, c) < 0) {
+			rc = err_set(e, ERR_RUNTIME, "%s: cannot export: %s", r->out_path,
+				     strerror(errno));
+			out_abort(&o);
+			if (m)
+				out_abort(&mo);
+		}
+	}
+	if (rc == 0 && m) {
+		fprintf(m, "\n  ],\n  \"version\": ");
+		if (r->version >= 0)
+			fprintf(m, "%ld", r->version);
+		else
+			fputs("\"working\"", m);
+		fputs(",\n  \"source\": {\"data\": ", m);
+		out_json_string(m, d->data_path);
+		fprintf(m, ", \"sha256\": \"%s\"", sha);
+		if (d->probs_path) {
+			fputs(", \"probs\": ", m);
+			out_json_string(m, d->probs_path);
+		}
+		fputs("},\n  \"output\": ", m);
+		out_json_string(m, r->out_path);
+		fprintf(m, ",\n  \"rows_in\": %zu, \"rows_out\": %zu, \"changed\": %zu, "
+			"\"excluded\": %zu\n}\n", c->rows_in, c->rows_out, c->changed, c->excluded);
+	}
+	/* The data first, then the manifest that describes it. */
+	if (rc == 0 && (rc = out_close(&o, e)) < 0 && m)
+		out_abort(&mo);
+	if (rc == 0 && m)
+		rc = out_close(&mo, e);
+	free(win);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,217 @@
+/* log_version.c — versions (sealing the decisions made so far) and scans
+ * (parameters, joints and ranked issues) in the corrections log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log_priv.h"
+#include "util.h"
+
+static int64_t scalar(struct logdb *l, const char *sql, int64_t arg, int *ok)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	*ok = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) == SQLITE_OK;
+	if (*ok) {
+		sqlite3_bind_int64(st, 1, arg);
+		int rc = sqlite3_step(st);
+		*ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		if (rc == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+int log_commit(struct logdb *l, const char *author, const char *message,
+	       struct log_version *out, struct err *e)
+{
+	if (log_begin(l, e) < 0)
+		return -1;
+	int ok;
+	int64_t last = scalar(l, "SELECT coalesce(max(last_decision), 0) FROM version", 0, &ok);
+	int64_t number = ok ? scalar(l, "SELECT coalesce(max(number), 0) + 1 FROM version", 0, &ok) : 0;
+	int64_t top = ok ? scalar(l, "SELECT coalesce(max(id), 0) FROM decision", 0, &ok) : 0;
+	if (!ok) {
+		log_sql_err(l, e, "cannot read versions");
+		log_rollback(l);
+		return -1;
+	}
+	if (top <= last) {
+		log_rollback(l);
+		return err_set(e, ERR_INPUT, "nothing to commit: no decisions since "
+			       "version %lld", (long long)(number - 1));
+	}
+	int64_t counts[LOG_ACTIONS];
+	for (int a = 0; a < LOG_ACTIONS; a++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM decision WHERE id > ?1 "
+			 "AND id <= %lld AND action = '%s'", (long long)top,
+			 log_action_name((enum log_action)a));
+		counts[a] = scalar(l, sql, last, &ok);
+	}
+	char t[32];
+	log_now(t);
+	sqlite3_stmt *st = log_prepare(l, "INSERT INTO version VALUES (?,?,?,?,?,?,?,?,?,?)", e);
+	int rc = SQLITE_ERROR;
+	if (st) {
+		sqlite3_bind_int64(st, 1, number);
+		sqlite3_bind_int64(st, 2, top);
+		sqlite3_bind_text(st, 3, author, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, t, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, message, -1, SQLITE_TRANSIENT);
+		for (int a = 0; a < LOG_ACTIONS; a++)
+			sqlite3_bind_int64(st, 6 + a, counts[a]);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_DONE) {
+		log_sql_err(l, e, "cannot record the version");
+		log_rollback(l);
+		return -1;
+	}
+	if (log_commit_tx(l, e) < 0)
+		return -1;
+	if (out) {
+		memset(out, 0, sizeof *out);
+		out->number = number;
+		out->last_decision = top;
+		memcpy(out->time, t, sizeof t);
+		memcpy(out->counts, counts, sizeof counts);
+	}
+	return 0;
+}
+
+int log_versions(struct logdb *l, struct log_version **out, size_t *count,
+		 struct err *e)
+{
+	sqlite3_stmt *st = log_prepare(l, "SELECT number, last_decision, author, time, "
+				       "message, n_accept, n_relabel, n_reject, n_exclude, n_undo "
+				       "FROM version ORDER BY number", e);
+	if (!st)
+		return -1;
+	size_t cap = 8;
+	*out = xcalloc(cap, sizeof **out);
+	(*out)[0].author = xstrdup("");
+	(*out)[0].message = xstrdup("the dataset as given");
+	*count = 1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == cap)
+			*out = xrealloc(*out, (cap *= 2) * sizeof **out);
+		struct log_version *v = &(*out)[(*count)++];
+		memset(v, 0, sizeof *v);
+		v->number = sqlite3_column_int64(st, 0);
+		v->last_decision = sqlite3_column_int64(st, 1);
+		v->author = xstrdup((const char *)sqlite3_column_text(st, 2));
+		snprintf(v->time, sizeof v->time, "%s", (const char *)sqlite3_column_text(st, 3));
+		v->message = xstrdup((const char *)sqlite3_column_text(st, 4));
+		for (int a = 0; a < LOG_ACTIONS; a++)
+			v->counts[a] = sqlite3_column_int64(st, 5 + a);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_versions_free(*out, *count);
+		return log_sql_err(l, e, "cannot read versions");
+	}
+	return 0;
+}
+
+void log_versions_free(struct log_version *v, size_t count)
+{
+	for (size_t i = 0; v && i < count; i++) {
+		free(v[i].author);
+		free(v[i].message);
+	}
+	free(v);
+}
+
+/* A K*K integer matrix or K doubles as JSON text. */
+static char *json_ints(const int64_t *m, size_t n)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%lld", i ? "," : "", (long long)m[i]);
+	fputc(']', f);
+	fclose(f);
+	return buf;
+}
+
+static char *json_doubles(const double *v, size_t n)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%.17g", i ? "," : "", v[i]);
+	fputc(']', f);
+	fclose(f);
+	return buf;
+}
+
+int log_record_scan(struct logdb *l, const struct cl_scan_params *prm,
+		    const struct cl_scan *s, const int *labels, double seconds,
+		    int64_t *scan_id, struct err *e)
+{
+	char t[32];
+	log_now(t);
+	char *th = json_doubles(s->thresholds, s->k), *raw = json_ints(s->cj_raw, s->k * s->k),
+	     *cal = json_ints(s->cj, s->k * s->k);
+	int rc = SQLITE_ERROR;
+	if (log_begin(l, e) < 0)
+		goto out;
+	sqlite3_stmt *st = log_prepare(l, "INSERT INTO scan (time, filter_by, rank_by, adjust,"
+				       " thresholds, confident_joint_raw, confident_joint, n_flagged,"
+				       " seconds) VALUES (?,?,?,?,?,?,?,?,?)", e);
+	if (st) {
+		sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, cl_filter_name(prm->filter_by), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, cl_score_name(prm->rank_by), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, prm->adjust);
+		sqlite3_bind_text(st, 5, th, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, raw, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, cal, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)s->n_flagged);
+		sqlite3_bind_double(st, 9, seconds);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	*scan_id = sqlite3_last_insert_rowid(l->db);
+	st = rc == SQLITE_DONE ? log_prepare(l, "INSERT INTO issue VALUES (?,?,?,?,?,?)", e) : NULL;
+	for (size_t r = 0; st && r < s->n_ranked && rc == SQLITE_DONE; r++) {
+		size_t row = s->ranked[r];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, *scan_id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)r + 1);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)row);
+		sqlite3_bind_double(st, 4, s->scores[row]);
+		sqlite3_bind_int(st, 5, labels[row]);
+		sqlite3_bind_int(st, 6, s->suggested[row]);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		if (e->code == ERR_NONE)
+			log_sql_err(l, e, "cannot record the scan");
+		log_rollback(l);
+		rc = -1;
+		goto out;
+	}
+	rc = log_commit_tx(l, e);
+out:
+	free(th);
+	free(raw);
+	free(cal);
+	return rc < 0 || rc == SQLITE_ERROR ? -1 : 0;
+}
+
+int log_latest_scan(struct logdb *l, int64_t *scan_id, struct err *e)
+{
+	int ok;
+	*scan_id = scalar(l, "SELECT coalesce(max(id), 0) FROM scan", 0, &ok);
+	return ok ? 0 : log_sql_err(l, e, "cannot read scans");
+}

@@ -1,0 +1,32 @@
+/* logcli.h — what the log commands share: finding the dataset and its
+ * corrections log from `DATA.csv` and/or `--db FILE`, checking that they
+ * belong together, and resolving a version to a decision cut-off. */
+#ifndef RELABEL_LOGCLI_H
+#define RELABEL_LOGCLI_H
+
+#include "cli.h"
+#include "dataset.h"
+#include "log.h"
+
+struct logctx {
+	struct dataset *d;     /* NULL when the command needs no dataset */
+	struct logdb *db;
+};
+
+/* Open the log (creating it beside DATA.csv if needed) and, when
+ * need_dataset is set or DATA.csv is given, load the dataset (from the path
+ * the log records when only --db is given). */
+int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
+		struct dataset_opts *o, int need_dataset, int force, struct err *e);
+void logctx_close(struct logctx *c);
+
+/* Decisions with id <= *upto make up version `number` (number < 0: the
+ * latest sealed version; LOGCTX_WORKING: everything recorded). */
+#define LOGCTX_WORKING (-2)
+int logctx_version(struct logctx *c, long number, int64_t *upto, long *resolved,
+		   struct err *e);
+
+/* Parse a version number argument; -1 if invalid. */
+long logctx_parse_version(const char *s);
+
+#endif

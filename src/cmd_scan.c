@@ -7,6 +7,7 @@
 
 #include "cl.h"
 #include "cli.h"
+#include "log.h"
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
@@ -23,9 +24,12 @@ static const char usage[] =
 	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
 	"  --all               list every example ranked by the score\n"
 	"  --format F          csv (default), tsv or json\n"
-	"  -o, --output FILE   write to FILE (atomically) instead of stdout\n";
+	"  -o, --output FILE   write to FILE (atomically) instead of stdout\n"
+	"  --db FILE           also record the scan in this corrections log\n"
+	"  --force             record it even if the data changed since the log began\n";
 
-enum { OPT_FILTER = CLI_OPT_FIRST_FREE, OPT_RANK, OPT_ADJUST, OPT_ALL, OPT_FORMAT };
+enum { OPT_FILTER = CLI_OPT_FIRST_FREE, OPT_RANK, OPT_ADJUST, OPT_ALL, OPT_FORMAT,
+       OPT_DB, OPT_FORCE };
 
 static void write_row(FILE *f, int fmt, const struct dataset *d,
 		      const struct cl_scan *s, size_t rank)
@@ -77,6 +81,26 @@ static int write_scan(const char *path, int fmt, const struct dataset *d,
 	return out_close(&o, e);
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int record(const char *db, int force, const struct dataset *d,
+		  const struct cl_scan_params *prm, const struct cl_scan *s,
+		  double took, struct err *e)
+{
+	struct logdb *l;
+	int64_t id;
+	if (log_open(&l, db, d, force, e) < 0)
+		return -1;
+	int rc = log_record_scan(l, prm, s, d->labels, took, &id, e);
+	log_close(l);
+	return rc;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -87,13 +111,15 @@ int cmd_scan(int argc, char **argv)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct dataset_opts o = { 0 };
 	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
-	const char *outpath = NULL;
-	int fmt = 'c', opt;
+	const char *outpath = NULL, *db = NULL;
+	int fmt = 'c', force = 0, opt;
 	struct err e = { 0 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -119,6 +145,8 @@ int cmd_scan(int argc, char **argv)
 			fmt = optarg[0];
 			break;
 		case 'o': outpath = optarg; break;
+		case OPT_DB: db = optarg; break;
+		case OPT_FORCE: force = 1; break;
 		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); return 0;
 		default: return cli_usage_error("scan", "unknown option");
 		}
@@ -138,12 +166,16 @@ int cmd_scan(int argc, char **argv)
 	progress_report(&pg, "scoring", 1);
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
 	struct cl_scan s;
+	double t0 = seconds_now();
 	int rc = cl_scan_run(&pb, &prm, &s, &e);
+	double took = seconds_now() - t0;
 	progress_done(&pg);
-	if (rc == 0) {
+	if (rc == 0 && db)
+		rc = record(db, force, d, &prm, &s, took, &e);
+	if (rc == 0)
 		rc = write_scan(outpath, fmt, d, &s, &e);
+	if (s.n)
 		cl_scan_free(&s);
-	}
 	dataset_free(d);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

@@ -70,5 +70,9 @@ printf 'garbage' >"$T/bad.db"
 "$R" log --db "$T/bad.db" >/dev/null 2>"$T/err"; rc=$?
 [ $rc != 0 ] && grep -q 'bad.db' "$T/err" || say "non-SQLite --db: exit $rc: $(cat "$T/err")"
 [ "$(cat "$T/bad.db")" = garbage ] || say "a bad --db file was modified"
+# scan --db records the scan and its ranked issues.
+"$R" scan "$D" --db "$T/data.relabel.db" >"$T/scan.csv" || say "scan --db"
+n=$(sqlite3 "$T/data.relabel.db" "SELECT count(*) FROM issue WHERE scan_id = (SELECT max(id) FROM scan)")
+[ "$n" = $(($(wc -l <"$T/scan.csv") - 1)) ] || say "scan --db recorded $n issues"
 [ $fail = 0 ] && echo "log-roundtrip: ok"
 exit $fail

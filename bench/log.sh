@@ -1,0 +1,21 @@
+#!/bin/sh
+# bench/log.sh — corrections-log speed: time per recorded decision (fsync
+# included) and export of a 10^6-row dataset with 10^4 decisions.
+# Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/log.sh
+set -eu
+DIR=${BENCH_DIR:-/tmp/relabel-bench}
+R=${RELABEL:-./relabel}
+mkdir -p "$DIR"
+cc -O2 -Isrc -I. -o "$DIR/logbench" bench/logbench.c librelabel.a \
+	$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread
+cc -O2 -o "$DIR/gen" bench/gen.c
+d="$DIR/1000000x10"
+mkdir -p "$d"
+[ -s "$d/probs.csv" ] || "$DIR/gen" 1000000 10 "$d"
+db="$DIR/log-bench.db"
+rm -f "$db" "$db-wal" "$db-shm"
+echo "== one decision per transaction, synchronous=FULL (10^6-row dataset)"
+"$DIR/logbench" "$d/data.csv" "$db" 10000
+echo "== export of 10^6 rows with 10^4 decisions (--working, with manifest)"
+/usr/bin/time -f '   %e s wall, %M KB peak' "$R" export "$d/data.csv" --db "$db" --working \
+	-o "$DIR/export.csv" --manifest "$DIR/export.json"

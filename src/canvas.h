@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CANVAS_COLOR_DEFAULT 0u            /* use the role's colour */
 #define CANVAS_RGB(r, g, b) \
@@ -32,5 +33,36 @@ struct canvas {
 	int cols, rows;
 	struct canvas_cell *cells;   /* rows*cols, row-major */
 };
+
+/* Styles: the roles a view can ask for; the terminal maps them to colours
+ * or, without colour, to attributes. */
+enum canvas_style {
+	ST_NORMAL = 0, ST_TITLE, ST_SELECTED, ST_STATUS, ST_KEY, ST_DIM,
+	ST_ACCEPT, ST_REJECT, ST_EXCLUDE, ST_RELABEL, ST_GIVEN, ST_SUGGESTED,
+	ST_BAR, ST_ERROR, ST_HEAT1, ST_HEAT2, ST_HEAT3, ST_HEAT4, ST_CURSOR,
+	ST_COUNT
+};
+
+struct canvas *canvas_new(int cols, int rows);
+void canvas_free(struct canvas *c);
+void canvas_resize(struct canvas *c, int cols, int rows);
+/* Blank every cell (style normal). */
+void canvas_clear(struct canvas *c);
+struct canvas_cell *canvas_at(struct canvas *c, int x, int y);
+/* Write UTF-8 text at (x, y), at most maxcols columns (and never past the
+ * right edge): wide characters take two cells and are never cut in half,
+ * combining marks join the previous cell, control characters and invalid
+ * bytes show as U+FFFD. Returns the columns written. */
+int canvas_put(struct canvas *c, int x, int y, const char *text, int maxcols,
+	       uint16_t style);
+/* printf into canvas_put. */
+int canvas_printf(struct canvas *c, int x, int y, int maxcols, uint16_t style,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Set the style of w cells from (x, y) (text unchanged), or fill them with
+ * spaces in that style. */
+void canvas_style(struct canvas *c, int x, int y, int w, uint16_t style);
+void canvas_fill(struct canvas *c, int x, int y, int w, int h, uint16_t style);
+/* The canvas as text, one line per row, trailing spaces kept. */
+void canvas_write_text(const struct canvas *c, FILE *f);
 
 #endif

@@ -1,0 +1,345 @@
+/* review.c — the review session: decisions, per-pass winners and the queue
+ * (see review.h). Filters and search live in review_queue.c. */
+#include "review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "effective.h"
+#include "util.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void review_rebuild(struct review *r);   /* review_queue.c */
+
+/* Winners over the decisions of one pass (0: all passes). */
+static void winners(struct review *r, int pass, long *out)
+{
+	if (!pass) {
+		effective_winners(r->dec, r->ndec, INT64_MAX, r->d->n, out);
+		return;
+	}
+	struct log_decision *sub = xmallocarray(r->ndec ? r->ndec : 1, sizeof *sub);
+	size_t *map = xmallocarray(r->ndec ? r->ndec : 1, sizeof *map), m = 0;
+	for (size_t i = 0; i < r->ndec; i++)
+		if (r->dec[i].pass == pass) {
+			map[m] = i;
+			sub[m++] = r->dec[i];
+		}
+	effective_winners(sub, m, INT64_MAX, r->d->n, out);
+	for (size_t row = 0; row < r->d->n; row++)
+		if (out[row] >= 0)
+			out[row] = (long)map[out[row]];
+	free(sub);
+	free(map);
+}
+
+/* Read decisions recorded since the last read (by anyone). */
+static int load_decisions(struct review *r, struct err *e)
+{
+	struct log_decision *more;
+	size_t n;
+	int64_t after = r->ndec ? r->dec[r->ndec - 1].id : 0;
+	if (log_list(r->db, after, &more, &n, e) < 0)
+		return -1;
+	if (n) {
+		r->dec = xrealloc(r->dec, (r->ndec + n) * sizeof *r->dec);
+		memcpy(r->dec + r->ndec, more, n * sizeof *more);
+		r->ndec += n;
+	}
+	free(more);   /* strings now belong to r->dec */
+	winners(r, 0, r->win);
+	winners(r, 1, r->win1);
+	winners(r, 2, r->win2);
+	struct log_version *v;
+	size_t nv;
+	if (log_versions(r->db, &v, &nv, e) < 0)
+		return -1;
+	r->version = v[nv - 1].number;
+	log_versions_free(v, nv);
+	return 0;
+}
+
+int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
+		struct logdb *db, const char *reviewer, int expert, struct err *e)
+{
+	struct review *r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->scan = s;
+	r->db = db;
+	r->reviewer = reviewer;
+	r->expert = expert;
+	r->filter.given = r->filter.suggested = -1;
+	r->filter.state = RS_ANY;
+	r->win = xmallocarray(d->n, sizeof *r->win);
+	r->win1 = xmallocarray(d->n, sizeof *r->win1);
+	r->win2 = xmallocarray(d->n, sizeof *r->win2);
+	r->rank = xmallocarray(d->n, sizeof *r->rank);
+	r->queue = xmallocarray(d->n, sizeof *r->queue);
+	for (size_t i = 0; i < d->n; i++)
+		r->rank[i] = -1;
+	for (size_t i = 0; i < s->n_ranked; i++)
+		r->rank[s->ranked[i]] = (long)i;
+	r->started = now_s();
+	if (load_decisions(r, e) < 0 || log_latest_scan(db, &r->scan_id, e) < 0) {
+		review_free(r);
+		return -1;
+	}
+	review_rebuild(r);
+	/* Resume: the first example still undecided, in queue order. */
+	r->cursor = 0;
+	if (review_next_undecided(r) < 0)
+		r->cursor = 0;
+	*out = r;
+	return 0;
+}
+
+void review_free(struct review *r)
+{
+	if (!r)
+		return;
+	log_decisions_free(r->dec, r->ndec);
+	free(r->win);
+	free(r->win1);
+	free(r->win2);
+	free(r->rank);
+	free(r->queue);
+	free(r);
+}
+
+long review_row(const struct review *r)
+{
+	return r->qlen ? (long)r->queue[r->cursor] : -1;
+}
+
+static enum review_state state_of_decision(const struct log_decision *d, const char *given)
+{
+	switch (d->action) {
+	case LOG_ACCEPT: return RS_ACCEPTED;
+	case LOG_EXCLUDE: return RS_EXCLUDED;
+	case LOG_REJECT: return RS_REJECTED;
+	default: return d->label && strcmp(d->label, given) ? RS_RELABELLED : RS_REJECTED;
+	}
+}
+
+enum review_state review_state_of(const struct review *r, size_t row)
+{
+	long w = r->win[row];
+	if (w < 0)
+		return RS_UNDECIDED;
+	return state_of_decision(&r->dec[w], dataset_cell(r->d, row, (size_t)r->d->label_col));
+}
+
+const char *review_state_name(enum review_state s)
+{
+	static const char *const names[RS_STATES] = {
+		"undecided", "accepted", "relabelled", "rejected", "excluded", "decided",
+	};
+	return s >= 0 && s < RS_STATES ? names[s] : "any";
+}
+
+void review_move(struct review *r, long delta)
+{
+	if (!r->qlen)
+		return;
+	long c = (long)r->cursor + delta;
+	r->cursor = c < 0 ? 0 : c >= (long)r->qlen ? r->qlen - 1 : (size_t)c;
+}
+
+void review_top(struct review *r)
+{
+	r->cursor = 0;
+}
+
+void review_bottom(struct review *r)
+{
+	r->cursor = r->qlen ? r->qlen - 1 : 0;
+}
+
+/* Undecided for this session: no decision yet, or for an expert no
+ * second-pass decision yet. */
+static int open_item(const struct review *r, size_t row)
+{
+	return r->expert ? r->win2[row] < 0 : r->win[row] < 0;
+}
+
+int review_next_undecided(struct review *r)
+{
+	for (size_t k = 0; k < r->qlen; k++) {
+		size_t i = (r->cursor + k) % r->qlen;
+		if (open_item(r, r->queue[i])) {
+			r->cursor = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void say(struct review *r, int error, const char *msg)
+{
+	snprintf(r->message, sizeof r->message, "%.500s", msg);
+	r->message_error = error;
+}
+
+static int record(struct review *r, size_t row, enum log_action a, const char *label,
+		  int64_t undoes)
+{
+	char idbuf[32];
+	struct log_new_decision nd = {
+		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
+		.label = label, .reviewer = r->reviewer, .expert = r->expert,
+		.pass = r->expert ? 2 : 1, .note = r->note[0] ? r->note : NULL,
+		.scan_id = r->scan_id, .undoes = undoes,
+	};
+	struct err e = { 0 };
+	if (log_decide(r->db, &nd, NULL, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "NOT SAVED (decision still pending): %.400s", e.msg);
+		say(r, 1, msg);
+		return -1;
+	}
+	r->note[0] = '\0';
+	r->session_decisions++;
+	if (load_decisions(r, &e) < 0) {
+		say(r, 1, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int review_decide(struct review *r, enum log_action a, const char *label)
+{
+	long row = review_row(r);
+	if (row < 0) {
+		say(r, 1, "nothing to decide: the queue is empty");
+		return -1;
+	}
+	const struct dataset *d = r->d;
+	const char *given = dataset_cell(d, (size_t)row, (size_t)d->label_col);
+	if (a == LOG_ACCEPT)
+		label = d->class_names[r->scan->suggested[row]];
+	else if (a == LOG_REJECT)
+		label = given;
+	else if (a == LOG_EXCLUDE)
+		label = NULL;
+	else if (a == LOG_RELABEL && (!label || dataset_class_index(d, label) < 0)) {
+		say(r, 1, "relabel: not a class of this dataset");
+		return -1;
+	}
+	long next = r->cursor + 1 < r->qlen ? (long)r->queue[r->cursor + 1] : -1;
+	if (record(r, (size_t)row, a, label, 0) < 0)
+		return -1;
+	char msg[300];
+	snprintf(msg, sizeof msg, "saved: %s row %ld%s%s", log_action_name(a), row,
+		 label ? " -> " : "", label ? label : "");
+	say(r, 0, msg);
+	review_rebuild(r);
+	r->cursor = r->qlen ? r->qlen - 1 : 0;
+	for (size_t i = 0; next >= 0 && i < r->qlen; i++)
+		if ((long)r->queue[i] == next)
+			r->cursor = i;
+	return 0;
+}
+
+int review_confirm(struct review *r)
+{
+	long row = review_row(r);
+	if (!r->expert || row < 0 || r->win1[row] < 0) {
+		say(r, 1, "confirm: no annotator decision here to confirm");
+		return -1;
+	}
+	const struct log_decision *a = &r->dec[r->win1[row]];
+	return review_decide(r, a->action, a->label);
+}
+
+int review_skip(struct review *r)
+{
+	review_move(r, 1);
+	say(r, 0, "skipped (nothing recorded)");
+	return 0;
+}
+
+int review_undo(struct review *r)
+{
+	int64_t target;
+	struct err e = { 0 };
+	int found = log_undo_target(r->db, -1, r->reviewer, &target, &e);
+	if (found <= 0) {
+		say(r, 1, found < 0 ? e.msg : "nothing of yours to undo");
+		return -1;
+	}
+	size_t row = 0;
+	for (size_t i = 0; i < r->ndec; i++)
+		if (r->dec[i].id == target)
+			row = r->dec[i].row;
+	if (record(r, row, LOG_UNDO, NULL, target) < 0)
+		return -1;
+	review_rebuild(r);
+	for (size_t i = 0; i < r->qlen; i++)
+		if (r->queue[i] == row)
+			r->cursor = i;
+	char msg[120];
+	snprintf(msg, sizeof msg, "undone: decision %lld on row %zu", (long long)target, row);
+	say(r, 0, msg);
+	return 0;
+}
+
+void review_set_note(struct review *r, const char *text)
+{
+	snprintf(r->note, sizeof r->note, "%s", text);
+	say(r, 0, "note attached to the next decision");
+}
+
+int review_commit(struct review *r, const char *message)
+{
+	struct log_version v;
+	struct err e = { 0 };
+	if (log_commit(r->db, r->reviewer, message, &v, &e) < 0) {
+		say(r, 1, e.msg);
+		return -1;
+	}
+	r->version = v.number;
+	char msg[120];
+	snprintf(msg, sizeof msg, "committed version %lld", (long long)v.number);
+	say(r, 0, msg);
+	return 0;
+}
+
+int review_refresh(struct review *r)
+{
+	struct err e = { 0 };
+	long row = review_row(r);
+	if (load_decisions(r, &e) < 0) {
+		say(r, 1, e.msg);
+		return -1;
+	}
+	review_rebuild(r);
+	for (size_t i = 0; row >= 0 && i < r->qlen; i++)
+		if ((long)r->queue[i] == row)
+			r->cursor = i;
+	say(r, 0, "refreshed");
+	return 0;
+}
+
+void review_progress(const struct review *r, struct review_progress *p)
+{
+	p->decided = p->total = 0;
+	for (size_t i = 0; i < r->scan->n_ranked; i++) {
+		size_t row = r->scan->ranked[i];
+		if (!r->scan->flagged[row])
+			continue;
+		p->total++;
+		p->decided += r->expert ? r->win2[row] >= 0 : r->win[row] >= 0;
+	}
+	/* Over at least a minute, so the first decisions do not read as a
+	 * burst of thousands per minute. */
+	double minutes = (now_s() - r->started) / 60;
+	p->per_minute = (double)r->session_decisions / (minutes > 1 ? minutes : 1);
+}

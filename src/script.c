@@ -1,0 +1,114 @@
+/* script.c — replaying named actions headlessly (see script.h). Besides the
+ * action table's names it knows: resize COLSxROWS, snapshot NAME, key K
+ * (a character, or Up Down Left Right PgUp PgDn Home End Enter Esc
+ * Backspace Tab Space), type TEXT (each character as a key). */
+#include "script.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+int script_parse_size(const char *s, int *cols, int *rows)
+{
+	char x;
+	return sscanf(s, "%d%c%d", cols, &x, rows) == 3 && (x == 'x' || x == 'X') &&
+	       *cols > 0 && *rows > 0 && *cols <= 1000 && *rows <= 1000 ? 0 : -1;
+}
+
+static int key_named(const char *k)
+{
+	static const struct { const char *name; int key; } names[] = {
+		{ "Up", K_UP }, { "Down", K_DOWN }, { "Left", K_LEFT }, { "Right", K_RIGHT },
+		{ "PgUp", K_PGUP }, { "PgDn", K_PGDN }, { "Home", K_HOME }, { "End", K_END },
+		{ "Enter", K_ENTER }, { "Esc", K_ESC }, { "Backspace", K_BACKSPACE },
+		{ "Tab", '\t' }, { "Space", ' ' },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(k, names[i].name))
+			return names[i].key;
+	return strlen(k) == 1 ? (unsigned char)k[0] : -1;
+}
+
+static int snapshot(struct ui *u, struct canvas *c, const char *dir, const char *name,
+		    struct err *e)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.txt", dir ? dir : ".", name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return err_set(e, ERR_RUNTIME, "%s: cannot write snapshot", path);
+	ui_draw(u, c);
+	canvas_write_text(c, f);
+	struct review *rv = u->rv;
+	char filt[300], idbuf[32];
+	review_filter_text(rv, filt, sizeof filt);
+	long row = review_row(rv);
+	fprintf(f, "--- state\nmode: %d\nqueue: %zu\ncursor: %zu\nrow: %ld\nid: %s\n"
+		"filter: %s\ndecisions: %zu\nversion: %lld\nmessage: %s\n", (int)u->mode,
+		rv->qlen, rv->cursor, row, row >= 0 ? dataset_id(rv->d, (size_t)row, idbuf) : "",
+		filt, rv->ndec, (long long)rv->version, rv->message);
+	return fclose(f) == 0 ? 0 : err_set(e, ERR_RUNTIME, "%s: cannot write snapshot", path);
+}
+
+static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
+		    const char *snapdir, const char *where, struct err *e)
+{
+	if (!strcmp(cmd, "resize")) {
+		int cols, rows;
+		if (script_parse_size(arg, &cols, &rows) < 0)
+			return err_set(e, ERR_INPUT, "%s: resize needs COLSxROWS", where);
+		canvas_resize(c, cols, rows);
+		return 0;
+	}
+	if (!strcmp(cmd, "snapshot"))
+		return *arg ? snapshot(u, c, snapdir, arg, e) :
+			      err_set(e, ERR_INPUT, "%s: snapshot needs a name", where);
+	if (!strcmp(cmd, "key") || !strcmp(cmd, "type")) {
+		int k = cmd[0] == 'k' ? key_named(arg) : 0;
+		if (cmd[0] == 'k' && k < 0)
+			return err_set(e, ERR_INPUT, "%s: unknown key '%s'", where, arg);
+		ui_draw(u, c);    /* keys act on what is on screen (page size) */
+		if (cmd[0] == 'k')
+			ui_key(u, k);
+		else
+			for (char *p = arg; *p; p++)
+				ui_key(u, (unsigned char)*p);
+		return 0;
+	}
+	const struct action_def *a = action_named(cmd);
+	if (!a)
+		return err_set(e, ERR_INPUT, "%s: unknown action '%s' (see relabel review "
+			       "--help or the ? screen)", where, cmd);
+	if (a->arg && !*arg && a->action != A_COMMIT)
+		return err_set(e, ERR_INPUT, "%s: %s needs %s", where, cmd, a->arg);
+	ui_draw(u, c);
+	ui_run(u, a->action, a->arg ? arg : NULL);
+	return 0;
+}
+
+int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
+	       const char *snapdir, struct err *e)
+{
+	struct canvas *c = canvas_new(cols, rows);
+	char line[4096];
+	size_t lineno = 0;
+	int rc = 0;
+	while (rc == 0 && !u->quit && fgets(line, sizeof line, f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		char *cmd = line + strspn(line, " \t");
+		if (!*cmd || *cmd == '#')
+			continue;
+		char *arg = cmd + strcspn(cmd, " \t");
+		if (*arg)
+			*arg++ = '\0';
+		arg += strspn(arg, " \t");
+		char where[600];
+		snprintf(where, sizeof where, "%s:%zu", name, lineno);
+		rc = line_cmd(u, c, cmd, arg, snapdir, where, e);
+	}
+	canvas_free(c);
+	return rc;
+}

@@ -1,0 +1,187 @@
+/* term.c — the review screen on a real terminal: ncursesw setup, colours
+ * as named roles (with a monochrome fallback for NO_COLOR and terminals
+ * without colour), keys to the UI, the canvas to the screen. Signal
+ * handlers only set a flag; the loop notices it, restores the terminal and
+ * exits. Nothing is written to stderr while curses owns the screen. */
+#include "term.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void restore(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+static attr_t attrs[ST_COUNT];
+
+static void styles(int color)
+{
+	static const struct { int st; short fg, bg; attr_t mono; } map[] = {
+		{ ST_TITLE, COLOR_BLACK, COLOR_CYAN, A_REVERSE | A_BOLD },
+		{ ST_SELECTED, COLOR_BLACK, COLOR_WHITE, A_REVERSE },
+		{ ST_STATUS, COLOR_BLACK, COLOR_CYAN, A_REVERSE },
+		{ ST_KEY, COLOR_YELLOW, -1, A_BOLD },
+		{ ST_DIM, COLOR_BLUE, -1, A_DIM },
+		{ ST_ACCEPT, COLOR_GREEN, -1, A_BOLD },
+		{ ST_REJECT, COLOR_CYAN, -1, A_NORMAL },
+		{ ST_EXCLUDE, COLOR_RED, -1, A_UNDERLINE },
+		{ ST_RELABEL, COLOR_MAGENTA, -1, A_BOLD },
+		{ ST_GIVEN, COLOR_RED, -1, A_BOLD },
+		{ ST_SUGGESTED, COLOR_GREEN, -1, A_BOLD },
+		{ ST_BAR, COLOR_BLUE, -1, A_NORMAL },
+		{ ST_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD | A_REVERSE },
+		{ ST_HEAT1, COLOR_BLUE, -1, A_DIM },
+		{ ST_HEAT2, COLOR_CYAN, -1, A_NORMAL },
+		{ ST_HEAT3, COLOR_YELLOW, -1, A_BOLD },
+		{ ST_HEAT4, COLOR_RED, -1, A_BOLD | A_UNDERLINE },
+		{ ST_CURSOR, COLOR_BLACK, COLOR_YELLOW, A_REVERSE | A_BOLD },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (color) {
+			init_pair((short)(i + 1), map[i].fg, map[i].bg);
+			attrs[map[i].st] = COLOR_PAIR(i + 1) |
+				(map[i].mono & (A_BOLD | A_UNDERLINE));
+		} else {
+			attrs[map[i].st] = map[i].mono;
+		}
+	}
+}
+
+static int translate(int ch, int is_key)
+{
+	if (!is_key) {
+		if (ch == '\n' || ch == '\r')
+			return K_ENTER;
+		if (ch == 27)
+			return K_ESC;
+		if (ch == 127 || ch == 8)
+			return K_BACKSPACE;
+		return ch;
+	}
+	switch (ch) {
+	case KEY_UP: return K_UP;
+	case KEY_DOWN: return K_DOWN;
+	case KEY_LEFT: return K_LEFT;
+	case KEY_RIGHT: return K_RIGHT;
+	case KEY_PPAGE: return K_PGUP;
+	case KEY_NPAGE: return K_PGDN;
+	case KEY_HOME: return K_HOME;
+	case KEY_END: return K_END;
+	case KEY_ENTER: return K_ENTER;
+	case KEY_BACKSPACE: return K_BACKSPACE;
+	case KEY_RESIZE: return K_RESIZE;
+	default: return -1;
+	}
+}
+
+static void blit(const struct canvas *c)
+{
+	for (int y = 0; y < c->rows; y++)
+		for (int x = 0; x < c->cols; x++) {
+			const struct canvas_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+			if (cell->width == 0)
+				continue;
+			attrset(attrs[cell->style < ST_COUNT ? cell->style : 0]);
+			mvaddstr(y, x, cell->text[0] ? cell->text : " ");
+		}
+	attrset(A_NORMAL);
+	move(c->rows - 1, c->cols - 1);
+	refresh();
+}
+
+/* Feed a typed character to the UI as UTF-8 bytes. */
+static void feed_char(struct ui *u, wint_t wc)
+{
+	char mb[8];
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t n = wcrtomb(mb, (wchar_t)wc, &st);
+	if (n == (size_t)-1)
+		return;
+	if (n == 1) {
+		ui_key(u, translate((unsigned char)mb[0], 0));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		ui_key(u, (unsigned char)mb[i]);
+}
+
+int term_run(struct ui *u, int color, struct err *e)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return err_set(e, ERR_INPUT, "the review screen needs a terminal on stdin "
+			       "and stdout; for a scripted run use --script FILE --size COLSxROWS");
+	setlocale(LC_ALL, "");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (!initscr())
+		return err_set(e, ERR_RUNTIME, "cannot initialise the terminal");
+	util_set_die_hook(restore);
+	atexit(restore);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	const char *nc = getenv("NO_COLOR");
+	int use = color == 1 || (color < 0 && !(nc && *nc) && has_colors());
+	if (use && has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	styles(use && has_colors());
+	struct canvas *c = canvas_new(COLS, LINES);
+	int errs = 0, status = 0;
+	while (!u->quit && !got_signal) {
+		if (c->cols != COLS || c->rows != LINES)
+			canvas_resize(c, COLS, LINES);
+		ui_draw(u, c);
+		blit(c);
+		wint_t wc;
+		int r = get_wch(&wc);
+		if (r == ERR) {
+			if (++errs > 100)      /* the terminal is gone */
+				break;
+			continue;
+		}
+		errs = 0;
+		if (r == KEY_CODE_YES) {
+			int k = translate((int)wc, 1);
+			if (k == K_RESIZE)
+				clear();
+			else if (k >= 0)
+				ui_key(u, k);
+		} else if (wc == 3) {          /* Ctrl-C in raw mode */
+			got_signal = SIGINT;
+		} else {
+			feed_char(u, wc);
+		}
+	}
+	canvas_free(c);
+	restore();
+	util_set_die_hook(NULL);
+	if (got_signal)
+		status = 128 + got_signal;
+	return status;
+}

@@ -1,0 +1,47 @@
+/* ui.h — the review screen's state above the session: which view is open
+ * (list, help, label picker, text prompt, stats), what is being typed, and
+ * how keys and named actions change it. Drawing is ui_draw's (views.c);
+ * nothing here knows about curses. */
+#ifndef RELABEL_UI_H
+#define RELABEL_UI_H
+
+#include "actions.h"
+#include "canvas.h"
+#include "review.h"
+#include "stats.h"
+
+enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS };
+
+struct ui {
+	struct review *rv;
+	struct stats *st;             /* dataset health, computed on first use */
+	struct stats st_store;
+	enum ui_mode mode;
+	enum ui_action prompt_for;    /* A_SEARCH, A_NOTE, A_FILTER or A_COMMIT */
+	char input[256];              /* what is typed in a prompt or the picker */
+	int picker_sel;
+	int help_top, preview_top;
+	int stats_given, stats_sugg;  /* selected heatmap cell */
+	int list_top;                 /* first queue row shown */
+	int page;                     /* rows in a page of the list */
+	int image_info;               /* show image path and size (no decoder yet) */
+	int quit;
+};
+
+void ui_init(struct ui *u, struct review *rv);
+void ui_free(struct ui *u);
+
+/* Handle one key; returns 1 when the program should end. */
+int ui_key(struct ui *u, int key);
+/* Run a named action (scripts); arg as its table entry says. Returns 0, or
+ * -1 with the reason in rv->message. */
+int ui_run(struct ui *u, enum ui_action a, const char *arg);
+
+/* Draw the whole screen into c (its size is the terminal's). */
+void ui_draw(struct ui *u, struct canvas *c);
+
+/* Classes matching the picker's typed filter, in class order: writes up to
+ * max indices, returns how many. */
+int ui_picker_matches(const struct ui *u, int *out, int max);
+
+#endif

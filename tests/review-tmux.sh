@@ -1,0 +1,71 @@
+#!/bin/sh
+# review-tmux.sh — the review screen in a real terminal (tmux, private
+# server, no config): it starts on the demo data, a keystroke's decision
+# reaches the log, it survives resizing below the minimum and back, and q
+# and SIGTERM both leave with the terminal restored. Polls against a
+# deadline; never sleeps a fixed time to wait for an outcome.
+set -u
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
+R=${RELABEL:-./relabel}
+T=$(mktemp -d)
+S=relabel-test-$$
+tm() { tmux -L "$S" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+fail=0
+say() { echo "FAIL: $*"; fail=1; }
+cp "${top_srcdir:-.}/data/digits/noisy/data.csv" "${top_srcdir:-.}/data/digits/noisy/probs.csv" "$T/"
+
+# wait_for WHAT TEST...: poll up to 15 s until the command succeeds.
+wait_for() {
+	what=$1
+	shift
+	i=0
+	while [ $i -lt 150 ]; do
+		"$@" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	say "timed out waiting for $what"
+	tm capture-pane -p -t "$S" 2>/dev/null | head -5
+	return 1
+}
+screen_has() { tm capture-pane -p -t "$S" 2>/dev/null | grep -q "$1"; }
+screen_lacks() { ! screen_has "$1"; }
+
+start() {
+	tm new-session -d -s "$S" -x 100 -y 30 \
+		"cd '$T' && RELABEL_REVIEWER=tty TERM=screen-256color '$R' review data.csv; echo EXIT=\$? >'$T/exit'; sleep 30"
+}
+
+start
+wait_for "the screen" screen_has "first review"
+screen_has "one → six" || say "the worst example is not on the screen"
+tm send-keys -t "$S" a
+logged() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^911,911,accept,six,tty'; }
+wait_for "the decision in the log" logged
+wait_for "the status line" screen_has "saved: accept row 911"
+tm resize-window -t "$S" -x 50 -y 10
+wait_for "the too-small notice" screen_has "terminal too small"
+tm resize-window -t "$S" -x 100 -y 30
+wait_for "the screen after resize" screen_has "first review"
+tm send-keys -t "$S" q
+exited() { [ -s "$T/exit" ]; }
+wait_for "exit after q" exited
+grep -q 'EXIT=0' "$T/exit" || say "q exit status: $(cat "$T/exit")"
+wait_for "the screen to be restored" screen_lacks "first review"
+tm kill-session -t "$S"
+
+# SIGTERM: the handler only sets a flag; the loop restores and exits 143.
+rm -f "$T/exit"
+start
+wait_for "the screen (2)" screen_has "first review"
+pkill -TERM -f "^$R review data.csv" 2>/dev/null || say "no process to signal"
+wait_for "exit after SIGTERM" exited
+grep -q 'EXIT=143' "$T/exit" || say "SIGTERM exit status: $(cat "$T/exit")"
+wait_for "the screen to be restored (2)" screen_lacks "first review"
+
+# A non-terminal stdin is refused.
+"$R" review "$T/data.csv" </dev/null >/dev/null 2>"$T/err" && say "non-tty accepted"
+grep -q 'needs a terminal' "$T/err" || say "non-tty message: $(cat "$T/err")"
+[ $fail = 0 ] && echo "review-tmux: ok"
+exit $fail

@@ -88,10 +88,20 @@ static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
 	       const char *snapdir, struct err *e)
 {
 	struct canvas *c = canvas_new(cols, rows);
+	/* RELABEL_SCRIPT_TIMES=FILE: time of each line, action plus redraw. */
+	const char *tpath = getenv("RELABEL_SCRIPT_TIMES");
+	FILE *times = tpath && *tpath ? fopen(tpath, "w") : NULL;
 	char line[4096];
 	size_t lineno = 0;
 	int rc = 0;
@@ -107,8 +117,15 @@ int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
 		arg += strspn(arg, " \t");
 		char where[600];
 		snprintf(where, sizeof where, "%s:%zu", name, lineno);
+		double t0 = now_ms();
 		rc = line_cmd(u, c, cmd, arg, snapdir, where, e);
+		if (times) {
+			ui_draw(u, c);
+			fprintf(times, "%s %.3f\n", cmd, now_ms() - t0);
+		}
 	}
+	if (times)
+		fclose(times);
 	canvas_free(c);
 	return rc;
 }

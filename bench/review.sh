@@ -1,0 +1,33 @@
+#!/bin/sh
+# bench/review.sh — the review screen on 10^6 examples (about 10^5 flagged),
+# driven by the headless front end: time from the end of the scan to the
+# first screen, and the time of each action including the redraw
+# (RELABEL_SCRIPT_TIMES), summarised per action as median and max ms.
+# Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/review.sh
+set -eu
+DIR=${BENCH_DIR:-/tmp/relabel-bench}
+R=${RELABEL:-$PWD/relabel}
+mkdir -p "$DIR"
+cc -O2 -o "$DIR/gen" bench/gen.c
+d="$DIR/1000000x10"
+mkdir -p "$d"
+[ -s "$d/probs.csv" ] || "$DIR/gen" 1000000 10 "$d"
+rm -f "$d/data.relabel.db" "$d/data.relabel.db-wal" "$d/data.relabel.db-shm"
+s="$DIR/review.script"
+{
+	for i in $(seq 50); do echo down; done
+	for i in $(seq 20); do echo page-down; done
+	for i in $(seq 30); do echo accept; echo reject; echo exclude; echo undo; done
+	for c in c1 c2 c3 c4 c5; do echo "filter given $c"; echo "filter suggested c0"; echo "filter clear"; done
+	for i in $(seq 10); do echo "search r9999$i"; echo search-next; done
+	echo "filter state undecided"; echo next-undecided; echo bottom; echo top
+} >"$s"
+echo "== first screen (load + scan + log + session + first draw), then the script"
+/usr/bin/time -f '   whole run %e s wall, %M KB peak' env RELABEL_SCRIPT_TIMES="$DIR/times.txt" \
+	"$R" review "$d/data.csv" --script "$s" --size 120x40 --snapshots "$DIR"
+"$R" scan "$d/data.csv" >/dev/null
+/usr/bin/time -f '   scan alone %e s wall' "$R" scan "$d/data.csv" >/dev/null
+echo "== per action (ms, action + redraw)"
+sort -k1,1 -k2,2n "$DIR/times.txt" | awk '
+	{ n[$1]++; v[$1, n[$1]] = $2 }
+	END { for (a in n) printf "   %-16s n=%-4d median %7.2f  max %7.2f\n", a, n[a], v[a, int((n[a] + 1) / 2)], v[a, n[a]] }' | sort

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "log.h"
 #include "logcli.h"
+#include "imgview.h"
 #include "progress.h"
 #include "review.h"
 #include "script.h"
@@ -26,17 +27,19 @@ static const char usage[] =
 	"  --role R            annotator (default) or expert (second review)\n"
 	"  --blind             expert: hide the annotator's decision until deciding\n"
 	"  --color WHEN        auto (default), always or never (NO_COLOR is honoured)\n"
+	"  --image MODE        auto (default), blocks (half blocks in colour), ascii\n"
+	"                      (a grey-scale character ramp) or none\n"
 	"  --script FILE       replay named actions from FILE instead of a terminal\n"
 	"  --size COLSxROWS    the screen size for --script (default 100x30)\n"
 	"  --snapshots DIR     where --script writes snapshots (default: .)\n"
 	"  --force             open the log even if the data changed since\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIPT,
-       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR };
+       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE };
 
 struct review_args {
 	const char *db, *reviewer, *role, *script, *snaps;
-	int blind, force, cols, rows, color;
+	int blind, force, cols, rows, color, image;
 };
 
 static int parse(int argc, char **argv, struct dataset_opts *o, struct review_args *a)
@@ -52,6 +55,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		{ "snapshots", required_argument, NULL, OPT_SNAPS },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "image", required_argument, NULL, OPT_IMAGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -81,6 +85,12 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 				   !strcmp(optarg, "auto") ? -1 : -2;
 			if (a->color == -2)
 				return cli_usage_error("review", "--color: auto, always or never");
+			break;
+		case OPT_IMAGE:
+			a->image = !strcmp(optarg, "auto") ? -1 : !strcmp(optarg, "blocks") ? IMG_BLOCKS :
+				   !strcmp(optarg, "ascii") ? IMG_ASCII : !strcmp(optarg, "none") ? IMG_NONE : -2;
+			if (a->image == -2)
+				return cli_usage_error("review", "--image: auto, blocks, ascii or none");
 			break;
 		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); exit(0);
 		default: return cli_usage_error("review", "unknown option");
@@ -129,7 +139,7 @@ static int run(struct ui *u, const struct review_args *a, struct err *e)
 int cmd_review(int argc, char **argv)
 {
 	struct dataset_opts o = { 0 };
-	struct review_args a = { .color = -1 };
+	struct review_args a = { .color = -1, .image = -1 };
 	int rc = parse(argc, argv, &o, &a);
 	if (rc)
 		return rc;
@@ -159,6 +169,7 @@ int cmd_review(int argc, char **argv)
 		rv->blind = a.blind;
 		struct ui u;
 		ui_init(&u, rv);
+		u.image_mode = a.image;
 		rc = run(&u, &a, &e);
 		ui_free(&u);
 		review_free(rv);

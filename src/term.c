@@ -7,12 +7,15 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "imgview.h"
+#include "palette.h"
 #include "util.h"
 
 static volatile sig_atomic_t got_signal;
@@ -29,6 +32,35 @@ static void restore(void)
 }
 
 static attr_t attrs[ST_COUNT];
+static struct paircache pairs;
+static int rgb_mode;      /* 0 none, 8/16/256 palette, 1 direct colour */
+
+static int color_number(uint32_t c)
+{
+	uint32_t rgb = c & 0xffffff;
+	if (rgb_mode == 1)
+		return (int)rgb;
+	if (rgb_mode == 256)
+		return palette_256(rgb);
+	return palette_basic(rgb, rgb_mode);
+}
+
+/* Draw an image cell with its own colours; 0 if it could not be. */
+static int rgb_cell(int y, int x, const struct canvas_cell *cell)
+{
+	if (!rgb_mode)
+		return 0;
+	int fg = CANVAS_IS_RGB(cell->fg) ? color_number(cell->fg) : -1;
+	int bg = CANVAS_IS_RGB(cell->bg) ? color_number(cell->bg) : -1;
+	int fresh, pair = paircache_get(&pairs, fg, bg, &fresh);
+	if (pair < 0)
+		return 0;
+	if (fresh && init_extended_pair(pair, fg, bg) == ERR)
+		return 0;
+	attr_set(A_NORMAL, 0, &pair);
+	mvaddstr(y, x, cell->text);
+	return 1;
+}
 
 static void styles(int color)
 {
@@ -92,10 +124,13 @@ static int translate(int ch, int is_key)
 
 static void blit(const struct canvas *c)
 {
+	paircache_frame(&pairs);
 	for (int y = 0; y < c->rows; y++)
 		for (int x = 0; x < c->cols; x++) {
 			const struct canvas_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
 			if (cell->width == 0)
+				continue;
+			if ((CANVAS_IS_RGB(cell->fg) || CANVAS_IS_RGB(cell->bg)) && rgb_cell(y, x, cell))
 				continue;
 			attrset(attrs[cell->style < ST_COUNT ? cell->style : 0]);
 			mvaddstr(y, x, cell->text[0] ? cell->text : " ");
@@ -151,6 +186,14 @@ int term_run(struct ui *u, int color, struct err *e)
 		use_default_colors();
 	}
 	styles(use && has_colors());
+	rgb_mode = 0;
+	if (use && has_colors())
+		rgb_mode = COLORS >= 0x1000000 ? 1 : COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	int cap = COLOR_PAIRS - 33 < 1024 ? COLOR_PAIRS - 33 : 1024;
+	paircache_init(&pairs, 32, cap);
+	if (u->image_mode < 0)
+		u->image_mode = rgb_mode && !strcmp(nl_langinfo(CODESET), "UTF-8") ?
+				IMG_BLOCKS : IMG_ASCII;
 	struct canvas *c = canvas_new(COLS, LINES);
 	int errs = 0, status = 0;
 	while (!u->quit && !got_signal) {
@@ -179,6 +222,7 @@ int term_run(struct ui *u, int color, struct err *e)
 		}
 	}
 	canvas_free(c);
+	paircache_free(&pairs);
 	restore();
 	util_set_die_hook(NULL);
 	if (got_signal)

@@ -11,6 +11,8 @@ void ui_init(struct ui *u, struct review *rv)
 	memset(u, 0, sizeof *u);
 	u->rv = rv;
 	u->page = 10;
+	u->image_mode = -1;
+	thumbcache_init(&u->tc);
 	u->stats_given = u->stats_sugg = 0;
 }
 
@@ -18,6 +20,7 @@ void ui_free(struct ui *u)
 {
 	if (u->st)
 		stats_free(u->st);
+	thumbcache_free(&u->tc);
 	u->st = NULL;
 }
 
@@ -100,6 +103,11 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 		rv->blind = !rv->blind;
 		snprintf(rv->message, sizeof rv->message, "annotator's decision %s",
 			 rv->blind ? "hidden until you decide" : "shown");
+		break;
+	case A_IMAGES:
+		u->images_off = !u->images_off;
+		snprintf(rv->message, sizeof rv->message, "image previews %s",
+			 u->images_off ? "off" : "on");
 		break;
 	case A_PREVIEW_DOWN: u->preview_top++; break;
 	case A_PREVIEW_UP: if (u->preview_top > 0) u->preview_top--; break;

@@ -9,6 +9,7 @@
 #include "canvas.h"
 #include "review.h"
 #include "stats.h"
+#include "thumbcache.h"
 
 enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS };
 
@@ -24,7 +25,9 @@ struct ui {
 	int stats_given, stats_sugg;  /* selected heatmap cell */
 	int list_top;                 /* first queue row shown */
 	int page;                     /* rows in a page of the list */
-	int image_info;               /* show image path and size (no decoder yet) */
+	int image_mode;               /* enum img_mode, or -1 for auto (front end decides) */
+	int images_off;               /* previews toggled off */
+	struct thumbcache tc;
 	int quit;
 };
 

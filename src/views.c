@@ -151,28 +151,47 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 	}
 }
 
+static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
+{
+	const struct dataset *d = u->rv->d;
+	const char *img = dataset_cell(d, row, (size_t)d->image_col);
+	char path[4096];
+	const char *slash = strrchr(d->data_path, '/');
+	if (img[0] == '/')
+		snprintf(path, sizeof path, "%s", img);
+	else
+		snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
+			 d->data_path, img);
+	int mode = u->image_mode < 0 ? IMG_BLOCKS : u->image_mode;
+	if (u->images_off || mode == IMG_NONE || h < 3) {
+		struct stat sb;
+		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
+		if (stat(path, &sb) == 0)
+			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes (previews off)", (long long)sb.st_size);
+		return;
+	}
+	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, w, h - 1,
+						     (enum img_mode)mode);
+	if (!t->ok) {
+		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
+		canvas_put(c, x, y + 1, t->err, w, ST_ERROR);
+		return;
+	}
+	thumb_draw(&t->t, c, x, y);
+	canvas_printf(c, x, y + t->t.rows, w, ST_DIM, "%s (%dx%d)", img, t->w, t->h);
+}
+
 static void draw_preview(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
 {
 	const struct dataset *d = u->rv->d;
 	if (h <= 0)
 		return;
-	if (d->text_col >= 0) {
+	if (d->text_col >= 0)
 		draw_wrapped(c, dataset_cell(d, row, (size_t)d->text_col), x, y, w, h, u->preview_top);
-	} else if (d->image_col >= 0) {
-		const char *img = dataset_cell(d, row, (size_t)d->image_col);
-		char path[4096];
-		const char *slash = strrchr(d->data_path, '/');
-		snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
-			 d->data_path, img);
-		struct stat sb;
-		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
-		if (stat(path, &sb) == 0)
-			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes", (long long)sb.st_size);
-		else
-			canvas_put(c, x, y + 1, "missing: the file cannot be read", w, ST_ERROR);
-	} else {
+	else if (d->image_col >= 0)
+		draw_image(u, c, row, x, y, w, h);
+	else
 		canvas_put(c, x, y, "(no text or image column)", w, ST_DIM);
-	}
 }
 
 static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int h)

@@ -24,6 +24,13 @@ run() { # name script-text [extra args]
 	(cd "$T" && RELABEL_REVIEWER=tester "$R" review "$@" --script "$name.script" \
 		--snapshots snaps) || say "$name: exit $?"
 }
+mkdir "$T/pics"
+printf 'not a png' >"$T/pics/bad.png"
+printf 'id,image,label\nm0,pics/bad.png,a\nm1,pics/bad.png,a\nm2,pics/missing.png,a\nm3,pics/bad.png,b\nm4,pics/bad.png,b\nm5,pics/bad.png,b\n' >"$T/img.csv"
+printf 'a,b\n0.9,0.1\n0.9,0.1\n0.1,0.9\n0.1,0.9\n0.1,0.9\n0.9,0.1\n' >"$T/img-probs.csv"
+run images 'snapshot image-missing
+down
+snapshot image-corrupt' img.csv --probs img-probs.csv --size 80x24
 run main 'snapshot list
 down
 snapshot down

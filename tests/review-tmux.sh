@@ -7,13 +7,17 @@
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
 R=${RELABEL:-./relabel}
-T=$(mktemp -d)
+T0=$(mktemp -d)
+T=$T0
 S=relabel-test-$$
 tm() { tmux -L "$S" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+trap 'tm kill-server 2>/dev/null; rm -rf "$T0"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
-cp "${top_srcdir:-.}/data/digits/noisy/data.csv" "${top_srcdir:-.}/data/digits/noisy/probs.csv" "$T/"
+mkdir "$T/noisy"
+cp -r "${top_srcdir:-.}/data/digits/images" "$T/"
+cp "${top_srcdir:-.}/data/digits/noisy/data.csv" "${top_srcdir:-.}/data/digits/noisy/probs.csv" "$T/noisy/"
+T=$T/noisy
 
 # wait_for WHAT TEST...: poll up to 15 s until the command succeeds.
 wait_for() {
@@ -40,6 +44,11 @@ start() {
 start
 wait_for "the screen" screen_has "first review"
 screen_has "one → six" || say "the worst example is not on the screen"
+# The digit is drawn with half blocks in 256 colours (TERM=screen-256color).
+tm capture-pane -e -p -t "$S" >"$T/pane.txt"
+grep -q '▀' "$T/pane.txt" || say "no half blocks on the screen"
+grep -q '38;5;[0-9]*' "$T/pane.txt" || say "no 256-colour foreground in the capture"
+grep -q '48;5;[0-9]*' "$T/pane.txt" || say "no 256-colour background in the capture"
 tm send-keys -t "$S" a
 logged() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^911,911,accept,six,tty'; }
 wait_for "the decision in the log" logged

@@ -10,6 +10,8 @@
 #include <getopt.h>
 
 #include "dataset.h"
+#include "log.h"
+#include "model.h"
 
 enum {
 	CLI_OPT_PROBS = 1000,
@@ -20,6 +22,11 @@ enum {
 	CLI_OPT_RENORMALIZE,
 	CLI_OPT_THREADS,
 	CLI_OPT_EXACT_FLOATS,
+	CLI_OPT_FEATURES,
+	CLI_OPT_FOLDS,
+	CLI_OPT_SEED,
+	CLI_OPT_RETRAIN,
+	CLI_OPT_SAVE_PROBS,
 	CLI_OPT_FIRST_FREE     /* commands number their own options from here */
 };
 
@@ -31,7 +38,12 @@ enum {
 	{ "image-col", required_argument, NULL, CLI_OPT_IMAGE_COL }, \
 	{ "renormalize", no_argument, NULL, CLI_OPT_RENORMALIZE }, \
 	{ "threads", required_argument, NULL, CLI_OPT_THREADS }, \
-	{ "exact-floats", no_argument, NULL, CLI_OPT_EXACT_FLOATS }
+	{ "exact-floats", no_argument, NULL, CLI_OPT_EXACT_FLOATS }, \
+	{ "features", required_argument, NULL, CLI_OPT_FEATURES }, \
+	{ "folds", required_argument, NULL, CLI_OPT_FOLDS }, \
+	{ "seed", required_argument, NULL, CLI_OPT_SEED }, \
+	{ "retrain", no_argument, NULL, CLI_OPT_RETRAIN }, \
+	{ "save-probs", required_argument, NULL, CLI_OPT_SAVE_PROBS }
 
 /* Help text lines for the options above (for COMMAND --help). */
 extern const char cli_dataset_help[];
@@ -40,6 +52,24 @@ extern const char cli_dataset_help[];
  * of CLI_DATASET_OPTIONS, 0 if not, -1 (with e filled) on a bad value. */
 int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 		       struct err *e);
+
+/* The built-in model's settings from the options above, and what the last
+ * training (or the stored result) reported. */
+struct cli_model {
+	struct model_opts opts;
+	int retrain;
+	const char *save_probs;
+	int used;                   /* the probabilities came from the model */
+	struct log_model_info info;
+	char warning[200];
+};
+extern struct cli_model cli_model;
+
+/* Fill d->probs with the built-in model's out-of-fold probabilities,
+ * taking them from the log when it has them for this data and these
+ * settings (db may be NULL), storing them there otherwise, and writing
+ * --save-probs. */
+int cli_fit_model(struct dataset *d, struct logdb *db, struct err *e);
 
 /* Load the dataset every command works on. Commands call this rather than
  * dataset_load so that what happens when no probabilities are given (an

@@ -184,7 +184,8 @@ int cmd_decide(int argc, char **argv)
 	if (parse_role(&a, &nd, &e) < 0)
 		return cli_usage_error("decide", "%s", e.msg);
 	struct logctx c;
-	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o, 1, a.force, &e) < 0)
+	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
+			!strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)
 		return cli_fail(&e);
 	char idbuf[32];
 	struct log_decision out;

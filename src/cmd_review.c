@@ -149,7 +149,7 @@ int cmd_review(int argc, char **argv)
 	o.progress = progress_report;
 	o.progress_ctx = &pg;
 	struct logctx c;
-	if (logctx_open(&c, argv[optind], a.db, &o, 1, a.force, &e) < 0) {
+	if (logctx_open(&c, argv[optind], a.db, &o, 2, a.force, &e) < 0) {
 		progress_done(&pg);
 		return cli_fail(&e);
 	}

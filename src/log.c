@@ -57,6 +57,12 @@ static const char schema_v1[] =
 	"CREATE TRIGGER version_append_only_d BEFORE DELETE ON version"
 	" BEGIN SELECT RAISE(ABORT, 'versions are sealed'); END;";
 
+static const char schema_v2[] =
+	"CREATE TABLE model_probs (id INTEGER PRIMARY KEY, data_sha256 TEXT NOT NULL,"
+	" settings TEXT NOT NULL, n INTEGER NOT NULL, k INTEGER NOT NULL,"
+	" probs BLOB NOT NULL, features TEXT, folds INTEGER, accuracy REAL, logloss REAL,"
+	" seconds REAL, created TEXT NOT NULL);";
+
 int log_sql_err(struct logdb *l, struct err *e, const char *what)
 {
 	int code = sqlite3_errcode(l->db);
@@ -190,7 +196,8 @@ static int check_schema(struct logdb *l, int create, struct err *e)
 		char pragmas[96];
 		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 			 APP_ID, LOG_SCHEMA_VERSION);
-		if (exec(l, schema_v1, e) < 0 || exec(l, pragmas, e) < 0) {
+		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
+		    exec(l, pragmas, e) < 0) {
 			log_rollback(l);
 			return -1;
 		}
@@ -207,8 +214,17 @@ static int check_schema(struct logdb *l, int create, struct err *e)
 		return err_set(e, ERR_INPUT, "%s: made by a newer relabel (schema %d; "
 			       "this one knows up to %d); refusing to open it", l->path,
 			       uv, LOG_SCHEMA_VERSION);
-	/* Forward migrations from older schemas would run here, each in one
-	 * transaction, ending with user_version = LOG_SCHEMA_VERSION. */
+	/* Forward migrations, each in one transaction. */
+	if (uv < 2) {
+		if (log_begin(l, e) < 0)
+			return -1;
+		if (exec(l, schema_v2, e) < 0 || exec(l, "PRAGMA user_version=2", e) < 0) {
+			log_rollback(l);
+			return -1;
+		}
+		if (log_commit_tx(l, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 #include "dataset.h"
 #include "err.h"
 
-#define LOG_SCHEMA_VERSION 1
+#define LOG_SCHEMA_VERSION 2
 
 struct logdb;
 
@@ -115,6 +115,21 @@ int log_commit(struct logdb *db, const char *author, const char *message,
 int log_versions(struct logdb *db, struct log_version **out, size_t *count,
 		 struct err *e);
 void log_versions_free(struct log_version *v, size_t count);
+
+/* Probabilities computed by the built-in model, kept so that reopening the
+ * same data with the same settings does not train again. */
+struct log_model_info {
+	char settings[200];     /* the cache key besides the data's hash */
+	char features[200];
+	int folds;
+	double accuracy, logloss, seconds;
+};
+int log_store_probs(struct logdb *db, const struct log_model_info *info,
+		    const double *probs, size_t n, size_t k, struct err *e);
+/* Returns 1 and fills probs (n*k) and info when stored for this data and
+ * these settings, 0 when not, -1 on error. */
+int log_load_probs(struct logdb *db, const char *settings, double *probs, size_t n,
+		   size_t k, struct log_model_info *info, struct err *e);
 
 /* The login name to record when no reviewer is given: $RELABEL_REVIEWER,
  * else the user's login name. */

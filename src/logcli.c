@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -27,11 +28,15 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 	}
 	o->data_path = data_path;
 	o->allow_missing_probs = 1;
-	int rc = cli_load_dataset(&c->d, o, e);
+	int rc = dataset_load(&c->d, o, e);
+	if (rc == 0 && c->d->warning[0])
+		fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
 		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
 		rc = log_open(&c->db, dbp, c->d, force, e);
 	}
+	if (rc == 0 && !c->d->probs && need_dataset > 1)
+		rc = cli_fit_model(c->d, c->db, e);
 	free(dbp);
 	free(recorded);
 	if (rc < 0)

@@ -15,7 +15,9 @@ struct logctx {
 
 /* Open the log (creating it beside DATA.csv if needed) and, when
  * need_dataset is set or DATA.csv is given, load the dataset (from the path
- * the log records when only --db is given). */
+ * the log records when only --db is given). need_dataset 2: the
+ * probabilities are needed too (trained by the built-in model, or taken
+ * from the log, when there is no probabilities file). */
 int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 		struct dataset_opts *o, int need_dataset, int force, struct err *e);
 void logctx_close(struct logctx *c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "output.h"
 #include "textwidth.h"
 #include "util.h"
@@ -198,6 +199,17 @@ void stats_write_json(FILE *f, const struct dataset *d, const struct stats *s)
 	json_mat(f, s->lat_inv, k);
 	fputs("},\n", f);
 	json_dataset(f, d, s);
+	if (cli_model.used) {
+		fputs("  \"model\": {\"features\": ", f);
+		out_json_string(f, cli_model.info.features);
+		fputs(", \"settings\": ", f);
+		out_json_string(f, cli_model.info.settings);
+		fprintf(f, ", \"folds\": %d, \"accuracy\": ", cli_model.info.folds);
+		out_double(f, cli_model.info.accuracy);
+		fputs(", \"log_loss\": ", f);
+		out_double(f, cli_model.info.logloss);
+		fputs("},\n", f);
+	}
 	fputs("  \"errors\": {", f);
 	for (int i = 0; i < s->nerrs; i++) {
 		fputs(i ? ", " : "", f);

@@ -1,0 +1,239 @@
+/* model.c — cross-validated out-of-fold probabilities (see model.h). Each
+ * fold trains on the other folds' rows and predicts its own; worker threads
+ * take folds from a shared counter, and the main thread reports progress. */
+#include "model.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "logreg.h"
+#include "progress.h"
+#include "util.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static unsigned long long next(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+void model_folds(const int *labels, size_t n, size_t k, int folds, unsigned long seed,
+		 int *fold)
+{
+	unsigned long long s = 0x9E3779B97F4A7C15ull ^ (seed * 2654435761ull + 1);
+	size_t *rows = xmallocarray(n ? n : 1, sizeof *rows);
+	int offset = 0;
+	for (size_t c = 0; c < k; c++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if ((size_t)labels[i] == c)
+				rows[m++] = i;
+		for (size_t i = m; i > 1; i--) {     /* Fisher-Yates */
+			size_t j = (size_t)(next(&s) % i);
+			size_t t = rows[i - 1];
+			rows[i - 1] = rows[j];
+			rows[j] = t;
+		}
+		/* deal round-robin, continuing where the last class stopped so
+		 * fold sizes stay even */
+		for (size_t i = 0; i < m; i++)
+			fold[rows[i]] = (int)((i + (size_t)offset) % (size_t)folds);
+		offset = (int)((m + (size_t)offset) % (size_t)folds);
+	}
+	free(rows);
+}
+
+struct job {
+	struct dataset *d;
+	const struct fmatrix *X;
+	const int *fold;
+	int folds;
+	struct lr_opts lr;
+	pthread_mutex_t mu;
+	int next_fold, done;
+	size_t rows_done;
+	int failed;
+	double *acc;
+};
+
+static void run_fold(struct job *j, int f)
+{
+	struct dataset *d = j->d;
+	size_t ntrain = 0, ntest = 0, correct = 0;
+	size_t *train = xmallocarray(d->n, sizeof *train), *test = xmallocarray(d->n, sizeof *test);
+	for (size_t i = 0; i < d->n; i++) {
+		if (j->fold[i] == f)
+			test[ntest++] = i;
+		else
+			train[ntrain++] = i;
+	}
+	struct lr_model m;
+	int rc = lr_train(j->X, train, ntrain, d->labels, d->k, &j->lr, &m);
+	for (size_t a = 0; rc == 0 && a < ntest; a++) {
+		double *p = d->probs + test[a] * d->k;
+		lr_predict(&m, j->X, test[a], p);
+		size_t best = 0;
+		for (size_t c = 1; c < d->k; c++)
+			if (p[c] > p[best])
+				best = c;
+		correct += (int)best == d->labels[test[a]];
+	}
+	lr_free(&m);
+	pthread_mutex_lock(&j->mu);
+	j->done++;
+	j->rows_done += ntrain;
+	j->failed |= rc < 0;
+	j->acc[f] = ntest ? (double)correct / (double)ntest : 0;
+	pthread_mutex_unlock(&j->mu);
+	free(train);
+	free(test);
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		int f = j->next_fold < j->folds && !j->failed ? j->next_fold++ : -1;
+		pthread_mutex_unlock(&j->mu);
+		if (f < 0)
+			return NULL;
+		run_fold(j, f);
+	}
+}
+
+void model_describe(const struct model_opts *o, char *buf, size_t n)
+{
+	static const char *const kinds[] = { "auto", "text", "image", "numeric" };
+	snprintf(buf, n, "logreg features=%s%s%s folds=%d seed=%lu C=%g", kinds[o->feat.kind],
+		 o->feat.columns ? ":" : "", o->feat.columns ? o->feat.columns : "",
+		 o->folds ? o->folds : 5, o->seed, o->C);
+}
+
+static int choose_folds(const struct dataset *d, const struct model_opts *o,
+			struct model_report *rep, struct err *e)
+{
+	int folds = o->folds ? o->folds : 5;
+	size_t *nk = xcalloc(d->k, sizeof *nk), least = d->n;
+	for (size_t i = 0; i < d->n; i++)
+		nk[d->labels[i]]++;
+	for (size_t c = 0; c < d->k; c++)
+		if (nk[c] && nk[c] < least)
+			least = nk[c];
+	free(nk);
+	if ((size_t)folds > least && least >= 2) {
+		snprintf(rep->warning, sizeof rep->warning, "a class has only %zu examples: "
+			 "using %zu folds instead of %d", least, least, folds);
+		folds = (int)least;
+	}
+	if (folds < 2 || (size_t)folds > d->n || folds > MODEL_MAX_FOLDS)
+		return err_set(e, ERR_INPUT, "cannot cross-validate with %d folds on %zu "
+			       "examples (the smallest class has %zu)", folds, d->n, least);
+	return folds;
+}
+
+static void wait_progress(struct job *j, int folds, size_t n)
+{
+	struct progress pg;
+	progress_start(&pg, "model");
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		int done = j->done;
+		pthread_mutex_unlock(&j->mu);
+		if (done == folds || interrupted)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		double s = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+		char stage[120];
+		double rate = s > 0 ? (double)done * (double)n * (folds - 1) / folds / s : 0;
+		double eta = done ? s / done * (folds - done) : 0;
+		snprintf(stage, sizeof stage, "training fold %d/%d, %.0f examples/s, ETA %.0fs "
+			 "(Ctrl-C stops)", done + 1, folds, rate, eta);
+		progress_report(&pg, stage, 0);
+		usleep(100000);
+	}
+	progress_done(&pg);
+}
+
+int model_fit_probs(struct dataset *d, const struct model_opts *o,
+		    struct model_report *rep, struct err *e)
+{
+	memset(rep, 0, sizeof *rep);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int folds = choose_folds(d, o, rep, e);
+	if (folds < 0)
+		return -1;
+	struct fmatrix X;
+	if (features_build(d, &o->feat, &X, rep->features, sizeof rep->features, e) < 0)
+		return -1;
+	int text = !strncmp(rep->features, "text", 4);
+	int *fold = xmallocarray(d->n, sizeof *fold);
+	model_folds(d->labels, d->n, d->k, folds, o->seed, fold);
+	dataset_alloc_probs(d);
+	struct job j = { .d = d, .X = &X, .fold = fold, .folds = folds,
+			 .lr = { o->C > 0 ? o->C : text ? 10 : 1, 100, 1e-4, &interrupted },
+			 .acc = rep->fold_accuracy };
+	pthread_mutex_init(&j.mu, NULL);
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old);
+	long cpus = o->threads ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	int nth = cpus < 1 ? 1 : cpus > folds ? folds : (int)cpus;
+	pthread_t th[MODEL_MAX_FOLDS];
+	for (int t = 0; t < nth; t++)
+		pthread_create(&th[t], NULL, worker, &j);
+	wait_progress(&j, folds, d->n);
+	for (int t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	sigaction(SIGINT, &old, NULL);
+	pthread_mutex_destroy(&j.mu);
+	fmatrix_free(&X);
+	free(fold);
+	if (j.failed || interrupted)
+		return err_set(e, ERR_RUNTIME, "training the model was interrupted");
+	/* no hard 0 or 1: floor each probability, keep rows summing to 1 */
+	double ll = 0;
+	size_t correct = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		double *p = d->probs + i * d->k, sum = 0;
+		size_t best = 0;
+		for (size_t c = 0; c < d->k; c++)
+			sum += (p[c] = fmax(p[c], 1e-9));
+		for (size_t c = 0; c < d->k; c++) {
+			p[c] /= sum;
+			if (p[c] > p[best])
+				best = c;
+		}
+		correct += (int)best == d->labels[i];
+		ll -= log(p[d->labels[i]]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->trained = 1;
+	rep->folds = folds;
+	rep->seed = o->seed;
+	rep->C = j.lr.C;
+	rep->accuracy = (double)correct / (double)d->n;
+	rep->logloss = ll / (double)d->n;
+	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}

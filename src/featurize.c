@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define HASH_BITS 22
+#define MAX_TEXT_FEATURES 100000
 
 uint64_t features_hash(const char *s, size_t len)
 {
@@ -99,10 +100,21 @@ static void text_features(const struct dataset *d, struct fmatrix *m)
 		for (size_t a = start[i]; a < start[i + 1]; a++)
 			if (a == start[i] || t.ids[a] != t.ids[a - 1])
 				df[t.ids[a]]++;
+	/* keep terms in at least two texts, and at most MAX_TEXT_FEATURES of
+	 * them: the least frequent go first */
+	uint32_t min_df = 2;
+	for (;;) {
+		size_t kept = 0;
+		for (size_t b = 0; b < ((size_t)1 << HASH_BITS); b++)
+			kept += df[b] >= min_df;
+		if (kept <= MAX_TEXT_FEATURES)
+			break;
+		min_df++;
+	}
 	uint32_t *dense = xmallocarray((size_t)1 << HASH_BITS, sizeof *dense);
 	uint32_t nd = 0;
 	for (size_t b = 0; b < ((size_t)1 << HASH_BITS); b++)
-		dense[b] = df[b] >= 2 ? nd++ : UINT32_MAX;
+		dense[b] = df[b] >= min_df ? nd++ : UINT32_MAX;
 	m->n = n;
 	m->d = nd;
 	m->rowptr = xmallocarray(n + 1, sizeof *m->rowptr);

@@ -70,42 +70,32 @@ double npy_rint(double x)
 #define LT(a, b) (v[a] < v[b])
 #define SWAP(x, y) do { size_t t_ = (x); (x) = (y); (y) = t_; } while (0)
 
+/* Sift tmp down from position i of the 1-based heap a[1..m]. */
+static void sift(const double *v, size_t *a, size_t i, size_t m, size_t tmp)
+{
+	for (size_t j = i << 1; j <= m;) {
+		if (j < m && LT(a[j], a[j + 1]))
+			j++;
+		if (!LT(tmp, a[j]))
+			break;
+		a[i] = a[j];
+		i = j;
+		j += j;
+	}
+	a[i] = tmp;
+}
+
 /* Heapsort of a[0..m-1] (numpy's aheapsort, written 1-based). */
 static void heapsort_idx(const double *v, size_t *a0, size_t m)
 {
 	size_t *a = a0 - 1;
-	size_t i, j, l, tmp;
-	for (l = m >> 1; l > 0; --l) {
-		tmp = a[l];
-		for (i = l, j = l << 1; j <= m;) {
-			if (j < m && LT(a[j], a[j + 1]))
-				j += 1;
-			if (LT(tmp, a[j])) {
-				a[i] = a[j];
-				i = j;
-				j += j;
-			} else {
-				break;
-			}
-		}
-		a[i] = tmp;
-	}
-	for (; m > 1;) {
-		tmp = a[m];
+	for (size_t l = m >> 1; l > 0; --l)
+		sift(v, a, l, m, a[l]);
+	while (m > 1) {
+		size_t tmp = a[m];
 		a[m] = a[1];
 		m -= 1;
-		for (i = 1, j = 2; j <= m;) {
-			if (j < m && LT(a[j], a[j + 1]))
-				j++;
-			if (LT(tmp, a[j])) {
-				a[i] = a[j];
-				i = j;
-				j += j;
-			} else {
-				break;
-			}
-		}
-		a[i] = tmp;
+		sift(v, a, 1, m, tmp);
 	}
 }
 

@@ -12,7 +12,7 @@
 #include "util.h"
 
 #define HASH_BITS 22
-#define MAX_TEXT_FEATURES 100000
+#define MAX_TEXT_FEATURES 15000
 
 uint64_t features_hash(const char *s, size_t len)
 {

@@ -91,32 +91,31 @@ void cl_class_counts(const struct cl_problem *pb, size_t *nk)
 }
 
 /* Threshold of every class: the numpy mean of its column over its own rows,
- * in row order. One pass gathers each class's values contiguously. */
+ * in row order. Each class's values are gathered contiguously in turn, so
+ * the buffer is the size of the largest class. */
 void cl_thresholds(const struct cl_problem *pb, double *t)
 {
-	size_t n = pb->n, k = pb->k;
-	size_t *nk = xcalloc(k, sizeof *nk), *start = xcalloc(k + 1, sizeof *start);
+	size_t n = pb->n, k = pb->k, most = 1;
+	size_t *nk = xcalloc(k, sizeof *nk);
 	cl_class_counts(pb, nk);
 	for (size_t c = 0; c < k; c++)
-		start[c + 1] = start[c] + nk[c];
-	double *buf = xmallocarray(n ? n : 1, sizeof *buf);
-	size_t *fill = xcalloc(k, sizeof *fill);
-	for (size_t i = 0; i < n; i++) {
-		int c = pb->labels[i];
-		buf[start[c] + fill[c]++] = pb->p[i * k + (size_t)c];
-	}
+		if (nk[c] > most)
+			most = nk[c];
+	double *buf = xmallocarray(most, sizeof *buf);
 	for (size_t c = 0; c < k; c++) {
 		double v = 2.0;
-		if (nk[c])
-			v = npy_sum(buf + start[c], nk[c], 1) / (double)nk[c];
+		if (nk[c]) {
+			size_t m = 0;
+			for (size_t i = 0; i < n; i++)
+				if ((size_t)pb->labels[i] == c)
+					buf[m++] = pb->p[i * k + c];
+			v = npy_sum(buf, m, 1) / (double)nk[c];
+		}
 		t[c] = v < 2e-6 ? 2e-6 : v;
 	}
 	free(buf);
-	free(fill);
-	free(start);
 	free(nk);
 }
-
 
 size_t cl_confident_joint(const struct cl_problem *pb, const double *t,
 			  int64_t *cj, size_t *off_rows)

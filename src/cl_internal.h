@@ -14,7 +14,7 @@ struct cl_work {
 	const struct cl_problem *pb;
 	size_t *nk;       /* k */
 	size_t *start;    /* k+1: class c's rows are rows[start[c] .. start[c+1]) */
-	size_t *rows;     /* n */
+	uint32_t *rows;   /* n (the engine takes at most 2^32 - 1 rows) */
 	double *t;        /* k */
 	int64_t *cj;      /* k*k raw */
 	int64_t *cal;     /* k*k calibrated */
@@ -36,7 +36,7 @@ void cl_scratch_free(struct cl_scratch *s);
 
 /* Flag rows[p] (or p when rows is NULL) for the first c positions of
  * argsort(key[0..m-1]). */
-void cl_flag_smallest(const double *key, size_t m, size_t c, const size_t *rows,
+void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
 		      unsigned char *flag, struct cl_scratch *s);
 
 /* prune_by_noise_rate (by_class = 0) or prune_by_class (1): set flag[] for

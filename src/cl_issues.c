@@ -48,7 +48,7 @@ static int select_rank(double *a, size_t m, size_t r)
 	return 0;
 }
 
-void cl_flag_smallest(const double *key, size_t m, size_t c, const size_t *rows,
+void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
 		      unsigned char *flag, struct cl_scratch *s)
 {
 	if (c == 0 || m == 0)

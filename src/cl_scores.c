@@ -107,6 +107,8 @@ int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 {
 	size_t n = pb->n, k = pb->k, n1 = n ? n : 1;
 	memset(out, 0, sizeof *out);
+	if (n > UINT32_MAX)
+		return err_set(e, ERR_INPUT, "%zu examples: at most %u are supported", n, UINT32_MAX);
 	out->n = n;
 	out->k = k;
 	struct cl_work w;

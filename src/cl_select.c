@@ -80,7 +80,7 @@ static double key_of(const double *row, size_t j, size_t c)
 
 /* The heap holds the cnt + 1 smallest keys; flag its cnt smallest unless the
  * boundary is tied. Returns 0 when done, -1 when the exact sort is needed. */
-static int pick_flag(struct pick *pk, const size_t *rows, unsigned char *flag)
+static int pick_flag(struct pick *pk, const uint32_t *rows, unsigned char *flag)
 {
 	struct heap *h = &pk->h;
 	if (h->size <= pk->cnt) {         /* fewer rows than cnt: all of them */
@@ -102,9 +102,9 @@ static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
 		       unsigned char *flag, struct cl_scratch *s)
 {
 	size_t k = w->pb->k, m = w->nk[c];
-	const size_t *rows = w->rows + w->start[c];
+	const uint32_t *rows = w->rows + w->start[c];
 	for (size_t p = 0; p < m; p++)
-		s->key[p] = key_of(w->pb->p + rows[p] * k, pk->j, c);
+		s->key[p] = key_of(w->pb->p + (size_t)rows[p] * k, pk->j, c);
 	cl_flag_smallest(s->key, m, pk->cnt, rows, flag, s);
 }
 
@@ -114,11 +114,11 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 			 double *block)
 {
 	size_t k = w->pb->k, m = w->nk[c];
-	const size_t *rows = w->rows + w->start[c];
+	const uint32_t *rows = w->rows + w->start[c];
 	for (size_t b = 0; b < m; b += BLOCK_ROWS) {
 		size_t len = m - b < BLOCK_ROWS ? m - b : BLOCK_ROWS;
 		for (size_t p = 0; p < len; p++)
-			memcpy(block + p * k, w->pb->p + rows[b + p] * k, k * sizeof(double));
+			memcpy(block + p * k, w->pb->p + (size_t)rows[b + p] * k, k * sizeof(double));
 		for (size_t a = 0; a < np; a++)
 			for (size_t p = 0; p < len; p++)
 				heap_push(&picks[a].h, key_of(block + p * k, picks[a].j, c), b + p);

@@ -27,7 +27,7 @@ void cl_work_init(struct cl_work *w, const struct cl_problem *pb)
 	size_t *fill = xcalloc(k, sizeof *fill);
 	for (size_t i = 0; i < n; i++) {
 		size_t c = (size_t)pb->labels[i];
-		w->rows[w->start[c] + fill[c]++] = i;
+		w->rows[w->start[c] + fill[c]++] = (uint32_t)i;
 	}
 	free(fill);
 	w->t = xmallocarray(k, sizeof *w->t);

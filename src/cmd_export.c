@@ -63,6 +63,7 @@ int cmd_export(int argc, char **argv)
 	if (optind < argc - 1)
 		return cli_usage_error("export", "expected at most one DATA.csv");
 	struct logctx c;
+	o.record_offsets = 1;
 	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
 		return cli_fail(&e);
 	struct export_req r = { .d = c.d, .data_sha256 = log_data_sha256(c.db),

@@ -44,17 +44,19 @@ static void pool_append(struct dataset_priv *pv, const char *s, size_t len)
 	pv->pool_len += len + 1;
 }
 
-static void start_row(struct dataset *d, uint64_t off)
+static void start_row(struct dataset *d, uint64_t off, int offsets)
 {
 	struct dataset_priv *pv = d->priv;
 	if (d->n == pv->rows_cap) {
 		pv->rows_cap = pv->rows_cap ? pv->rows_cap * 2 : 1024;
 		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof(uint64_t));
-		d->row_offset = xrealloc(d->row_offset, (pv->rows_cap + 1) * sizeof(uint64_t));
+		if (offsets)
+			d->row_offset = xrealloc(d->row_offset, (pv->rows_cap + 1) * sizeof(uint64_t));
 		d->labels = xrealloc(d->labels, pv->rows_cap * sizeof(int));
 	}
 	pv->row_cells[d->n] = pv->pool_len;
-	d->row_offset[d->n] = off;
+	if (offsets)
+		d->row_offset[d->n] = off;
 	d->labels[d->n] = -1;
 }
 
@@ -78,7 +80,7 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 			      "row has more than %zu fields; expected %zu as in the header",
 			      d->ncols, d->ncols);
 	if (c->fields == 0)
-		start_row(d, r->rec_off);
+		start_row(d, r->rec_off, c->o->record_offsets);
 	if ((int)c->fields == d->label_col && c->have_classes) {
 		long cls = strmap_get(&d->priv->classes, s);
 		if (cls < 0)
@@ -188,7 +190,8 @@ static int load_data(struct dataset *d, const struct dataset_opts *o, struct err
 	if (d->n == 0)
 		return err_at(e, d->data_path, r.line, 0,
 			      "no examples after the header; expected one row per example");
-	d->row_offset[d->n] = size;
+	if (d->row_offset)
+		d->row_offset[d->n] = size;
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct dataset_opts {
 	int allow_missing_probs;
 	int threads;             /* PROBS.csv parse threads: 0 = auto, 1 = serial */
 	int exact_floats;        /* 1 = strtod for every number (the safe path) */
+	int record_offsets;      /* fill row_offset (export needs it) */
 	/* Optional progress report (stage name, fraction 0..1); may be NULL. */
 	void (*progress)(void *ctx, const char *stage, double fraction);
 	void *progress_ctx;
@@ -46,8 +47,9 @@ struct dataset {
 	char **class_names;       /* k names, in PROBS.csv header order */
 	int *labels;              /* n given labels, class indices */
 	double *probs;            /* n*k row-major, or NULL (no probabilities) */
-	uint64_t *row_offset;     /* n+1 byte offsets into DATA.csv: where each
-	                             data record starts; [n] = the file size */
+	uint64_t *row_offset;     /* with opts.record_offsets, n+1 byte offsets
+	                             into DATA.csv: where each data record starts,
+	                             [n] = the file size; else NULL */
 	char warning[512];        /* non-fatal notice (rows not summing to 1), or "" */
 	struct dataset_priv *priv;  /* cell storage and id index */
 };

@@ -9,7 +9,7 @@
 #include "log.h"
 
 struct export_req {
-	const struct dataset *d;
+	const struct dataset *d;         /* loaded with opts.record_offsets */
 	const char *data_sha256;         /* recorded hash the source must match */
 	const struct log_decision *dec;  /* all decisions, id order */
 	size_t ndec;

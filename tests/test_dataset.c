@@ -26,7 +26,7 @@ static struct dataset *load_ok(const char *data, const char *probs)
 {
 	put("data.csv", data, data_path);
 	put("probs.csv", probs, probs_path);
-	struct dataset_opts o = { .data_path = data_path };
+	struct dataset_opts o = { .data_path = data_path, .record_offsets = 1 };
 	struct dataset *d = NULL;
 	struct err e = { 0 };
 	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "unexpected error: %s", e.msg);

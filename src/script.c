@@ -1,7 +1,8 @@
 /* script.c — replaying named actions headlessly (see script.h). Besides the
  * action table's names it knows: resize COLSxROWS, snapshot NAME, key K
  * (a character, or Up Down Left Right PgUp PgDn Home End Enter Esc
- * Backspace Tab Space), type TEXT (each character as a key). */
+ * Backspace Tab Space), type TEXT (each character as a key), idle (what
+ * the screen does while no key comes: prefetch the next images). */
 #include "script.h"
 
 #include <stdlib.h>
@@ -60,6 +61,12 @@ static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 		if (script_parse_size(arg, &cols, &rows) < 0)
 			return err_set(e, ERR_INPUT, "%s: resize needs COLSxROWS", where);
 		canvas_resize(c, cols, rows);
+		return 0;
+	}
+	if (!strcmp(cmd, "idle")) {     /* the reviewer pauses: prefetch images */
+		ui_draw(u, c);
+		while (ui_prefetch(u))
+			;
 		return 0;
 	}
 	if (!strcmp(cmd, "snapshot"))

@@ -201,8 +201,18 @@ int term_run(struct ui *u, int color, struct err *e)
 			canvas_resize(c, COLS, LINES);
 		ui_draw(u, c);
 		blit(c);
+		/* While no key comes, decode upcoming images (a few ms each);
+		 * once there is nothing left to prefetch, block on the keyboard. */
 		wint_t wc;
-		int r = get_wch(&wc);
+		int r;
+		for (;;) {
+			int work = ui_prefetch(u);
+			timeout(work ? 0 : -1);
+			r = get_wch(&wc);
+			if (r != ERR || !work || got_signal)
+				break;
+		}
+		timeout(-1);
 		if (r == ERR) {
 			if (++errs > 100)      /* the terminal is gone */
 				break;

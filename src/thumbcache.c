@@ -18,6 +18,17 @@ void thumbcache_free(struct thumbcache *tc)
 	thumbcache_init(tc);
 }
 
+int thumbcache_has(const struct thumbcache *tc, long row, int cols, int rows,
+		   enum img_mode mode)
+{
+	for (int i = 0; i < THUMBCACHE_SIZE; i++) {
+		const struct thumb_entry *x = &tc->e[i];
+		if (x->row == row && x->cols == cols && x->rows == rows && x->mode == mode)
+			return 1;
+	}
+	return 0;
+}
+
 const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const char *path,
 					 int cols, int rows, enum img_mode mode)
 {

@@ -27,6 +27,9 @@ struct thumbcache {
 
 void thumbcache_init(struct thumbcache *tc);
 void thumbcache_free(struct thumbcache *tc);
+/* Whether row's image is cached at that size and mode. */
+int thumbcache_has(const struct thumbcache *tc, long row, int cols, int rows,
+		   enum img_mode mode);
 /* The entry for row's image at path fitted to cols x rows in mode,
  * decoding it on a miss. Never NULL. */
 const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const char *path,

@@ -28,6 +28,7 @@ struct ui {
 	int image_mode;               /* enum img_mode, or -1 for auto (front end decides) */
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
+	int img_cols, img_rows, img_mode;   /* the last image box drawn */
 	int quit;
 };
 
@@ -42,6 +43,11 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg);
 
 /* Draw the whole screen into c (its size is the terminal's). */
 void ui_draw(struct ui *u, struct canvas *c);
+
+/* While the reviewer looks at an example: decode the image of one of the
+ * next examples into the thumbnail cache. Returns 1 if it did, 0 when
+ * there is nothing left to prefetch. */
+int ui_prefetch(struct ui *u);
 
 /* Classes matching the picker's typed filter, in class order: writes up to
  * max indices, returns how many. */

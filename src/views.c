@@ -151,17 +151,41 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 	}
 }
 
+/* The path of a row's image: its image cell, relative to DATA.csv's folder. */
+static void image_path(const struct dataset *d, size_t row, char *path, size_t n)
+{
+	const char *img = dataset_cell(d, row, (size_t)d->image_col);
+	const char *slash = strrchr(d->data_path, '/');
+	if (img[0] == '/')
+		snprintf(path, n, "%s", img);
+	else
+		snprintf(path, n, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
+			 d->data_path, img);
+}
+
+int ui_prefetch(struct ui *u)
+{
+	const struct review *rv = u->rv;
+	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
+		return 0;
+	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
+		long row = (long)rv->queue[rv->cursor + a];
+		if (thumbcache_has(&u->tc, row, u->img_cols, u->img_rows, (enum img_mode)u->img_mode))
+			continue;
+		char path[4096];
+		image_path(rv->d, (size_t)row, path, sizeof path);
+		thumbcache_get(&u->tc, row, path, u->img_cols, u->img_rows, (enum img_mode)u->img_mode);
+		return 1;
+	}
+	return 0;
+}
+
 static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
 {
 	const struct dataset *d = u->rv->d;
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	char path[4096];
-	const char *slash = strrchr(d->data_path, '/');
-	if (img[0] == '/')
-		snprintf(path, sizeof path, "%s", img);
-	else
-		snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
-			 d->data_path, img);
+	image_path(d, row, path, sizeof path);
 	int mode = u->image_mode < 0 ? IMG_BLOCKS : u->image_mode;
 	if (u->images_off || mode == IMG_NONE || h < 3) {
 		struct stat sb;
@@ -170,6 +194,9 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes (previews off)", (long long)sb.st_size);
 		return;
 	}
+	u->img_cols = w;
+	u->img_rows = h - 1;
+	u->img_mode = mode;
 	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, w, h - 1,
 						     (enum img_mode)mode);
 	if (!t->ok) {

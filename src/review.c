@@ -182,6 +182,11 @@ int review_next_undecided(struct review *r)
 	return -1;
 }
 
+int review_annotator_hidden(const struct review *r, size_t row)
+{
+	return r->expert && r->blind && r->win1[row] >= 0 && r->win2[row] < 0;
+}
+
 static void say(struct review *r, int error, const char *msg)
 {
 	snprintf(r->message, sizeof r->message, "%.500s", msg);

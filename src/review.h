@@ -62,6 +62,10 @@ void review_top(struct review *r);
 void review_bottom(struct review *r);
 int review_next_undecided(struct review *r);      /* 0, or -1 if none */
 
+/* Expert with blind set: 1 while the annotator's decision on `row` must stay
+ * hidden (no second-pass decision on it yet), else 0. */
+int review_annotator_hidden(const struct review *r, size_t row);
+
 /* Record a decision on the cursor's row (label: for relabel), then move to
  * the next example. */
 int review_decide(struct review *r, enum log_action a, const char *label);

@@ -1,0 +1,451 @@
+/* test_review.c — the review session headless: queue order and moves,
+ * filters, search, decisions reaching the log, undo, resume, two sessions on
+ * one database, second review (confirm, override, blind), agreement between
+ * passes on hand-computed examples, and a failed write keeping the decision
+ * pending. Each test builds a six-row dataset in a temp dir and scans it
+ * with every row ranked, so the queue order is the self-confidence order. */
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "review.h"
+
+static char dir[64], data_path[600], db_path[600];
+static struct dataset *d;
+static struct cl_scan scan;
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Self-confidence (p[given]) orders the rows 0..5; suggested = argmax. */
+static void setup(void)
+{
+	char probs_path[600];
+	snprintf(dir, sizeof dir, "/tmp/relabel-test-review-XXXXXX");
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(data_path, sizeof data_path, "%s/data.csv", dir);
+	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
+	snprintf(db_path, sizeof db_path, "%s/data.relabel.db", dir);
+	put(data_path, "id,label,text\n"
+	    "a1,cat,A fluffy Cat\n"        /* 0: suggested dog  */
+	    "b2,dog,barking loudly\n"      /* 1: suggested cat  */
+	    "c3,bird,tweet\n"              /* 2: suggested dog  */
+	    "d4,cat,CATS everywhere\n"     /* 3: suggested cat  */
+	    "e5,dog,woof\n"                /* 4: suggested dog  */
+	    "f6,bird,song\n");             /* 5: suggested bird */
+	put(probs_path, "cat,dog,bird\n"
+	    "0.2,0.7,0.1\n0.6,0.3,0.1\n0.1,0.5,0.4\n"
+	    "0.5,0.4,0.1\n0.1,0.8,0.1\n0.05,0.05,0.9\n");
+	struct dataset_opts o = { .data_path = data_path };
+	struct err e;
+	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1 };
+	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);
+}
+
+static void teardown(void)
+{
+	cl_scan_free(&scan);
+	dataset_free(d);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert(system(cmd) == 0);
+}
+
+static struct logdb *open_db(void)
+{
+	struct logdb *l;
+	struct err e;
+	ck_assert_msg(log_open(&l, db_path, d, 0, &e) == 0, "%s", e.msg);
+	return l;
+}
+
+static struct review *open_session(struct logdb *l, const char *who, int expert)
+{
+	struct review *r;
+	struct err e;
+	ck_assert_msg(review_open(&r, d, &scan, l, who, expert, &e) == 0, "%s", e.msg);
+	return r;
+}
+
+/* The queue as a string of row digits, e.g. "012345". */
+static const char *queue_str(const struct review *r)
+{
+	static char buf[64];
+	size_t i;
+	for (i = 0; i < r->qlen && i < sizeof buf - 1; i++)
+		buf[i] = (char)('0' + r->queue[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+static struct log_decision *all_decisions(struct logdb *l, size_t *n)
+{
+	struct log_decision *dec;
+	struct err e;
+	ck_assert_msg(log_list(l, 0, &dec, n, &e) == 0, "%s", e.msg);
+	return dec;
+}
+
+START_TEST(test_queue_order_and_moves)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	ck_assert_str_eq(queue_str(r), "012345");
+	ck_assert_int_eq(review_row(r), 0);
+	review_move(r, 2);
+	ck_assert_int_eq(review_row(r), 2);
+	review_move(r, 100);
+	ck_assert_int_eq(review_row(r), 5);
+	review_move(r, -100);
+	ck_assert_int_eq(review_row(r), 0);
+	review_bottom(r);
+	ck_assert_int_eq(review_row(r), 5);
+	review_top(r);
+	ck_assert_int_eq(review_row(r), 0);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_filters_combine_and_clear)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_filter(r, "given cat"), 0);
+	ck_assert_str_eq(queue_str(r), "03");
+	ck_assert_int_eq(review_filter(r, "suggested dog"), 0);   /* and given cat */
+	ck_assert_str_eq(queue_str(r), "0");
+	char buf[128];
+	review_filter_text(r, buf, sizeof buf);
+	ck_assert_str_eq(buf, "given=cat suggested=dog");
+	ck_assert_int_eq(review_filter(r, "clear"), 0);
+	ck_assert_str_eq(queue_str(r), "012345");
+	ck_assert_int_eq(review_filter(r, "pair bird dog"), 0);
+	ck_assert_str_eq(queue_str(r), "2");
+	review_filter_pair(r, 1, 0);      /* a cell of the confident joint */
+	ck_assert_str_eq(queue_str(r), "1");
+	review_filter(r, "clear");
+	/* decision states */
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);        /* row 0 */
+	ck_assert_int_eq(review_decide(r, LOG_RELABEL, "bird"), 0);     /* row 1 */
+	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);        /* row 2 */
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);       /* row 3 */
+	const char *want[][2] = {
+		{ "accepted", "0" }, { "relabelled", "1" }, { "rejected", "2" },
+		{ "excluded", "3" }, { "decided", "0123" }, { "undecided", "45" },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		char spec[64];
+		snprintf(spec, sizeof spec, "state %s", want[i][0]);
+		ck_assert_int_eq(review_filter(r, spec), 0);
+		ck_assert_msg(!strcmp(queue_str(r), want[i][1]), "%s: %s", spec, queue_str(r));
+	}
+	/* state and class combine */
+	ck_assert_int_eq(review_filter(r, "given cat"), 0);
+	ck_assert_str_eq(queue_str(r), "");
+	ck_assert_int_eq(review_row(r), -1);
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), -1);  /* empty queue */
+	/* bad specs are refused and leave the filter as it was */
+	ck_assert_int_eq(review_filter(r, "given horse"), -1);
+	ck_assert_int_eq(review_filter(r, "state maybe"), -1);
+	ck_assert_int_eq(review_filter(r, "colour red"), -1);
+	ck_assert_int_eq(review_filter(r, "pair cat"), -1);
+	ck_assert(r->message_error);
+	ck_assert_str_eq(queue_str(r), "");
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_search_ids_and_text)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_search(r, "cat", 1), 0);   /* from the next row on */
+	ck_assert_int_eq(review_row(r), 3);               /* "CATS everywhere" */
+	ck_assert_int_eq(review_search(r, NULL, 1), 0);    /* next match wraps */
+	ck_assert_int_eq(review_row(r), 0);               /* "A fluffy Cat" */
+	ck_assert_int_eq(review_search(r, NULL, -1), 0);   /* previous match */
+	ck_assert_int_eq(review_row(r), 3);
+	ck_assert_int_eq(review_search(r, "E5", 1), 0);    /* ids, any case */
+	ck_assert_int_eq(review_row(r), 4);
+	ck_assert_int_eq(review_search(r, "zebra", 1), -1);
+	ck_assert_int_eq(review_row(r), 4);               /* cursor stays */
+	/* search stays inside the filtered queue */
+	review_filter(r, "given dog");
+	ck_assert_int_eq(review_search(r, "cat", 1), -1);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_decision_reaches_log_before_moving)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	review_set_note(r, "looks like a dog");
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);
+	ck_assert_int_eq(review_row(r), 1);
+	ck_assert_int_eq(review_skip(r), 0);              /* records nothing */
+	ck_assert_int_eq(review_row(r), 2);
+	ck_assert_int_eq(review_decide(r, LOG_RELABEL, "cat"), 0);
+	ck_assert_int_eq(review_decide(r, LOG_RELABEL, "horse"), -1);
+	ck_assert_int_eq(review_row(r), 3);
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(dec[0].row, 0);
+	ck_assert_int_eq(dec[0].action, LOG_ACCEPT);
+	ck_assert_str_eq(dec[0].label, "dog");
+	ck_assert_str_eq(dec[0].reviewer, "alice");
+	ck_assert_str_eq(dec[0].example_id, "a1");
+	ck_assert_int_eq(dec[0].pass, 1);
+	ck_assert_str_eq(dec[0].note, "looks like a dog");
+	ck_assert_uint_eq(dec[1].row, 2);
+	ck_assert_int_eq(dec[1].action, LOG_RELABEL);
+	ck_assert_str_eq(dec[1].label, "cat");
+	ck_assert_ptr_null(dec[1].note);                 /* the note went with the first */
+	log_decisions_free(dec, n);
+	ck_assert_int_eq(review_state_of(r, 0), RS_ACCEPTED);
+	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
+	ck_assert_int_eq(review_state_of(r, 2), RS_RELABELLED);
+	struct review_progress p;
+	review_progress(r, &p);
+	ck_assert_uint_eq(p.total, scan.n_flagged);
+	ck_assert(p.per_minute > 0);
+	ck_assert_int_eq(review_commit(r, "first pass"), 0);
+	ck_assert_int_eq(r->version, 1);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_undo_moves_cursor_back)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_undo(r), -1);             /* nothing yet */
+	review_decide(r, LOG_ACCEPT, NULL);               /* row 0 */
+	review_decide(r, LOG_EXCLUDE, NULL);              /* row 1 */
+	review_move(r, 2);
+	ck_assert_int_eq(review_row(r), 4);
+	ck_assert_int_eq(review_undo(r), 0);
+	ck_assert_int_eq(review_row(r), 1);
+	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
+	ck_assert_int_eq(review_undo(r), 0);
+	ck_assert_int_eq(review_row(r), 0);
+	ck_assert_int_eq(review_state_of(r, 0), RS_UNDECIDED);
+	ck_assert_int_eq(review_undo(r), -1);             /* both reverted */
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 4);                          /* undo is its own record */
+	ck_assert_int_eq(dec[2].action, LOG_UNDO);
+	ck_assert_int_eq(dec[2].undoes, dec[1].id);
+	ck_assert_int_eq(dec[3].undoes, dec[0].id);
+	log_decisions_free(dec, n);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_resume_where_left_off)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	review_decide(r, LOG_ACCEPT, NULL);               /* row 0 */
+	review_decide(r, LOG_REJECT, NULL);               /* row 1 */
+	review_free(r);
+	log_close(l);
+	l = open_db();
+	r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_row(r), 2);
+	ck_assert_int_eq(review_state_of(r, 0), RS_ACCEPTED);
+	ck_assert_int_eq(review_state_of(r, 1), RS_REJECTED);
+	ck_assert_str_eq(queue_str(r), "012345");         /* own decisions stay */
+	ck_assert_int_eq(review_next_undecided(r), 0);
+	ck_assert_int_eq(review_row(r), 2);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_two_sessions_see_each_other)
+{
+	struct logdb *la = open_db(), *lb = open_db();
+	struct review *a = open_session(la, "alice", 0), *b = open_session(lb, "bob", 0);
+	ck_assert_int_eq(review_decide(a, LOG_EXCLUDE, NULL), 0);   /* row 0 */
+	ck_assert_str_eq(queue_str(b), "012345");                    /* not yet */
+	b->cursor = 2;
+	ck_assert_int_eq(review_refresh(b), 0);
+	ck_assert_int_eq(review_state_of(b, 0), RS_EXCLUDED);
+	ck_assert_str_eq(queue_str(b), "12345");          /* alice's example skipped */
+	ck_assert_int_eq(review_row(b), 2);               /* cursor keeps its row */
+	ck_assert_int_eq(review_decide(b, LOG_ACCEPT, NULL), 0);    /* row 2 */
+	ck_assert_int_eq(review_refresh(a), 0);
+	ck_assert_str_eq(queue_str(a), "01345");
+	review_free(a);
+	review_free(b);
+	log_close(la);
+	log_close(lb);
+}
+END_TEST
+
+/* Annotator: 0 relabel bird (with a note), 1 reject, 2 accept, 3 reject. */
+static void annotate(struct logdb *l)
+{
+	struct review *r = open_session(l, "ann", 0);
+	review_set_note(r, "wings");
+	ck_assert_int_eq(review_decide(r, LOG_RELABEL, "bird"), 0);
+	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);
+	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
+	review_free(r);
+}
+
+START_TEST(test_expert_confirm_override_blind)
+{
+	struct logdb *l = open_db();
+	annotate(l);
+	struct review *x = open_session(l, "exp", 1);
+	x->blind = 1;
+	ck_assert_str_eq(queue_str(x), "0123");           /* what annotators decided */
+	ck_assert_int_eq(review_row(x), 0);
+	ck_assert(review_annotator_hidden(x, 0));
+	const struct log_decision *ad = &x->dec[x->win1[0]];
+	ck_assert_str_eq(ad->reviewer, "ann");
+	ck_assert_str_eq(ad->note, "wings");
+	ck_assert_int_eq(review_confirm(x), 0);           /* row 0 */
+	ck_assert(!review_annotator_hidden(x, 0));        /* decided: shown */
+	ck_assert(review_annotator_hidden(x, 1));
+	ck_assert_int_eq(review_decide(x, LOG_EXCLUDE, NULL), 0);   /* override row 1 */
+	x->blind = 0;
+	ck_assert(!review_annotator_hidden(x, 2));
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_int_eq(dec[4].action, LOG_RELABEL);
+	ck_assert_str_eq(dec[4].label, "bird");
+	ck_assert_int_eq(dec[4].pass, 2);
+	ck_assert_int_eq(dec[4].expert, 1);
+	ck_assert_str_eq(dec[4].reviewer, "exp");
+	ck_assert_int_eq(dec[5].action, LOG_EXCLUDE);
+	ck_assert_int_eq(dec[5].pass, 2);
+	log_decisions_free(dec, n);
+	/* expert's decision wins; the next open item is row 2 */
+	ck_assert_int_eq(review_state_of(x, 1), RS_EXCLUDED);
+	ck_assert_int_eq(review_row(x), 2);
+	struct review_progress p;
+	review_progress(x, &p);
+	size_t want = (size_t)scan.flagged[0] + scan.flagged[1];
+	ck_assert_uint_eq(p.decided, want);
+	review_free(x);
+	/* confirm makes no sense for an annotator */
+	struct review *r = open_session(l, "ann", 0);
+	ck_assert_int_eq(review_confirm(r), -1);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_agreement_hand_computed)
+{
+	struct logdb *l = open_db();
+	annotate(l);
+	struct review *x = open_session(l, "exp", 1);
+	double agree, kappa;
+	ck_assert_uint_eq(review_agreement(x, -1, &agree, &kappa), 0);
+	ck_assert_int_eq(review_confirm(x), 0);                  /* 0: bird / bird */
+	ck_assert_int_eq(review_decide(x, LOG_EXCLUDE, NULL), 0); /* 1: dog / excluded */
+	ck_assert_int_eq(review_decide(x, LOG_RELABEL, "dog"), 0); /* 2: dog / dog */
+	ck_assert_int_eq(review_decide(x, LOG_ACCEPT, NULL), 0); /* 3: cat / cat */
+	/* pass 1 outcomes bird dog dog cat, pass 2 bird excl dog cat:
+	 * po = 3/4; marginals bird 1/1, dog 2/1, cat 1/1, excl 0/1 over 4:
+	 * pe = (1 + 2 + 1 + 0) / 16 = 1/4; kappa = (3/4 - 1/4) / (3/4) = 2/3 */
+	ck_assert_uint_eq(review_agreement(x, -1, &agree, &kappa), 4);
+	ck_assert_double_eq_tol(agree, 0.75, 1e-12);
+	ck_assert_double_eq_tol(kappa, 2.0 / 3, 1e-12);
+	/* dog against the rest: 0110 vs 0010; po = 3/4, pe = (2*3 + 2*1)/16 */
+	ck_assert_uint_eq(review_agreement(x, 1, &agree, &kappa), 4);
+	ck_assert_double_eq_tol(agree, 0.75, 1e-12);
+	ck_assert_double_eq_tol(kappa, 0.5, 1e-12);
+	/* cat against the rest: 0001 vs 0001, full agreement */
+	review_agreement(x, 0, &agree, &kappa);
+	ck_assert_double_eq_tol(agree, 1.0, 1e-12);
+	ck_assert_double_eq_tol(kappa, 1.0, 1e-12);
+	review_free(x);
+	log_close(l);
+}
+END_TEST
+
+START_TEST(test_failed_write_keeps_decision_pending)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	review_set_note(r, "keep me");
+	/* A file size limit makes every write to the log fail (root ignores
+	 * file modes, so a read-only file would not). */
+	struct rlimit old, tiny;
+	ck_assert(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	tiny = old;
+	tiny.rlim_cur = 4096;
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+	int rc = review_decide(r, LOG_ACCEPT, NULL);
+	ck_assert(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	ck_assert_int_eq(rc, -1);
+	ck_assert(r->message_error);
+	ck_assert_msg(strstr(r->message, "NOT SAVED"), "%s", r->message);
+	ck_assert_int_eq(review_row(r), 0);               /* cursor stayed */
+	ck_assert_int_eq(review_state_of(r, 0), RS_UNDECIDED);
+	ck_assert_str_eq(r->note, "keep me");             /* note still pending */
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 0);
+	log_decisions_free(dec, n);
+	/* once the log can be written again, the same decision goes through */
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);
+	ck_assert_int_eq(review_row(r), 1);
+	dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(dec[0].note, "keep me");
+	log_decisions_free(dec, n);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("review");
+	TCase *tc = tcase_create("session");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_queue_order_and_moves);
+	tcase_add_test(tc, test_filters_combine_and_clear);
+	tcase_add_test(tc, test_search_ids_and_text);
+	tcase_add_test(tc, test_decision_reaches_log_before_moving);
+	tcase_add_test(tc, test_undo_moves_cursor_back);
+	tcase_add_test(tc, test_resume_where_left_off);
+	tcase_add_test(tc, test_two_sessions_see_each_other);
+	tcase_add_test(tc, test_expert_confirm_override_blind);
+	tcase_add_test(tc, test_agreement_hand_computed);
+	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -41,11 +41,73 @@ static void winners(struct review *r, int pass, long *out)
 	free(map);
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Index of decision `id` in r->dec (id order), or -1. */
+static long find_decision(const struct review *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndec;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->dec[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ndec && r->dec[lo].id == id ? (long)lo : -1;
+}
+
+/* Recompute the winners of the rows that decisions r->dec[from..] touch
+ * (their own rows and the rows of what they undo): only those rows can
+ * change, and only their decisions matter, so a new decision costs
+ * O(decisions) instead of O(rows). */
+static void update_winners(struct review *r, size_t from)
+{
+	size_t nt = 0, *touched = xmallocarray(2 * (r->ndec - from), sizeof *touched);
+	for (size_t i = from; i < r->ndec; i++) {
+		touched[nt++] = r->dec[i].row;
+		long t = r->dec[i].action == LOG_UNDO ? find_decision(r, r->dec[i].undoes) : -1;
+		if (t >= 0)
+			touched[nt++] = r->dec[t].row;
+	}
+	qsort(touched, nt, sizeof *touched, cmp_size);
+	size_t u = 0;
+	for (size_t i = 0; i < nt; i++)
+		if ((!u || touched[u - 1] != touched[i]) && touched[i] < r->d->n)
+			touched[u++] = touched[i];
+	struct log_decision *sub = xmallocarray(r->ndec, sizeof *sub);
+	size_t *map = xmallocarray(r->ndec, sizeof *map);
+	long *w = xmallocarray(u ? u : 1, sizeof *w);
+	long *outs[3] = { r->win, r->win1, r->win2 };
+	for (int pass = 0; pass <= 2; pass++) {
+		size_t m = 0;
+		for (size_t i = 0; i < r->ndec; i++) {
+			const size_t *hit = bsearch(&r->dec[i].row, touched, u, sizeof *touched, cmp_size);
+			if (!hit || (pass && r->dec[i].pass != pass))
+				continue;
+			map[m] = i;
+			sub[m] = r->dec[i];
+			sub[m++].row = (size_t)(hit - touched);   /* compact row index */
+		}
+		effective_winners(sub, m, INT64_MAX, u, w);
+		for (size_t j = 0; j < u; j++)
+			outs[pass][touched[j]] = w[j] >= 0 ? (long)map[w[j]] : -1;
+	}
+	free(w);
+	free(map);
+	free(sub);
+	free(touched);
+}
+
 /* Read decisions recorded since the last read (by anyone). */
 static int load_decisions(struct review *r, struct err *e)
 {
 	struct log_decision *more;
-	size_t n;
+	size_t n, before = r->ndec;
 	int64_t after = r->ndec ? r->dec[r->ndec - 1].id : 0;
 	if (log_list(r->db, after, &more, &n, e) < 0)
 		return -1;
@@ -55,9 +117,14 @@ static int load_decisions(struct review *r, struct err *e)
 		r->ndec += n;
 	}
 	free(more);   /* strings now belong to r->dec */
-	winners(r, 0, r->win);
-	winners(r, 1, r->win1);
-	winners(r, 2, r->win2);
+	if (!r->loaded) {
+		winners(r, 0, r->win);
+		winners(r, 1, r->win1);
+		winners(r, 2, r->win2);
+		r->loaded = 1;
+	} else if (n) {
+		update_winners(r, before);
+	}
 	struct log_version *v;
 	size_t nv;
 	if (log_versions(r->db, &v, &nv, e) < 0)

@@ -46,6 +46,7 @@ struct review {
 	int64_t version, scan_id;
 	double started;
 	size_t session_decisions;
+	int loaded;              /* winners computed once; later reads update them */
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,

@@ -426,6 +426,46 @@ START_TEST(test_failed_write_keeps_decision_pending)
 }
 END_TEST
 
+/* A long-lived session updates only the rows new decisions touch; its
+ * per-row winners must equal those of a session built from scratch. */
+START_TEST(test_incremental_winners_match_full)
+{
+	struct logdb *la = open_db(), *lx = open_db();
+	struct review *a = open_session(la, "ann", 0), *x = open_session(lx, "exp", 1);
+	enum log_action acts[] = { LOG_ACCEPT, LOG_REJECT, LOG_EXCLUDE, LOG_RELABEL };
+	for (int i = 0; i < 24; i++) {
+		a->cursor = (size_t)(i * 7) % a->qlen;
+		if (i % 5 == 4)
+			ck_assert_int_eq(review_undo(a), 0);
+		else
+			ck_assert_int_eq(review_decide(a, acts[i % 4], "bird"), 0);
+		if (i % 3 == 2) {
+			ck_assert_int_eq(review_refresh(x), 0);
+			if (x->qlen) {
+				x->cursor = (size_t)i % x->qlen;
+				ck_assert_int_eq(i % 2 ? review_confirm(x) :
+						 review_decide(x, LOG_RELABEL, "cat"), 0);
+			}
+			if (i % 6 == 5)
+				ck_assert_int_eq(review_undo(x), 0);
+		}
+	}
+	ck_assert_int_eq(review_refresh(a), 0);
+	struct review *fresh = open_session(la, "ann", 0);
+	ck_assert_uint_eq(fresh->ndec, a->ndec);
+	for (size_t row = 0; row < d->n; row++) {
+		ck_assert_int_eq(a->win[row], fresh->win[row]);
+		ck_assert_int_eq(a->win1[row], fresh->win1[row]);
+		ck_assert_int_eq(a->win2[row], fresh->win2[row]);
+	}
+	review_free(fresh);
+	review_free(a);
+	review_free(x);
+	log_close(la);
+	log_close(lx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("review");
@@ -442,6 +482,7 @@ int main(void)
 	tcase_add_test(tc, test_expert_confirm_override_blind);
 	tcase_add_test(tc, test_agreement_hand_computed);
 	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
+	tcase_add_test(tc, test_incremental_winners_match_full);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -116,17 +116,27 @@ void review_filter_text(const struct review *r, char *buf, size_t n)
 		buf[o - 1] = '\0';
 }
 
-static int contains_ci(const char *hay, const char *needle)
+static unsigned char lower(unsigned char c)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t i = 0;
-		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* ASCII case-insensitive substring test; `needle` is already lower case
+ * and not empty. Looks for the first byte in either case before comparing. */
+static int contains_ci(const char *hay, const char *needle, size_t n)
+{
+	unsigned char c0 = (unsigned char)needle[0];
+	unsigned char c1 = c0 >= 'a' && c0 <= 'z' ? (unsigned char)(c0 & ~0x20) : c0;
+	for (const unsigned char *p = (const unsigned char *)hay; *p; p++) {
+		if (*p != c0 && *p != c1)
+			continue;
+		size_t i = 1;
+		while (i < n && p[i] && lower(p[i]) == (unsigned char)needle[i])
 			i++;
 		if (i == n)
 			return 1;
 	}
-	return n == 0;
+	return 0;
 }
 
 int review_search(struct review *r, const char *text, int dir)
@@ -136,12 +146,18 @@ int review_search(struct review *r, const char *text, int dir)
 	if (!r->search[0] || !r->qlen)
 		return -1;
 	const struct dataset *d = r->d;
+	char needle[sizeof r->search];
+	size_t n = 0;
+	for (; r->search[n]; n++)
+		needle[n] = (char)lower((unsigned char)r->search[n]);
+	needle[n] = '\0';
 	for (size_t k = 1; k <= r->qlen; k++) {
 		size_t i = (r->cursor + r->qlen + (dir < 0 ? r->qlen - k : k)) % r->qlen;
 		size_t row = r->queue[i];
 		char idbuf[32];
-		if (contains_ci(dataset_id(d, row, idbuf), r->search) ||
-		    (d->text_col >= 0 && contains_ci(dataset_cell(d, row, (size_t)d->text_col), r->search))) {
+		if (contains_ci(dataset_id(d, row, idbuf), needle, n) ||
+		    (d->text_col >= 0 &&
+		     contains_ci(dataset_cell(d, row, (size_t)d->text_col), needle, n))) {
 			r->cursor = i;
 			set_msg(r, 0, "found ", r->search);
 			return 0;

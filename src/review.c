@@ -145,6 +145,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->expert = expert;
 	r->filter.given = r->filter.suggested = -1;
 	r->filter.state = RS_ANY;
+	r->note_row = -1;
 	r->win = xmallocarray(d->n, sizeof *r->win);
 	r->win1 = xmallocarray(d->n, sizeof *r->win1);
 	r->win2 = xmallocarray(d->n, sizeof *r->win2);
@@ -267,9 +268,12 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 	struct log_new_decision nd = {
 		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
 		.label = label, .reviewer = r->reviewer, .expert = r->expert,
-		.pass = r->expert ? 2 : 1, .note = r->note[0] ? r->note : NULL,
+		.pass = r->expert ? 2 : 1, .note = NULL,
 		.scan_id = r->scan_id, .undoes = undoes,
 	};
+	int with_note = r->note[0] && a != LOG_UNDO && (long)row == r->note_row;
+	if (with_note)
+		nd.note = r->note;
 	struct err e = { 0 };
 	if (log_decide(r->db, &nd, NULL, &e) < 0) {
 		char msg[600];
@@ -277,7 +281,10 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 		say(r, 1, msg);
 		return -1;
 	}
-	r->note[0] = '\0';
+	if (with_note) {
+		r->note[0] = '\0';
+		r->note_row = -1;
+	}
 	r->session_decisions++;
 	if (load_decisions(r, &e) < 0) {
 		say(r, 1, e.msg);
@@ -366,7 +373,11 @@ int review_undo(struct review *r)
 void review_set_note(struct review *r, const char *text)
 {
 	snprintf(r->note, sizeof r->note, "%s", text);
-	say(r, 0, "note attached to the next decision");
+	r->note_row = r->note[0] ? review_row(r) : -1;
+	if (r->note[0] && r->note_row < 0)
+		r->note[0] = '\0';
+	say(r, 0, r->note[0] ? "note attached to the next decision on this example"
+			     : "no note pending");
 }
 
 int review_commit(struct review *r, const char *message)

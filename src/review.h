@@ -40,13 +40,17 @@ struct review {
 	size_t cursor;           /* index into queue */
 	struct review_filter filter;
 	char search[128];
-	char note[512];          /* attached to the next decision on the cursor's row */
+	/* A note is written with the next decision (not an undo) on the row the
+	 * cursor was on when it was set (note_row); deciding other rows leaves
+	 * it pending; setting a new note replaces it. */
+	char note[512];
 	char message[512];
 	int message_error;
 	int64_t version, scan_id;
 	double started;
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
+	long note_row;           /* the row the pending note belongs to, or -1 */
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
@@ -75,6 +79,7 @@ int review_confirm(struct review *r);
 int review_skip(struct review *r);
 /* Revert this reviewer's most recent decision and go back to it. */
 int review_undo(struct review *r);
+/* Attach text to the next decision on the cursor's row ("" drops it). */
 void review_set_note(struct review *r, const char *text);
 int review_commit(struct review *r, const char *message);
 /* Re-read decisions other processes recorded; keeps the cursor's row. */

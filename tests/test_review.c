@@ -218,6 +218,21 @@ START_TEST(test_decision_reaches_log_before_moving)
 	ck_assert_str_eq(dec[1].label, "cat");
 	ck_assert_ptr_null(dec[1].note);                 /* the note went with the first */
 	log_decisions_free(dec, n);
+	/* a note belongs to the example it was written on */
+	review_set_note(r, "for row 3");
+	review_move(r, 1);                                /* row 4 */
+	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
+	review_move(r, -2);                               /* back to row 3 */
+	ck_assert_int_eq(review_row(r), 3);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);
+	dec = all_decisions(l, &n);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(dec[2].row, 4);
+	ck_assert_ptr_null(dec[2].note);
+	ck_assert_uint_eq(dec[3].row, 3);
+	ck_assert_str_eq(dec[3].note, "for row 3");
+	log_decisions_free(dec, n);
+	ck_assert_str_eq(r->note, "");
 	ck_assert_int_eq(review_state_of(r, 0), RS_ACCEPTED);
 	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 2), RS_RELABELLED);

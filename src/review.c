@@ -134,6 +134,26 @@ static int load_decisions(struct review *r, struct err *e)
 	return 0;
 }
 
+/* Where this reviewer left off: the first open example after the example
+ * of their most recent decision still in the queue (wrapping round), or the
+ * first open example when they have decided nothing here yet. */
+static void resume(struct review *r)
+{
+	r->cursor = 0;
+	for (size_t i = r->ndec; i-- > 0;) {
+		const struct log_decision *dd = &r->dec[i];
+		if (dd->action == LOG_UNDO || strcmp(dd->reviewer, r->reviewer) ||
+		    dd->pass != (r->expert ? 2 : 1))
+			continue;
+		for (size_t q = 0; q < r->qlen; q++)
+			if (r->queue[q] == dd->row)
+				r->cursor = q;
+		break;
+	}
+	if (review_next_undecided(r) < 0)
+		r->cursor = 0;
+}
+
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
 		struct logdb *db, const char *reviewer, int expert, struct err *e)
 {
@@ -161,10 +181,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 		return -1;
 	}
 	review_rebuild(r);
-	/* Resume: the first example still undecided, in queue order. */
-	r->cursor = 0;
-	if (review_next_undecided(r) < 0)
-		r->cursor = 0;
+	resume(r);
 	*out = r;
 	return 0;
 }

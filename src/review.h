@@ -55,6 +55,9 @@ struct review {
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
 		struct logdb *db, const char *reviewer, int expert, struct err *e);
+/* review_open puts the cursor where this reviewer left off: the first
+ * undecided example after their most recent decision (wrapping round), else
+ * the first undecided example, else the top. */
 void review_free(struct review *r);
 
 /* The row under the cursor, or -1 when the queue is empty. */

@@ -291,6 +291,23 @@ START_TEST(test_resume_where_left_off)
 	ck_assert_str_eq(queue_str(r), "012345");         /* own decisions stay */
 	ck_assert_int_eq(review_next_undecided(r), 0);
 	ck_assert_int_eq(review_row(r), 2);
+	/* skip row 2, decide row 3: the next visit starts after row 3 */
+	ck_assert_int_eq(review_skip(r), 0);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);
+	review_free(r);
+	r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_row(r), 4);
+	/* another reviewer's latest decision does not move alice's resume point */
+	struct review *b = open_session(l, "bob", 0);
+	ck_assert_int_eq(review_row(b), 2);
+	ck_assert_str_eq(queue_str(b), "245");            /* alice's rows skipped */
+	review_bottom(b);
+	ck_assert_int_eq(review_row(b), 5);
+	ck_assert_int_eq(review_decide(b, LOG_ACCEPT, NULL), 0);
+	review_free(b);
+	review_free(r);
+	r = open_session(l, "alice", 0);
+	ck_assert_int_eq(review_row(r), 4);
 	review_free(r);
 	log_close(l);
 }

@@ -371,10 +371,15 @@ int review_undo(struct review *r)
 		say(r, 1, found < 0 ? e.msg : "nothing of yours to undo");
 		return -1;
 	}
-	size_t row = 0;
-	for (size_t i = 0; i < r->ndec; i++)
-		if (r->dec[i].id == target)
-			row = r->dec[i].row;
+	/* The target may come from another process of this reviewer's. */
+	long t = find_decision(r, target);
+	if (t < 0 && load_decisions(r, &e) == 0)
+		t = find_decision(r, target);
+	if (t < 0) {
+		say(r, 1, e.msg[0] ? e.msg : "undo: decision not found");
+		return -1;
+	}
+	size_t row = r->dec[t].row;
 	if (record(r, row, LOG_UNDO, NULL, target) < 0)
 		return -1;
 	review_rebuild(r);

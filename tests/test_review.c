@@ -275,6 +275,30 @@ START_TEST(test_undo_moves_cursor_back)
 }
 END_TEST
 
+/* One reviewer in two processes: an undo in the one that has not re-read
+ * the log yet still reverts the right example. */
+START_TEST(test_undo_of_decision_from_other_process)
+{
+	struct logdb *la = open_db(), *lb = open_db();
+	struct review *a = open_session(la, "alice", 0), *b = open_session(lb, "alice", 0);
+	review_move(a, 2);
+	ck_assert_int_eq(review_decide(a, LOG_EXCLUDE, NULL), 0);   /* row 2 */
+	ck_assert_int_eq(review_undo(b), 0);
+	ck_assert_int_eq(review_row(b), 2);
+	ck_assert_int_eq(review_state_of(b, 2), RS_UNDECIDED);
+	size_t n;
+	struct log_decision *dec = all_decisions(la, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(dec[1].action, LOG_UNDO);
+	ck_assert_uint_eq(dec[1].row, 2);
+	log_decisions_free(dec, n);
+	review_free(a);
+	review_free(b);
+	log_close(la);
+	log_close(lb);
+}
+END_TEST
+
 START_TEST(test_resume_where_left_off)
 {
 	struct logdb *l = open_db();
@@ -510,6 +534,7 @@ int main(void)
 	tcase_add_test(tc, test_decision_reaches_log_before_moving);
 	tcase_add_test(tc, test_undo_moves_cursor_back);
 	tcase_add_test(tc, test_resume_where_left_off);
+	tcase_add_test(tc, test_undo_of_decision_from_other_process);
 	tcase_add_test(tc, test_two_sessions_see_each_other);
 	tcase_add_test(tc, test_expert_confirm_override_blind);
 	tcase_add_test(tc, test_agreement_hand_computed);

@@ -303,9 +303,13 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 		r->note_row = -1;
 	}
 	r->session_decisions++;
+	/* The decision is saved: a failed re-read must not make the caller
+	 * record it again, so it is reported and the next refresh catches up. */
 	if (load_decisions(r, &e) < 0) {
-		say(r, 1, e.msg);
-		return -1;
+		char msg[600];
+		snprintf(msg, sizeof msg, "saved, but re-reading the log failed: %.400s", e.msg);
+		say(r, 1, msg);
+		return 1;
 	}
 	return 0;
 }
@@ -330,12 +334,14 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 		return -1;
 	}
 	long next = r->cursor + 1 < r->qlen ? (long)r->queue[r->cursor + 1] : -1;
-	if (record(r, (size_t)row, a, label, 0) < 0)
+	int rc = record(r, (size_t)row, a, label, 0);
+	if (rc < 0)
 		return -1;
 	char msg[300];
 	snprintf(msg, sizeof msg, "saved: %s row %ld%s%s", log_action_name(a), row,
 		 label ? " -> " : "", label ? label : "");
-	say(r, 0, msg);
+	if (!rc)
+		say(r, 0, msg);
 	review_rebuild(r);
 	r->cursor = r->qlen ? r->qlen - 1 : 0;
 	for (size_t i = 0; next >= 0 && i < r->qlen; i++)
@@ -380,7 +386,8 @@ int review_undo(struct review *r)
 		return -1;
 	}
 	size_t row = r->dec[t].row;
-	if (record(r, row, LOG_UNDO, NULL, target) < 0)
+	int rc = record(r, row, LOG_UNDO, NULL, target);
+	if (rc < 0)
 		return -1;
 	review_rebuild(r);
 	for (size_t i = 0; i < r->qlen; i++)
@@ -388,7 +395,8 @@ int review_undo(struct review *r)
 			r->cursor = i;
 	char msg[120];
 	snprintf(msg, sizeof msg, "undone: decision %lld on row %zu", (long long)target, row);
-	say(r, 0, msg);
+	if (!rc)
+		say(r, 0, msg);
 	return 0;
 }
 

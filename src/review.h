@@ -75,7 +75,11 @@ int review_next_undecided(struct review *r);      /* 0, or -1 if none */
 int review_annotator_hidden(const struct review *r, size_t row);
 
 /* Record a decision on the cursor's row (label: for relabel), then move to
- * the next example. */
+ * the next example. Returns 0 once the decision is in the log (if re-reading
+ * the log afterwards failed, message_error is set and a refresh catches up;
+ * the decision must not be recorded again); -1 when nothing was recorded:
+ * the cursor and the pending note stay, message says why. review_confirm
+ * and review_undo follow the same rule. */
 int review_decide(struct review *r, enum log_action a, const char *label);
 /* Expert: record the annotator's outcome again as this expert's decision. */
 int review_confirm(struct review *r);

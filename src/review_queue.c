@@ -1,11 +1,11 @@
 /* review_queue.c — which examples the session shows, in which order:
  * filters, search, and the agreement between review passes. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "review.h"
+#include "util.h"
 
 void review_rebuild(struct review *r);
 
@@ -180,7 +180,7 @@ static int outcome(const struct review *r, long w)
 size_t review_agreement(const struct review *r, int cls, double *agree, double *kappa)
 {
 	size_t k = r->d->k + 1, n = 0, same = 0;
-	double *pa = calloc(k, sizeof *pa), *pb = calloc(k, sizeof *pb);
+	double *pa = xcalloc(k, sizeof *pa), *pb = xcalloc(k, sizeof *pb);
 	for (size_t row = 0; row < r->d->n; row++) {
 		if (r->win1[row] < 0 || r->win2[row] < 0)
 			continue;

@@ -237,7 +237,7 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	long w1 = rv->win1[row];
 	if (rv->expert && w1 >= 0) {
 		const struct log_decision *a = &rv->dec[w1];
-		if (rv->blind && rv->win2[row] < 0)
+		if (review_annotator_hidden(rv, (size_t)row))
 			canvas_put(c, x, yy++, "annotator: (hidden until you decide)", w, ST_DIM);
 		else
 			canvas_printf(c, x, yy++, w, ST_NORMAL, "annotator: %s%s%s by %s%s%s",
@@ -246,13 +246,13 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 				      a->note ? a->note : "");
 	}
 	enum review_state s = review_state_of(rv, (size_t)row);
-	if (s != RS_UNDECIDED && !(rv->expert && rv->blind && rv->win2[row] < 0)) {
+	if (s != RS_UNDECIDED && !review_annotator_hidden(rv, (size_t)row)) {
 		const struct log_decision *dd = &rv->dec[rv->win[row]];
 		canvas_printf(c, x, yy++, w, state_style(s), "decision:  %s by %s%s%s",
 			      review_state_name(s), dd->reviewer, dd->note ? " — " : "",
 			      dd->note ? dd->note : "");
 	}
-	if (rv->note[0])
+	if (rv->note[0] && rv->note_row == row)
 		canvas_printf(c, x, yy++, w, ST_DIM, "note for next decision: %s", rv->note);
 	yy++;
 	int bars = draw_bars(u, c, (size_t)row, x, yy, w, (h - (yy - y)) / 2);

@@ -163,6 +163,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->db = db;
 	r->reviewer = reviewer;
 	r->expert = expert;
+	r->role_expert = expert;
 	r->filter.given = r->filter.suggested = -1;
 	r->filter.state = RS_ANY;
 	r->note_row = -1;
@@ -210,7 +211,10 @@ static enum review_state state_of_decision(const struct log_decision *d, const c
 	case LOG_ACCEPT: return RS_ACCEPTED;
 	case LOG_EXCLUDE: return RS_EXCLUDED;
 	case LOG_REJECT: return RS_REJECTED;
-	default: return d->label && strcmp(d->label, given) ? RS_RELABELLED : RS_REJECTED;
+	default:
+		if (!d->label)
+			return RS_EXCLUDED;
+		return strcmp(d->label, given) ? RS_RELABELLED : RS_REJECTED;
 	}
 }
 
@@ -226,6 +230,7 @@ const char *review_state_name(enum review_state s)
 {
 	static const char *const names[RS_STATES] = {
 		"undecided", "accepted", "relabelled", "rejected", "excluded", "decided",
+		"others", "mine", "disagree",
 	};
 	return s >= 0 && s < RS_STATES ? names[s] : "any";
 }
@@ -284,7 +289,7 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 	char idbuf[32];
 	struct log_new_decision nd = {
 		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
-		.label = label, .reviewer = r->reviewer, .expert = r->expert,
+		.label = label, .reviewer = r->reviewer, .expert = r->role_expert || r->expert,
 		.pass = r->expert ? 2 : 1, .note = NULL,
 		.scan_id = r->scan_id, .undoes = undoes,
 	};
@@ -333,7 +338,14 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 		say(r, 1, "relabel: not a class of this dataset");
 		return -1;
 	}
+	/* Next: the next example not decided by another reviewer (they stay in
+	 * the queue, marked), else simply the next one. */
 	long next = r->cursor + 1 < r->qlen ? (long)r->queue[r->cursor + 1] : -1;
+	for (size_t i = r->cursor + 1; i < r->qlen; i++)
+		if (!review_by_other(r, r->queue[i])) {
+			next = (long)r->queue[i];
+			break;
+		}
 	int rc = record(r, (size_t)row, a, label, 0);
 	if (rc < 0)
 		return -1;
@@ -441,15 +453,43 @@ int review_refresh(struct review *r)
 	return 0;
 }
 
+const struct log_decision *review_decision(const struct review *r, size_t row)
+{
+	long w = r->expert ? r->win2[row] : r->win[row];
+	return w >= 0 ? &r->dec[w] : NULL;
+}
+
+int review_by_other(const struct review *r, size_t row)
+{
+	const struct log_decision *dd = review_decision(r, row);
+	return dd && strcmp(dd->reviewer, r->reviewer) != 0;
+}
+
+static void count_row(const struct review *r, size_t row, struct review_progress *p)
+{
+	const struct log_decision *dd = review_decision(r, row);
+	p->total++;
+	if (!dd)
+		return;
+	p->decided++;
+	if (strcmp(dd->reviewer, r->reviewer))
+		p->others++;
+	else
+		p->mine++;
+	p->disagree += (size_t)review_disagrees(r, row);
+}
+
 void review_progress(const struct review *r, struct review_progress *p)
 {
-	p->decided = p->total = 0;
-	for (size_t i = 0; i < r->scan->n_ranked; i++) {
-		size_t row = r->scan->ranked[i];
-		if (!r->scan->flagged[row])
-			continue;
-		p->total++;
-		p->decided += r->expert ? r->win2[row] >= 0 : r->win[row] >= 0;
+	memset(p, 0, sizeof *p);
+	if (r->expert) {
+		for (size_t row = 0; row < r->d->n; row++)
+			if (r->win1[row] >= 0)
+				count_row(r, row, p);
+	} else {
+		for (size_t i = 0; i < r->scan->n_ranked; i++)
+			if (r->scan->flagged[r->scan->ranked[i]])
+				count_row(r, r->scan->ranked[i], p);
 	}
 	/* Over at least a minute, so the first decisions do not read as a
 	 * burst of thousands per minute. */

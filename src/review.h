@@ -17,8 +17,13 @@
 #include "dataset.h"
 #include "log.h"
 
+/* The outcome of a row (undecided .. excluded), then filter-only states:
+ * decided (any outcome), others (decided by another reviewer in this
+ * session's pass), mine (not decided by another reviewer: open or mine),
+ * disagree (both passes decided, with different outcomes). */
 enum review_state { RS_ANY = -1, RS_UNDECIDED = 0, RS_ACCEPTED, RS_RELABELLED,
-		    RS_REJECTED, RS_EXCLUDED, RS_DECIDED, RS_STATES };
+		    RS_REJECTED, RS_EXCLUDED, RS_DECIDED, RS_OTHERS, RS_MINE,
+		    RS_DISAGREE, RS_STATES };
 
 struct review_filter {
 	int given, suggested;    /* class index, or -1 for any */
@@ -31,6 +36,7 @@ struct review {
 	struct logdb *db;
 	const char *reviewer;
 	int expert;              /* second review: the queue is what annotators decided */
+	int role_expert;         /* the reviewer's role is expert (kept across E) */
 	int blind;               /* expert: hide the annotator's decision until deciding */
 	struct log_decision *dec;    /* every decision, id order */
 	size_t ndec;
@@ -55,7 +61,10 @@ struct review {
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
 		struct logdb *db, const char *reviewer, int expert, struct err *e);
-/* review_open puts the cursor where this reviewer left off: the first
+/* The queue holds every flagged example, also those another reviewer
+ * decided (marked with their decision; "state others" / "state mine" show
+ * or hide them); an expert's queue holds what annotators decided.
+ * review_open puts the cursor where this reviewer left off: the first
  * undecided example after their most recent decision (wrapping round), else
  * the first undecided example, else the top. */
 void review_free(struct review *r);
@@ -74,6 +83,23 @@ int review_next_undecided(struct review *r);      /* 0, or -1 if none */
  * hidden (no second-pass decision on it yet), else 0. */
 int review_annotator_hidden(const struct review *r, size_t row);
 
+/* The decision that decides `row` for this session's pass (an expert's:
+ * the second pass's), or NULL. */
+const struct log_decision *review_decision(const struct review *r, size_t row);
+/* 1 when another reviewer's decision decides `row` in this session's pass. */
+int review_by_other(const struct review *r, size_t row);
+/* 1 when both passes decided `row` and their outcomes differ. */
+int review_disagrees(const struct review *r, size_t row);
+/* The resulting label of a decision ("" for exclude and undo). */
+const char *review_result_label(const struct review *r, const struct log_decision *dd);
+/* A decision in words: "relabel → nine", "reject (five)", "exclude",
+ * "confirm → six"; with_who: prefixed "alice: " when by another reviewer. */
+void review_decision_text(const struct review *r, const struct log_decision *dd,
+			  int with_who, char *buf, size_t n);
+/* What the list's decision column shows for `row`: "·" while open (or
+ * while a blind expert must not see it), the decision otherwise, marked
+ * "≠ " when the passes disagree. */
+void review_row_text(const struct review *r, size_t row, char *buf, size_t n);
 /* Record a decision on the cursor's row (label: for relabel), then move to
  * the next example. Returns 0 once the decision is in the log (if re-reading
  * the log afterwards failed, message_error is set and a refresh catches up;
@@ -101,8 +127,13 @@ void review_filter_text(const struct review *r, char *buf, size_t n);
 /* Search ids and text, case-insensitive, from the cursor on (dir 1 or -1). */
 int review_search(struct review *r, const char *text, int dir);
 
+/* Annotator: of the flagged examples, how many are decided (by anyone),
+ * by this reviewer and by others. Expert: of the examples annotators
+ * decided (the expert queue), how many this pass decided, and how many of
+ * those disagree with the annotator. */
 struct review_progress {
-	size_t decided, total;   /* of the flagged examples */
+	size_t decided, total;
+	size_t mine, others, disagree;
 	double per_minute;       /* this session */
 };
 void review_progress(const struct review *r, struct review_progress *p);
@@ -112,5 +143,7 @@ void review_progress(const struct review *r, struct review_progress *p);
  * (cls = -1) or for one class (one against the rest). Returns the number of
  * examples compared. */
 size_t review_agreement(const struct review *r, int cls, double *agree, double *kappa);
+/* Examples decided in both passes whose outcome in either pass is `cls`. */
+size_t review_agreement_count(const struct review *r, int cls);
 
 #endif

@@ -16,16 +16,17 @@ static int shown(const struct review *r, size_t row)
 		return 0;
 	if (f->suggested >= 0 && r->scan->suggested[row] != f->suggested)
 		return 0;
-	if (f->state != RS_ANY) {
-		enum review_state s = review_state_of(r, row);
-		if (f->state == RS_DECIDED ? s == RS_UNDECIDED : (int)s != f->state)
-			return 0;
+	if (r->expert && r->win1[row] < 0)   /* second review: what annotators decided */
+		return 0;
+	switch (f->state) {
+	case RS_ANY: return 1;
+	case RS_OTHERS: return review_by_other(r, row);
+	case RS_MINE: return !review_by_other(r, row);
+	case RS_DISAGREE: return review_disagrees(r, row);
+	case RS_DECIDED: return review_decision(r, row) != NULL;
+	case RS_UNDECIDED: return review_decision(r, row) == NULL;
+	default: return (int)review_state_of(r, row) == f->state;
 	}
-	if (r->expert)      /* second review: what annotators decided */
-		return r->win1[row] >= 0;
-	/* the annotator queue skips what another reviewer decided */
-	long w = r->win[row];
-	return w < 0 || !strcmp(r->dec[w].reviewer, r->reviewer);
 }
 
 void review_rebuild(struct review *r)
@@ -65,6 +66,11 @@ int review_filter(struct review *r, const char *spec)
 	if (!strcmp(kind, "clear")) {
 		f.given = f.suggested = -1;
 		f.state = RS_ANY;
+		r->filter = f;
+		review_rebuild(r);
+		r->cursor = 0;
+		set_msg(r, 0, "filter cleared", "");
+		return 0;
 	} else if (!strcmp(kind, "given") || !strcmp(kind, "suggested")) {
 		int c = a[0] ? dataset_class_index(r->d, a) : -1;
 		if (a[0] && c < 0) {
@@ -87,7 +93,7 @@ int review_filter(struct review *r, const char *spec)
 				f.state = s;
 		if (f.state == RS_ANY && strcmp(a, "any")) {
 			set_msg(r, 1, "filter state: expected undecided, accepted, relabelled, "
-				"rejected, excluded, decided or any, not ", a);
+				"rejected, excluded, decided, others, mine, disagree or any, not ", a);
 			return -1;
 		}
 	} else {
@@ -97,7 +103,14 @@ int review_filter(struct review *r, const char *spec)
 	r->filter = f;
 	review_rebuild(r);
 	r->cursor = 0;
-	set_msg(r, 0, r->qlen ? "filter applied" : "filter applied: nothing matches", "");
+	char terms[300], msg[400];
+	review_filter_text(r, terms, sizeof terms);
+	if (terms[0])
+		snprintf(msg, sizeof msg, "filter %s: %zu shown%s", terms, r->qlen,
+			 r->qlen ? "" : " (nothing matches; F clears)");
+	else
+		snprintf(msg, sizeof msg, "no filter: %zu shown", r->qlen);
+	set_msg(r, 0, msg, "");
 	return 0;
 }
 
@@ -175,6 +188,22 @@ static int outcome(const struct review *r, long w)
 		return (int)r->d->k;
 	int c = d->label ? dataset_class_index(r->d, d->label) : -1;
 	return c < 0 ? (int)r->d->k : c;
+}
+
+int review_disagrees(const struct review *r, size_t row)
+{
+	return r->win1[row] >= 0 && r->win2[row] >= 0 &&
+	       outcome(r, r->win1[row]) != outcome(r, r->win2[row]);
+}
+
+size_t review_agreement_count(const struct review *r, int cls)
+{
+	size_t n = 0;
+	for (size_t row = 0; row < r->d->n; row++)
+		if (r->win1[row] >= 0 && r->win2[row] >= 0 &&
+		    (outcome(r, r->win1[row]) == cls || outcome(r, r->win2[row]) == cls))
+			n++;
+	return n;
 }
 
 size_t review_agreement(const struct review *r, int cls, double *agree, double *kappa)

@@ -4,7 +4,10 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 void ui_init(struct ui *u, struct review *rv)
 {
@@ -37,14 +40,73 @@ static int ci_prefix_or_sub(const char *name, const char *typed)
 	return n == 0;
 }
 
+void ui_class_order(const struct ui *u, size_t row, int *out)
+{
+	const struct dataset *d = u->rv->d;
+	const double *p = d->probs + row * d->k;
+	for (size_t j = 0; j < d->k; j++) {     /* insertion sort: stable, k is small */
+		size_t i = j;
+		while (i > 0 && p[out[i - 1]] < p[j]) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = (int)j;
+	}
+}
+
 int ui_picker_matches(const struct ui *u, int *out, int max)
 {
 	int m = 0;
 	const struct dataset *d = u->rv->d;
-	for (size_t c = 0; c < d->k && m < max; c++)
-		if (ci_prefix_or_sub(d->class_names[c], u->input))
-			out[m++] = (int)c;
+	long row = review_row(u->rv);
+	int *order = xmallocarray(d->k, sizeof *order);
+	if (row >= 0)
+		ui_class_order(u, (size_t)row, order);
+	else
+		for (size_t c = 0; c < d->k; c++)
+			order[c] = (int)c;
+	for (size_t i = 0; i < d->k && m < max; i++)
+		if (ci_prefix_or_sub(d->class_names[order[i]], u->input))
+			out[m++] = order[i];
+	free(order);
 	return m;
+}
+
+int ui_pick_key(int i)
+{
+	return i < 0 ? 0 : i < 9 ? '1' + i : i == 9 ? '0' : i < 36 ? 'A' + i - 10 : 0;
+}
+
+int ui_pick_index(int key)
+{
+	return key >= '1' && key <= '9' ? key - '1' : key == '0' ? 9 :
+	       key >= 'A' && key <= 'Z' ? key - 'A' + 10 : -1;
+}
+
+/* Digit N in the list: relabel to the N-th most likely class at once (the
+ * given class keeps the label: a reject; the suggested one: an accept). */
+static int pick_nth(struct ui *u, const char *arg)
+{
+	struct review *rv = u->rv;
+	long row = review_row(rv);
+	int n = arg ? atoi(arg) : 0;
+	if (arg && !strcmp(arg, "0"))
+		n = 10;
+	if (row < 0 || n < 1 || n > (int)rv->d->k) {
+		snprintf(rv->message, sizeof rv->message, "pick: no class number %s here",
+			 arg ? arg : "");
+		rv->message_error = 1;
+		return -1;
+	}
+	int *order = xmallocarray(rv->d->k, sizeof *order);
+	ui_class_order(u, (size_t)row, order);
+	int c = order[n - 1];
+	free(order);
+	if (c == rv->d->labels[row])
+		return review_decide(rv, LOG_REJECT, NULL);
+	if (c == rv->scan->suggested[row])
+		return review_decide(rv, LOG_ACCEPT, NULL);
+	return review_decide(rv, LOG_RELABEL, rv->d->class_names[c]);
 }
 
 static void open_prompt(struct ui *u, enum ui_action a)
@@ -74,6 +136,7 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 	case A_REJECT: return review_decide(rv, LOG_REJECT, NULL);
 	case A_EXCLUDE: return review_decide(rv, LOG_EXCLUDE, NULL);
 	case A_RELABEL: return review_decide(rv, LOG_RELABEL, arg);
+	case A_PICK: return pick_nth(u, arg);
 	case A_SKIP: return review_skip(rv);
 	case A_UNDO: return review_undo(rv);
 	case A_CONFIRM: return review_confirm(rv);
@@ -96,8 +159,9 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 	case A_EXPERT:
 		rv->expert = !rv->expert;
 		review_filter(rv, "clear");
-		snprintf(rv->message, sizeof rv->message, "%s", rv->expert ?
-			 "second review: examples annotators decided" : "first review");
+		snprintf(rv->message, sizeof rv->message, "%s as %s (%s)", rv->expert ?
+			 "second review: examples annotators decided" : "first review",
+			 rv->reviewer, rv->role_expert ? "expert" : "annotator");
 		break;
 	case A_BLIND:
 		rv->blind = !rv->blind;
@@ -153,26 +217,46 @@ static int prompt_key(struct ui *u, int key)
 	return 0;
 }
 
+/* The picker: matches most likely first; 1-9, 0, then A-Z pick the
+ * matches shown (lower case and other characters filter); PgDn/PgUp
+ * (or Right/Left) page; arrows and Enter pick by selection. */
 static int picker_key(struct ui *u, int key)
 {
-	int m[512], n = ui_picker_matches(u, m, 512);
+	int *m = xmallocarray(u->rv->d->k, sizeof *m);
+	int n = ui_picker_matches(u, m, (int)u->rv->d->k);
+	int rows = u->picker_rows > 0 ? u->picker_rows : 10, pick = -1;
+	int idx = ui_pick_index(key);
 	if (key == K_ESC) {
 		u->mode = UI_LIST;
 	} else if (key == K_DOWN || key == K_UP) {
 		u->picker_sel += key == K_DOWN ? 1 : -1;
-		if (u->picker_sel < 0)
-			u->picker_sel = 0;
-		if (u->picker_sel >= n)
-			u->picker_sel = n ? n - 1 : 0;
-	} else if ((key >= '1' && key <= '9' && key - '1' < n) ||
-		   ((key == K_ENTER || key == '\n' || key == '\r') && n)) {
-		int c = key >= '1' && key <= '9' ? m[key - '1'] : m[u->picker_sel];
-		u->mode = UI_LIST;
-		ui_run(u, A_RELABEL, u->rv->d->class_names[c]);
+	} else if (key == K_PGDN || key == K_RIGHT) {
+		u->picker_top = u->picker_top + rows < n ? u->picker_top + rows : 0;
+		u->picker_sel = u->picker_top;
+	} else if (key == K_PGUP || key == K_LEFT) {
+		u->picker_top = u->picker_top >= rows ? u->picker_top - rows : 0;
+		u->picker_sel = u->picker_top;
+	} else if (idx >= 0 && idx < rows && u->picker_top + idx < n) {
+		pick = m[u->picker_top + idx];
+	} else if ((key == K_ENTER || key == '\n' || key == '\r') && n) {
+		pick = m[u->picker_sel];
 	} else {
 		typed(u, key);
-		u->picker_sel = 0;
+		u->picker_sel = u->picker_top = 0;
 	}
+	if (u->picker_sel >= n)
+		u->picker_sel = n ? n - 1 : 0;
+	if (u->picker_sel < 0)
+		u->picker_sel = 0;
+	if (u->picker_sel < u->picker_top)
+		u->picker_top = u->picker_sel;
+	if (u->picker_sel >= u->picker_top + rows)
+		u->picker_top = u->picker_sel - rows + 1;
+	if (pick >= 0) {
+		u->mode = UI_LIST;
+		ui_run(u, A_RELABEL, u->rv->d->class_names[pick]);
+	}
+	free(m);
 	return 0;
 }
 
@@ -208,6 +292,12 @@ int ui_key(struct ui *u, int key)
 		u->mode = UI_LIST;
 		return 0;
 	}
+	if (u->mode == UI_LIST && ui_pick_index(key) >= 0 && ui_pick_index(key) < 10) {
+		char arg[4];
+		snprintf(arg, sizeof arg, "%d", ui_pick_index(key) + 1);
+		ui_run(u, A_PICK, arg);
+		return 0;
+	}
 	const struct action_def *a = action_for_key(key);
 	if (!a)
 		return 0;
@@ -215,7 +305,7 @@ int ui_key(struct ui *u, int key)
 	case A_RELABEL:
 		u->mode = UI_PICKER;
 		u->input[0] = '\0';
-		u->picker_sel = 0;
+		u->picker_sel = u->picker_top = 0;
 		return 0;
 	case A_NOTE: case A_SEARCH: case A_FILTER: case A_COMMIT:
 		open_prompt(u, a->action);

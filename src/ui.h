@@ -20,7 +20,10 @@ struct ui {
 	enum ui_mode mode;
 	enum ui_action prompt_for;    /* A_SEARCH, A_NOTE, A_FILTER or A_COMMIT */
 	char input[256];              /* what is typed in a prompt or the picker */
-	int picker_sel;
+	int picker_sel, picker_top;   /* selected match; first match shown */
+	int picker_rows;              /* matches the picker shows at once (drawn) */
+	char model_line[300];         /* "built-in model: ..." or "" (probabilities given) */
+	char warn_line[300];          /* why confident learning may be unreliable, or "" */
 	int help_top, preview_top;
 	int stats_given, stats_sugg;  /* selected heatmap cell */
 	int list_top;                 /* first queue row shown */
@@ -49,8 +52,16 @@ void ui_draw(struct ui *u, struct canvas *c);
  * there is nothing left to prefetch. */
 int ui_prefetch(struct ui *u);
 
-/* Classes matching the picker's typed filter, in class order: writes up to
- * max indices, returns how many. */
+/* Classes matching the picker's typed filter, most likely first for the
+ * cursor's example (first class on ties): writes up to max indices,
+ * returns how many. */
 int ui_picker_matches(const struct ui *u, int *out, int max);
+/* Every class of `row`, most likely first (first class on ties); out has
+ * room for d->k. */
+void ui_class_order(const struct ui *u, size_t row, int *out);
+/* The key that picks the i-th shown item of a numbered list: 1-9, then 0,
+ * then A-Z; 0 when i has no key. ui_pick_index is the inverse (-1). */
+int ui_pick_key(int i);
+int ui_pick_index(int key);
 
 #endif

@@ -9,13 +9,8 @@
 #include <sys/stat.h>
 
 #include "textwidth.h"
+#include "util.h"
 #include "views.h"
-
-static const char *state_mark(enum review_state s)
-{
-	static const char *const m[] = { "·", "accepted", "relabelled", "rejected", "excluded" };
-	return s >= RS_UNDECIDED && s <= RS_EXCLUDED ? m[s] : "?";
-}
 
 static uint16_t state_style(enum review_state s)
 {
@@ -28,16 +23,22 @@ static uint16_t state_style(enum review_state s)
 	}
 }
 
+static int filtered(const struct review *rv)
+{
+	return rv->filter.given >= 0 || rv->filter.suggested >= 0 || rv->filter.state != RS_ANY;
+}
+
 static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h)
 {
 	struct review *rv = u->rv;
 	const struct dataset *d = rv->d;
-	int idw = w >= 64 ? 12 : 0, pw = w - 25 - (idw ? idw + 1 : 0);
-	int xs = x + 6, xp = x + 13, xd = xp + pw + 1, xi = xd + 11;
+	int idw = w >= 64 ? 12 : 0, rest = w - 13 - (idw ? idw + 1 : 0);
+	int pw = rest * 2 / 5 > 14 ? rest * 2 / 5 : 14, dw = rest - pw - 1;
+	int xs = x + 6, xp = x + 13, xd = xp + pw + 1, xi = xd + dw + 1;
 	canvas_put(c, x, y, " rank", 5, ST_DIM);
 	canvas_put(c, xs, y, "score", 6, ST_DIM);
-	canvas_put(c, xp, y, "given → suggested", pw, ST_DIM);
-	canvas_put(c, xd, y, "decision", 10, ST_DIM);
+	canvas_put(c, xp, y, pw >= 17 ? "given → suggested" : "given → sugg.", pw, ST_DIM);
+	canvas_put(c, xd, y, "decision", dw, ST_DIM);
 	if (idw)
 		canvas_put(c, xi, y, "id", idw, ST_DIM);
 	int rows = h - 1;
@@ -47,8 +48,7 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 	if ((int)rv->cursor >= u->list_top + rows)
 		u->list_top = (int)rv->cursor - rows + 1;
 	if (!rv->qlen)
-		canvas_put(c, x + 1, y + 2, rv->filter.given >= 0 || rv->filter.suggested >= 0 ||
-			   rv->filter.state != RS_ANY ? "nothing matches the filter (F clears it)" :
+		canvas_put(c, x + 1, y + 2, filtered(rv) ? "nothing matches the filter (F clears it)" :
 			   "nothing to review", w - 1, ST_DIM);
 	int half = (pw - 3) / 2;
 	for (int i = 0; i < rows && u->list_top + i < (int)rv->qlen; i++) {
@@ -57,7 +57,7 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 		uint16_t st = sel ? ST_SELECTED : ST_NORMAL;
 		int yy = y + 1 + i;
 		canvas_fill(c, x, yy, w, 1, st);
-		char pair[256], name1[80], name2[80], idbuf[32];
+		char pair[256], name1[80], name2[80], idbuf[32], dec[256];
 		tw_fit(name1, sizeof name1, d->class_names[d->labels[row]], (size_t)half, 0);
 		tw_fit(name2, sizeof name2, d->class_names[rv->scan->suggested[row]], (size_t)half, 0);
 		snprintf(pair, sizeof pair, "%s → %s", name1, name2);
@@ -69,49 +69,83 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 			canvas_put(c, x + 4, yy, "-", 1, st);
 		canvas_printf(c, xs, yy, 6, st, "%.4f", rv->scan->scores[row]);
 		canvas_put(c, xp, yy, pair, pw, st);
-		enum review_state s = review_state_of(rv, row);
-		canvas_put(c, xd, yy, state_mark(s), 10, sel ? st : state_style(s));
+		review_row_text(rv, row, dec, sizeof dec);
+		enum review_state s = review_annotator_hidden(rv, row) ? RS_UNDECIDED :
+				      review_state_of(rv, row);
+		uint16_t ds = sel ? st : review_disagrees(rv, row) ? ST_ERROR :
+			      review_by_other(rv, row) ? ST_DIM : state_style(s);
+		canvas_put(c, xd, yy, dec, dw, ds);
 		if (idw)
 			canvas_put(c, xi, yy, dataset_id(d, row, idbuf), idw, st);
 	}
 }
 
-/* Bars of the model's most likely classes; the given class is marked G and
- * the suggested one S, so no meaning rests on colour alone. */
-static int draw_bars(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
+/* One bar: the key that picks the class (1-9, 0), G/S marks, name, bar,
+ * probability. */
+static void draw_bar(struct ui *u, struct canvas *c, size_t row, int j, int rank,
+		     int x, int y, int w)
 {
 	const struct dataset *d = u->rv->d;
 	const double *p = d->probs + row * d->k;
-	int shown[12], n = 0, max = h < 12 ? h : 12;
-	if (max > (int)d->k)
-		max = (int)d->k;
-	while (n < max) {       /* top classes by probability, first index on ties */
-		int best = -1;
-		for (size_t j = 0; j < d->k; j++) {
-			int used = 0;
-			for (int a = 0; a < n; a++)
-				used |= shown[a] == (int)j;
-			if (!used && (best < 0 || p[j] > p[best]))
-				best = (int)j;
+	int given = j == d->labels[row], sugg = j == u->rv->scan->suggested[row];
+	int namew = w >= 40 ? 14 : 10, barw = w - namew - 14;
+	int key = rank < 10 ? ui_pick_key(rank) : 0;
+	if (key)
+		canvas_printf(c, x, y, 1, ST_KEY, "%c", key);
+	canvas_printf(c, x + 2, y, 2, given ? ST_GIVEN : sugg ? ST_SUGGESTED : ST_NORMAL,
+		      "%c%c", given ? 'G' : ' ', sugg ? 'S' : ' ');
+	char name[80];
+	tw_fit(name, sizeof name, d->class_names[j], (size_t)namew, 1);
+	canvas_put(c, x + 5, y, name, namew, ST_NORMAL);
+	int len = barw > 0 ? (int)(p[j] * barw + 0.5) : 0;
+	for (int b = 0; b < len; b++)
+		canvas_put(c, x + 6 + namew + b, y, "█", 1,
+			   given ? ST_GIVEN : sugg ? ST_SUGGESTED : ST_BAR);
+	canvas_printf(c, x + 7 + namew + (barw > 0 ? barw : 0), y, 7, ST_NORMAL, "%.3f", p[j]);
+}
+
+/* Bars of the model's classes, most likely first, numbered by the key that
+ * relabels to them; the given class is marked G and the suggested one S,
+ * so no meaning rests on colour alone. When not every class fits in h
+ * lines, the middle is elided ("… 3 more") and the given and suggested
+ * classes are always shown. */
+static int draw_bars(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
+{
+	const struct dataset *d = u->rv->d;
+	int k = (int)d->k, *order = xmallocarray(d->k, sizeof *order);
+	ui_class_order(u, row, order);
+	if (h > 12)
+		h = 12;
+	if (h < 3)
+		h = 3;
+	int gi = 0, si = 0;
+	for (int i = 0; i < k; i++) {
+		if (order[i] == d->labels[row])
+			gi = i;
+		if (order[i] == u->rv->scan->suggested[row])
+			si = i;
+	}
+	int n = 0;
+	if (k <= h) {
+		for (int i = 0; i < k; i++)
+			draw_bar(u, c, row, order[i], i, x, y + n++, w);
+	} else {
+		/* The top lines, then "… N more", then the G/S rows below them. */
+		int top = h - 1, tail = 0;
+		for (;;) {
+			tail = (gi >= top) + (si >= top && si != gi);
+			if (top + 1 + tail <= h || top == 0)
+				break;
+			top--;
 		}
-		shown[n++] = best;
+		for (int i = 0; i < top; i++)
+			draw_bar(u, c, row, order[i], i, x, y + n++, w);
+		canvas_printf(c, x + 5, y + n++, w - 5, ST_DIM, "… %d more hidden", k - top - tail);
+		for (int i = top; i < k; i++)
+			if ((i == gi || i == si))
+				draw_bar(u, c, row, order[i], i, x, y + n++, w);
 	}
-	int namew = 14, barw = w - namew - 13;
-	for (int i = 0; i < n; i++) {
-		int j = shown[i];
-		int given = j == d->labels[row], sugg = j == u->rv->scan->suggested[row];
-		char name[80];
-		tw_fit(name, sizeof name, d->class_names[j], (size_t)namew, 1);
-		canvas_printf(c, x, y + i, 2, given ? ST_GIVEN : sugg ? ST_SUGGESTED : ST_NORMAL,
-			      "%c%c", given ? 'G' : ' ', sugg ? 'S' : ' ');
-		canvas_put(c, x + 3, y + i, name, namew, ST_NORMAL);
-		int len = barw > 0 ? (int)(p[j] * barw + 0.5) : 0;
-		for (int b = 0; b < len; b++)
-			canvas_put(c, x + 4 + namew + b, y + i, "█", 1,
-				   given ? ST_GIVEN : sugg ? ST_SUGGESTED : ST_BAR);
-		canvas_printf(c, x + 5 + namew + (barw > 0 ? barw : 0), y + i, 7, ST_NORMAL,
-			      "%.3f", p[j]);
-	}
+	free(order);
 	return n;
 }
 
@@ -221,6 +255,30 @@ static void draw_preview(struct ui *u, struct canvas *c, size_t row, int x, int 
 		canvas_put(c, x, y, "(no text or image column)", w, ST_DIM);
 }
 
+/* "2026-12-02T15:04:05.123Z" -> "2026-12-02 15:04" */
+static void short_time(const char *iso, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.10s %.5s", iso, strlen(iso) > 11 ? iso + 11 : "");
+}
+
+/* A decision in the detail pane: what it did and to which label, then who,
+ * when, and its note. Returns the lines drawn. */
+static int draw_decision(struct ui *u, struct canvas *c, const char *what,
+			 const struct log_decision *dd, int x, int y, int w, uint16_t st)
+{
+	struct review *rv = u->rv;
+	char text[256], when[40];
+	review_decision_text(rv, dd, 0, text, sizeof text);
+	short_time(dd->time, when, sizeof when);
+	canvas_printf(c, x, y, w, st, "%-10s %s", what, text);
+	canvas_printf(c, x, y + 1, w, ST_DIM, "           by %s%s %s", dd->reviewer,
+		      dd->expert ? " (expert)" : "", when);
+	if (!dd->note)
+		return 2;
+	canvas_printf(c, x, y + 2, w, ST_NORMAL, "           note: %s", dd->note);
+	return 3;
+}
+
 static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int h)
 {
 	struct review *rv = u->rv;
@@ -230,27 +288,27 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 		return;
 	char idbuf[32];
 	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s", row, dataset_id(d, (size_t)row, idbuf));
-	canvas_printf(c, x, y + 1, w, ST_NORMAL, "given:     %s", d->class_names[d->labels[row]]);
-	canvas_printf(c, x, y + 2, w, ST_NORMAL, "suggested: %s",
+	canvas_printf(c, x, y + 1, w, ST_GIVEN, "given:     %s", d->class_names[d->labels[row]]);
+	canvas_printf(c, x, y + 2, w, ST_SUGGESTED, "suggested: %s",
 		      d->class_names[rv->scan->suggested[row]]);
 	int yy = y + 3;
-	long w1 = rv->win1[row];
-	if (rv->expert && w1 >= 0) {
-		const struct log_decision *a = &rv->dec[w1];
-		if (review_annotator_hidden(rv, (size_t)row))
+	long w1 = rv->win1[row], w2 = rv->win2[row];
+	int hidden = review_annotator_hidden(rv, (size_t)row);
+	if (rv->expert) {
+		if (hidden)
 			canvas_put(c, x, yy++, "annotator: (hidden until you decide)", w, ST_DIM);
-		else
-			canvas_printf(c, x, yy++, w, ST_NORMAL, "annotator: %s%s%s by %s%s%s",
-				      log_action_name(a->action), a->label ? " " : "",
-				      a->label ? a->label : "", a->reviewer, a->note ? " — " : "",
-				      a->note ? a->note : "");
-	}
-	enum review_state s = review_state_of(rv, (size_t)row);
-	if (s != RS_UNDECIDED && !review_annotator_hidden(rv, (size_t)row)) {
-		const struct log_decision *dd = &rv->dec[rv->win[row]];
-		canvas_printf(c, x, yy++, w, state_style(s), "decision:  %s by %s%s%s",
-			      review_state_name(s), dd->reviewer, dd->note ? " — " : "",
-			      dd->note ? dd->note : "");
+		else if (w1 >= 0)
+			yy += draw_decision(u, c, "annotator:", &rv->dec[w1], x, yy, w, ST_NORMAL);
+		if (w2 >= 0) {
+			enum review_state s = review_state_of(rv, (size_t)row);
+			yy += draw_decision(u, c, "expert:", &rv->dec[w2], x, yy, w,
+					    review_disagrees(rv, (size_t)row) ? ST_ERROR : state_style(s));
+		}
+		if (review_disagrees(rv, (size_t)row))
+			canvas_put(c, x, yy++, "≠ the passes disagree", w, ST_ERROR);
+	} else if (rv->win[row] >= 0) {
+		enum review_state s = review_state_of(rv, (size_t)row);
+		yy += draw_decision(u, c, "decision:", &rv->dec[rv->win[row]], x, yy, w, state_style(s));
 	}
 	if (rv->note[0] && rv->note_row == row)
 		canvas_printf(c, x, yy++, w, ST_DIM, "note for next decision: %s", rv->note);
@@ -260,42 +318,123 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	draw_preview(u, c, (size_t)row, x, yy, w, h - (yy - y));
 }
 
+/* The status message on the status line when it fits after `o`, else
+ * wrapped on the lines just above it (never cut off). */
+static void draw_message(struct canvas *c, const struct review *rv, int o, int y)
+{
+	const char *m = rv->message;
+	int len = (int)tw_width(m), room = c->cols - o - 1;
+	uint16_t st = rv->message_error ? ST_ERROR : ST_STATUS;
+	if (len <= room) {
+		canvas_put(c, o + 1, y, m, room, st);
+		return;
+	}
+	int w = c->cols - 2, lines = (len + w - 1) / w;
+	if (lines > 4)
+		lines = 4;
+	/* break by display width, at character boundaries */
+	const char *p = m;
+	for (int i = 0; i < lines && *p; i++) {
+		int yy = y - lines + i;
+		canvas_fill(c, 0, yy, c->cols, 1, st);
+		int cols = 0;
+		const char *q = p;
+		while (*q) {
+			unsigned cp;
+			size_t nb = tw_decode(q, strlen(q), &cp);
+			int cw = tw_cp_width(cp);
+			if (cols + cw > w)
+				break;
+			cols += cw;
+			q += nb;
+		}
+		char buf[600];
+		size_t nb = (size_t)(q - p) < sizeof buf - 1 ? (size_t)(q - p) : sizeof buf - 1;
+		memcpy(buf, p, nb);
+		buf[nb] = '\0';
+		canvas_put(c, 1, yy, buf, w, st);
+		p = q;
+	}
+}
+
 static void draw_status(struct ui *u, struct canvas *c, int y)
 {
 	struct review *rv = u->rv;
 	struct review_progress p;
 	review_progress(rv, &p);
-	char filt[300], bar[64];
+	char filt[300], bar[64], prog[160];
 	review_filter_text(rv, filt, sizeof filt);
-	int bw = 12, fill = p.total ? (int)((double)p.decided * bw / (double)p.total) : 0;
+	int bw = 10, fill = p.total ? (int)((double)p.decided * bw / (double)p.total) : 0;
 	for (int i = 0; i < bw; i++)
 		bar[i] = i < fill ? '#' : '-';
 	bar[bw] = '\0';
+	if (rv->expert)
+		snprintf(prog, sizeof prog, "decided %zu/%zu annotated [%s]", p.decided,
+			 p.total, bar);
+	else
+		snprintf(prog, sizeof prog, "decided %zu/%zu flagged [%s]", p.decided, p.total, bar);
+	if (rv->expert && p.disagree)
+		snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " %zu≠", p.disagree);
+	else if (!rv->expert && p.others)
+		snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " (%zu by others)",
+			 p.others);
 	canvas_fill(c, 0, y, c->cols, 1, ST_STATUS);
-	int o = canvas_printf(c, 0, y, c->cols, ST_STATUS, " %zu/%zu  %s%s%sreviewed %zu/%zu [%s] "
-			      "%.1f/min  %s%s  v%lld ", rv->qlen ? rv->cursor + 1 : 0, rv->qlen,
-			      filt[0] ? "filter " : "", filt, filt[0] ? "  " : "", p.decided,
-			      p.total, bar, p.per_minute, rv->reviewer, rv->expert ? " (expert)" : "",
+	int o = canvas_printf(c, 0, y, c->cols, ST_STATUS, " %zu/%zu  %s%s%s%s  %.1f/min  %s%s  v%lld ",
+			      rv->qlen ? rv->cursor + 1 : 0, rv->qlen,
+			      filt[0] ? "filter " : "", filt, filt[0] ? "  " : "", prog,
+			      p.per_minute, rv->reviewer, rv->role_expert ? " (expert)" : "",
 			      (long long)rv->version);
 	if (rv->message[0])
-		canvas_put(c, o + 1, y, rv->message, c->cols - o - 1,
-			   rv->message_error ? ST_ERROR : ST_STATUS);
+		draw_message(c, rv, o, y);
 }
 
-static void draw_keybar(struct canvas *c, int y)
+/* The key bar, most needed first (the second review's keys there), then
+ * any other action with a bar label; whatever does not fit is left out and
+ * "? help" is always last. */
+static void draw_keybar(struct ui *u, struct canvas *c, int y)
 {
-	int x = 0;
-	for (const struct action_def *a = action_table; a->name && x < c->cols; a++) {
-		if (!a->bar)
+	static const enum ui_action first[] = {
+		A_ACCEPT, A_RELABEL, A_PICK, A_REJECT, A_EXCLUDE, A_UNDO, A_NEXT_UNDECIDED,
+		A_NOTE, A_FILTER, A_STATS, A_SEARCH, A_SKIP, A_EXPERT, A_QUIT,
+	};
+	static const enum ui_action second[] = {
+		A_CONFIRM, A_BLIND, A_EXPERT, A_ACCEPT, A_RELABEL, A_REJECT, A_EXCLUDE, A_UNDO,
+		A_PICK, A_NEXT_UNDECIDED, A_NOTE, A_FILTER, A_STATS, A_SEARCH, A_SKIP, A_QUIT,
+	};
+	const enum ui_action *order = u->rv->expert ? second : first;
+	size_t norder = u->rv->expert ? sizeof second / sizeof *second : sizeof first / sizeof *first;
+	const struct action_def *list[64];
+	size_t n = 0;
+	for (size_t i = 0; i < norder; i++)
+		list[n++] = action_def(order[i]);
+	for (const struct action_def *a = action_table; a->name && n < 64; a++) {
+		int seen = a->action == A_HELP || !a->bar ||
+			   (!u->rv->expert && (a->action == A_CONFIRM || a->action == A_BLIND));
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = list[i] == a;
+		if (!seen)
+			list[n++] = a;
+	}
+	int x = 0, reserve = 7;
+	for (size_t i = 0; i < n; i++) {
+		const struct action_def *a = list[i];
+		if (!a || !a->bar)
 			continue;
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof key, "%s", a->keys[0] == '\t' ? "Tab" : a->keys_text);
 		char *sp = strchr(key, ' ');
 		if (sp)
 			*sp = '\0';
+		const char *label = a->action != A_EXPERT ? a->bar :
+				    u->rv->expert ? "1st review" : "2nd review";
+		int need = (int)tw_width(key) + 1 + (int)tw_width(label) + 2;
+		if (x + need > c->cols - reserve)
+			break;
 		x += canvas_put(c, x, y, key, c->cols - x, ST_KEY);
-		x += canvas_printf(c, x, y, c->cols - x, ST_NORMAL, " %s  ", a->bar);
+		x += canvas_printf(c, x, y, c->cols - x, ST_NORMAL, " %s  ", label);
 	}
+	x += canvas_put(c, x, y, "?", c->cols - x, ST_KEY);
+	canvas_printf(c, x, y, c->cols - x, ST_NORMAL, " help");
 }
 
 void ui_draw(struct ui *u, struct canvas *c)
@@ -316,13 +455,19 @@ void ui_draw(struct ui *u, struct canvas *c)
 	canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel  %s  %s%s", rv->d->data_path,
 		      rv->expert ? "second review" : "first review",
 		      rv->expert && rv->blind ? " (blind)" : "");
+	if (u->model_line[0]) {      /* the probabilities' origin, right-aligned */
+		const char *m = u->warn_line[0] ? "built-in model: may be unreliable (S)" :
+						  "built-in model (S)";
+		int mw = (int)tw_width(m);
+		canvas_put(c, c->cols - mw - 1, 0, m, mw, u->warn_line[0] ? ST_ERROR : ST_TITLE);
+	}
 	int lw = c->cols * 11 / 20 < 70 ? c->cols * 11 / 20 : 70, h = c->rows - 3;
 	draw_list(u, c, 0, 1, lw, h);
 	for (int yy = 1; yy < 1 + h; yy++)
 		canvas_put(c, lw, yy, "│", 1, ST_DIM);
 	draw_detail(u, c, lw + 2, 1, c->cols - lw - 2, h);
 	draw_status(u, c, c->rows - 2);
-	draw_keybar(c, c->rows - 1);
+	draw_keybar(u, c, c->rows - 1);
 	if (u->mode == UI_PICKER)
 		view_picker(u, c);
 	else if (u->mode == UI_PROMPT)

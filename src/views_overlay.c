@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "textwidth.h"
+#include "util.h"
 #include "views.h"
 
 void view_help(struct ui *u, struct canvas *c)
@@ -27,33 +30,65 @@ void view_help(struct ui *u, struct canvas *c)
 	}
 }
 
+/* The picker covers the list pane only, so the given and suggested lines
+ * and the bars stay in view; each line is cleared whole before drawing. */
 void view_picker(struct ui *u, struct canvas *c)
 {
-	int m[512], n = ui_picker_matches(u, m, 512);
-	int w = 40 < c->cols - 4 ? 40 : c->cols - 4, h = n + 3 < c->rows - 4 ? n + 3 : c->rows - 4;
-	int x = (c->cols - w) / 2, y = 3;
+	const struct dataset *d = u->rv->d;
+	long row = review_row(u->rv);
+	int *m = xmallocarray(d->k ? d->k : 1, sizeof *m), n = ui_picker_matches(u, m, (int)d->k);
+	int lw = c->cols * 11 / 20 < 70 ? c->cols * 11 / 20 : 70;
+	int w = lw - 2 < 50 ? lw - 2 : 50, x = 1, y = 2;
+	int rows = c->rows - 7 < 36 ? c->rows - 7 : 36;
+	if (rows > n)
+		rows = n > 0 ? n : 1;
+	u->picker_rows = rows;
+	int h = rows + 3;
+	canvas_fill(c, x - 1, y - 1, w + 2, h + 2, ST_NORMAL);
 	canvas_fill(c, x, y, w, h, ST_STATUS);
-	canvas_printf(c, x + 1, y, w - 2, ST_STATUS, "relabel as: %s_", u->input);
-	int top = u->picker_sel >= h - 2 ? u->picker_sel - (h - 3) : 0;
-	for (int i = 0; i < h - 2 && top + i < n; i++) {
-		int k = top + i;
+	canvas_printf(c, x + 1, y, w - 2, ST_STATUS, "relabel as: %s_  (type to filter)", u->input);
+	const double *p = row >= 0 ? d->probs + (size_t)row * d->k : NULL;
+	int namew = w - 16;
+	for (int i = 0; i < rows && u->picker_top + i < n; i++) {
+		int k = u->picker_top + i, cls = m[k];
+		int given = row >= 0 && cls == d->labels[row];
+		int sugg = row >= 0 && cls == u->rv->scan->suggested[row];
 		uint16_t st = k == u->picker_sel ? ST_SELECTED : ST_STATUS;
 		canvas_fill(c, x, y + 1 + i, w, 1, st);
-		if (k < 9)
-			canvas_printf(c, x + 1, y + 1 + i, 2, ST_KEY, "%d", k + 1);
-		canvas_put(c, x + 4, y + 1 + i, u->rv->d->class_names[m[k]], w - 5, st);
+		int key = ui_pick_key(i);
+		if (key)
+			canvas_printf(c, x + 1, y + 1 + i, 1, ST_KEY, "%c", key);
+		canvas_printf(c, x + 3, y + 1 + i, 2, given ? ST_GIVEN : sugg ? ST_SUGGESTED : st,
+			      "%c%c", given ? 'G' : ' ', sugg ? 'S' : ' ');
+		char name[160];
+		tw_fit(name, sizeof name, d->class_names[cls], (size_t)namew, 1);
+		canvas_put(c, x + 6, y + 1 + i, name, namew, st);
+		if (p)
+			canvas_printf(c, x + 7 + namew, y + 1 + i, 6, st, "%.3f", p[cls]);
 	}
 	if (!n)
 		canvas_put(c, x + 1, y + 1, "no class matches", w - 2, ST_ERROR);
-	canvas_put(c, x + 1, y + h - 1, "Enter picks, 1-9 pick, Esc cancels", w - 2, ST_DIM);
+	char foot[120];
+	snprintf(foot, sizeof foot, "%s%s Enter picks, Esc cancels",
+		 rows > 9 ? "1-9 0 A-Z" : "1-9", n > rows ? ", PgDn more," : ",");
+	if (n > rows)
+		snprintf(foot + strlen(foot), sizeof foot - strlen(foot), " (%d-%d of %d)",
+			 u->picker_top + 1, u->picker_top + rows < n ? u->picker_top + rows : n, n);
+	canvas_put(c, x + 1, y + h - 1, foot, w - 2, ST_DIM);
+	free(m);
 }
 
 void view_prompt(struct ui *u, struct canvas *c)
 {
+	char filt[300], fwhat[420];
+	review_filter_text(u->rv, filt, sizeof filt);
+	if (filt[0])
+		snprintf(fwhat, sizeof fwhat, "filter, adds to %s (same kind replaces; clear empties)", filt);
+	else
+		snprintf(fwhat, sizeof fwhat, "filter (given NAME | suggested NAME | pair A B | state S)");
 	const char *what = u->prompt_for == A_SEARCH ? "search" :
-			   u->prompt_for == A_NOTE ? "note" :
-			   u->prompt_for == A_FILTER ? "filter (given NAME | suggested NAME | pair A B | state S | clear)" :
-			   "commit message";
+			   u->prompt_for == A_NOTE ? "note on this example" :
+			   u->prompt_for == A_FILTER ? fwhat : "commit message";
 	int y = c->rows - 2;
 	canvas_fill(c, 0, y, c->cols, 1, ST_STATUS);
 	canvas_printf(c, 0, y, c->cols, ST_STATUS, " %s: %s_", what, u->input);

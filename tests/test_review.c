@@ -324,7 +324,10 @@ START_TEST(test_resume_where_left_off)
 	/* another reviewer's latest decision does not move alice's resume point */
 	struct review *b = open_session(l, "bob", 0);
 	ck_assert_int_eq(review_row(b), 2);
-	ck_assert_str_eq(queue_str(b), "245");            /* alice's rows skipped */
+	ck_assert_str_eq(queue_str(b), "012345");         /* alice's rows stay, marked */
+	ck_assert(review_by_other(b, 0) && review_by_other(b, 3) && !review_by_other(b, 2));
+	ck_assert_int_eq(review_filter(b, "state mine"), 0);
+	ck_assert_str_eq(queue_str(b), "245");            /* ... unless hidden */
 	review_bottom(b);
 	ck_assert_int_eq(review_row(b), 5);
 	ck_assert_int_eq(review_decide(b, LOG_ACCEPT, NULL), 0);
@@ -346,11 +349,27 @@ START_TEST(test_two_sessions_see_each_other)
 	b->cursor = 2;
 	ck_assert_int_eq(review_refresh(b), 0);
 	ck_assert_int_eq(review_state_of(b, 0), RS_EXCLUDED);
-	ck_assert_str_eq(queue_str(b), "12345");          /* alice's example skipped */
+	ck_assert_str_eq(queue_str(b), "012345");         /* alice's example stays */
+	ck_assert(review_by_other(b, 0));
+	char text[100];
+	review_row_text(b, 0, text, sizeof text);
+	ck_assert_str_eq(text, "alice: exclude");
 	ck_assert_int_eq(review_row(b), 2);               /* cursor keeps its row */
 	ck_assert_int_eq(review_decide(b, LOG_ACCEPT, NULL), 0);    /* row 2 */
 	ck_assert_int_eq(review_refresh(a), 0);
+	ck_assert_str_eq(queue_str(a), "012345");
+	review_row_text(a, 2, text, sizeof text);
+	ck_assert_str_eq(text, "bob: accept → dog");
+	ck_assert_int_eq(review_filter(a, "state others"), 0);
+	ck_assert_str_eq(queue_str(a), "2");
+	ck_assert_int_eq(review_filter(a, "state mine"), 0);
 	ck_assert_str_eq(queue_str(a), "01345");
+	struct review_progress p;
+	review_progress(a, &p);   /* counts the flagged rows, whoever decided them */
+	ck_assert_uint_eq(p.decided, p.mine + p.others);
+	ck_assert_uint_eq(p.others, scan.flagged[2]);
+	ck_assert_uint_eq(p.mine, scan.flagged[0]);
+	ck_assert_uint_eq(p.total, scan.n_flagged);
 	review_free(a);
 	review_free(b);
 	log_close(la);

@@ -146,4 +146,15 @@ size_t review_agreement(const struct review *r, int cls, double *agree, double *
 /* Examples decided in both passes whose outcome in either pass is `cls`. */
 size_t review_agreement_count(const struct review *r, int cls);
 
+/* Health (cleanlab's overall_label_health_score) with the decisions so far
+ * applied: decided labels, excluded rows left out (*n_kept rows remain).
+ * -1 with e set where cleanlab would refuse. review_health.c. */
+int review_health_after(const struct review *r, double *health, size_t *n_kept,
+			struct err *e);
+/* Per given class (k entries each): flagged examples, and how many of them
+ * are decided (by anyone, any pass). */
+void review_class_progress(const struct review *r, size_t *flagged, size_t *decided);
+/* Flagged examples with this given and suggested class. */
+size_t review_cell_flagged(const struct review *r, int given, int suggested);
+
 #endif

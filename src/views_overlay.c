@@ -102,18 +102,38 @@ static uint16_t heat(int64_t v, int64_t max)
 	return f > 0.5 ? ST_HEAT4 : f > 0.1 ? ST_HEAT3 : f > 0.02 ? ST_HEAT2 : ST_HEAT1;
 }
 
-static int draw_quality(struct ui *u, struct canvas *c, int y)
+/* Per class, worst label quality first: cleanlab's quality and its
+ * confident-joint estimate of label issues, then what the scan flagged in
+ * that given class, how many of those are decided and still open, and the
+ * agreement between passes where both decided examples of the class. */
+static int draw_quality(struct ui *u, struct canvas *c, int y, int maxy)
 {
 	const struct stats *st = u->st;
-	canvas_printf(c, 1, y++, c->cols - 2, ST_TITLE, "label quality by class (worst first)%s",
-		      st->have_health ? "" : "");
-	for (size_t i = 0; i < st->k && y < c->rows / 2; i++) {
+	const struct review *rv = u->rv;
+	size_t k = st->k, *fl = xcalloc(k, sizeof *fl), *dec = xcalloc(k, sizeof *dec);
+	review_class_progress(rv, fl, dec);
+	double agree, kappa;
+	int any_both = review_agreement(rv, -1, &agree, &kappa) > 0;
+	canvas_printf(c, 1, y++, c->cols - 2, ST_TITLE, "%-17s%7s %6s %7s %7s %5s%s", "class, worst first",
+		      "quality", "est.", "flagged", "decided", "open",
+		      any_both ? "  agreement of both passes" : "");
+	for (size_t i = 0; i < k && y < maxy; i++) {
 		const struct cl_class_quality *q = &st->classes[i];
-		char name[80];
-		tw_fit(name, sizeof name, u->rv->d->class_names[q->class_index], 16, 1);
-		canvas_printf(c, 2, y++, c->cols - 3, ST_NORMAL, "%s  quality %.3f  issues %lld",
-			      name, q->label_quality, (long long)q->label_issues);
+		size_t cls = q->class_index;
+		char name[80], agr[80] = "";
+		tw_fit(name, sizeof name, rv->d->class_names[cls], 16, 1);
+		size_t nb = any_both ? review_agreement_count(rv, (int)cls) : 0;
+		if (nb) {
+			review_agreement(rv, (int)cls, &agree, &kappa);
+			snprintf(agr, sizeof agr, "  %zu examples, %.0f%% agree, kappa %.2f", nb,
+				 agree * 100, kappa);
+		}
+		canvas_printf(c, 2, y++, c->cols - 3, ST_NORMAL, "%s %7.3f %6lld %7zu %7zu %5zu%s",
+			      name, q->label_quality, (long long)q->label_issues, fl[cls], dec[cls],
+			      fl[cls] - dec[cls], agr);
 	}
+	free(fl);
+	free(dec);
 	return y;
 }
 
@@ -124,10 +144,10 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 	int cell = 6, namew = 12;
 	if ((int)show > (c->cols - namew - 2) / cell)
 		show = (size_t)((c->cols - namew - 2) / cell);
-	if ((int)show > c->rows - y - 6)
-		show = (size_t)(c->rows - y - 6 > 0 ? c->rows - y - 6 : 0);
-	canvas_put(c, 1, y++, "confident joint: rows given, columns suggested (arrows move, Enter filters)",
-		   c->cols - 2, ST_TITLE);
+	if ((int)show > c->rows - y - 4)
+		show = (size_t)(c->rows - y - 4 > 0 ? c->rows - y - 4 : 0);
+	canvas_put(c, 1, y++, "calibrated confident joint: rows given, columns suggested "
+		   "(arrows move, Enter shows the flagged rows)", c->cols - 2, ST_TITLE);
 	int64_t max = 0;
 	for (size_t i = 0; i < k * k; i++)
 		if (i / k != i % k && st->cj[i] > max)
@@ -150,29 +170,58 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 				      (long long)v);
 		}
 	}
+	if (show < k)
+		canvas_printf(c, 1, y++, c->cols - 2, ST_DIM, "(%zu of %zu classes fit; a larger "
+			      "terminal shows more)", show, k);
+	int g = u->stats_given, sg = u->stats_sugg;
+	canvas_printf(c, 1, y++, c->cols - 2, ST_NORMAL, "%s → %s: confident joint %lld, "
+		      "flagged by find_label_issues %zu", u->rv->d->class_names[g],
+		      u->rv->d->class_names[sg], (long long)st->cj[(size_t)g * k + (size_t)sg],
+		      review_cell_flagged(u->rv, g, sg));
 	return y;
 }
 
 void view_stats(struct ui *u, struct canvas *c)
 {
+	const struct stats *st = u->st;
+	struct review *rv = u->rv;
+	struct review_progress p;
+	review_progress(rv, &p);
+	double after = 0;
+	size_t kept = 0;
+	struct err e = { 0 };
+	int have_after = st->have_health && review_health_after(rv, &after, &kept, &e) == 0;
 	canvas_fill(c, 0, 0, c->cols, 1, ST_TITLE);
-	canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %.3f (q closes)",
-		      u->st->have_health ? u->st->health : 0.0);
-	int y = draw_quality(u, c, 2) + 1;
-	y = draw_heatmap(u, c, y) + 1;
-	double agree, kappa;
-	size_t n = review_agreement(u->rv, -1, &agree, &kappa);
-	if (n)
-		canvas_printf(c, 1, y, c->cols - 2, ST_NORMAL, "agreement between passes: %zu "
-			      "examples, %.1f%% agree, Cohen's kappa %.3f", n, agree * 100, kappa);
+	if (st->have_health && have_after)
+		canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %.3f at the "
+			      "scan, %.3f with the decisions so far (q closes)", st->health, after);
 	else
-		canvas_put(c, 1, y, "agreement between passes: no example decided in both yet",
-			   c->cols - 2, ST_DIM);
-	for (size_t cls = 0; n && cls < u->rv->d->k && ++y < c->rows - 1; cls++) {
-		review_agreement(u->rv, (int)cls, &agree, &kappa);
-		char name[64];
-		tw_fit(name, sizeof name, u->rv->d->class_names[cls], 14, 1);
-		canvas_printf(c, 3, y, c->cols - 4, ST_NORMAL, "%s %.1f%% agree, kappa %.3f",
-			      name, agree * 100, kappa);
+		canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %s (q closes)",
+			      st->have_health ? "" : "not computed");
+	size_t nflag = rv->scan->n_flagged;
+	int y = 1;
+	canvas_printf(c, 1, y++, c->cols - 2, ST_NORMAL, "flagged by find_label_issues: %zu "
+		      "(%zu decided, %zu open)", nflag, p.decided, p.total - p.decided);
+	if (st->have_off_diag)
+		canvas_printf(c, 1, y++, c->cols - 2, ST_DIM, "cleanlab's num_label_issues estimate: "
+			      "%zu (est.: per class, from the confident joint)",
+			      st->off_diag);
+	if (u->model_line[0])
+		canvas_put(c, 1, y++, u->model_line, c->cols - 2, ST_NORMAL);
+	if (u->warn_line[0])
+		canvas_put(c, 1, y++, u->warn_line, c->cols - 2, ST_ERROR);
+	int qmax = c->rows - (int)st->k - 6 > y + 4 ? c->rows - (int)st->k - 6 : y + 4;
+	y = draw_quality(u, c, y, qmax);
+	y = draw_heatmap(u, c, y);
+	double agree, kappa;
+	size_t n = review_agreement(rv, -1, &agree, &kappa);
+	if (y < c->rows) {
+		if (n)
+			canvas_printf(c, 1, y, c->cols - 2, ST_NORMAL, "agreement between passes: %zu "
+				      "examples decided in both, %.1f%% agree, Cohen's kappa %.3f",
+				      n, agree * 100, kappa);
+		else
+			canvas_put(c, 1, y, "agreement between passes: no example decided in both yet",
+				   c->cols - 2, ST_DIM);
 	}
 }

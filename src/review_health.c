@@ -1,0 +1,67 @@
+/* review_health.c — the dataset's health with the session's decisions
+ * applied (labels as decided so far, excluded rows left out) and, per
+ * class, how many flagged examples are decided and still open. Pure: the
+ * engine's functions over the session's winners. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "review.h"
+#include "util.h"
+
+int review_health_after(const struct review *r, double *health, size_t *n_kept,
+			struct err *e)
+{
+	const struct dataset *d = r->d;
+	size_t n = d->n, k = d->k, m = 0, excluded = 0;
+	int *labels = xmallocarray(n ? n : 1, sizeof *labels);
+	for (size_t row = 0; row < n; row++) {
+		long w = r->win[row];
+		if (w >= 0 && (r->dec[w].action == LOG_EXCLUDE || !r->dec[w].label))
+			excluded++;
+	}
+	double *probs = excluded ? xmallocarray((n - excluded) * k + 1, sizeof *probs) : NULL;
+	for (size_t row = 0; row < n; row++) {
+		long w = r->win[row];
+		int c = d->labels[row];
+		if (w >= 0) {
+			if (r->dec[w].action == LOG_EXCLUDE || !r->dec[w].label)
+				continue;
+			int dc = dataset_class_index(d, r->dec[w].label);
+			if (dc >= 0)
+				c = dc;
+		}
+		if (probs)
+			memcpy(probs + m * k, d->probs + row * k, k * sizeof *probs);
+		labels[m++] = c;
+	}
+	struct cl_problem pb = { m, k, probs ? probs : d->probs, labels };
+	int rc = cl_health_score(&pb, health, e);
+	*n_kept = m;
+	free(probs);
+	free(labels);
+	return rc;
+}
+
+void review_class_progress(const struct review *r, size_t *flagged, size_t *decided)
+{
+	memset(flagged, 0, r->d->k * sizeof *flagged);
+	memset(decided, 0, r->d->k * sizeof *decided);
+	for (size_t i = 0; i < r->scan->n_ranked; i++) {
+		size_t row = r->scan->ranked[i];
+		if (!r->scan->flagged[row])
+			continue;
+		flagged[r->d->labels[row]]++;
+		decided[r->d->labels[row]] += r->win[row] >= 0;
+	}
+}
+
+size_t review_cell_flagged(const struct review *r, int given, int suggested)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->scan->n_ranked; i++) {
+		size_t row = r->scan->ranked[i];
+		n += r->scan->flagged[row] && r->d->labels[row] == given &&
+		     r->scan->suggested[row] == suggested;
+	}
+	return n;
+}

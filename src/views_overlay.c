@@ -114,7 +114,7 @@ static int draw_quality(struct ui *u, struct canvas *c, int y, int maxy)
 	review_class_progress(rv, fl, dec);
 	double agree, kappa;
 	int any_both = review_agreement(rv, -1, &agree, &kappa) > 0;
-	canvas_printf(c, 1, y++, c->cols - 2, ST_TITLE, "%-17s%7s %6s %7s %7s %5s%s", "class, worst first",
+	canvas_printf(c, 2, y++, c->cols - 3, ST_TITLE, "%-16s %7s %6s %7s %7s %5s%s", "class",
 		      "quality", "est.", "flagged", "decided", "open",
 		      any_both ? "  agreement of both passes" : "");
 	for (size_t i = 0; i < k && y < maxy; i++) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cl.h"
+#include "cli.h"
 #include "commands.h"
 #include "log.h"
 #include "logcli.h"
@@ -32,14 +33,23 @@ static const char usage[] =
 	"  --script FILE       replay named actions from FILE instead of a terminal\n"
 	"  --size COLSxROWS    the screen size for --script (default 100x30)\n"
 	"  --snapshots DIR     where --script writes snapshots (default: .)\n"
-	"  --force             open the log even if the data changed since\n";
+	"  --force             open the log even if the data changed since\n"
+	"  --filter-by M       how find_label_issues flags (as for scan; default\n"
+	"                      prune_by_noise_rate)\n"
+	"  --rank-by S         the queue's order: self_confidence (default),\n"
+	"                      normalized_margin, confidence_weighted_entropy\n"
+	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
+	"                      (these three are recorded with the scan in the log)\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIPT,
-       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE };
+       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE, OPT_FILTER, OPT_RANK,
+       OPT_ADJUST };
 
 struct review_args {
 	const char *db, *reviewer, *role, *script, *snaps;
 	int blind, force, cols, rows, color, image;
+	struct cl_scan_params prm;
+	int chose;               /* --filter-by, --rank-by or --adjust given */
 };
 
 static int parse(int argc, char **argv, struct dataset_opts *o, struct review_args *a)
@@ -56,6 +66,9 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "filter-by", required_argument, NULL, OPT_FILTER },
+		{ "rank-by", required_argument, NULL, OPT_RANK },
+		{ "adjust", no_argument, NULL, OPT_ADJUST },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -92,6 +105,17 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 			if (a->image == -2)
 				return cli_usage_error("review", "--image: auto, blocks, ascii or none");
 			break;
+		case OPT_FILTER:
+			if (cl_filter_parse(optarg, &a->prm.filter_by) < 0)
+				return cli_usage_error("review", "unknown --filter-by '%s'", optarg);
+			a->chose = 1;
+			break;
+		case OPT_RANK:
+			if (cl_score_parse(optarg, &a->prm.rank_by) < 0)
+				return cli_usage_error("review", "unknown --rank-by '%s'", optarg);
+			a->chose = 1;
+			break;
+		case OPT_ADJUST: a->prm.adjust = 1; a->chose = 1; break;
 		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); exit(0);
 		default: return cli_usage_error("review", "unknown option");
 		}
@@ -103,11 +127,14 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 	return 0;
 }
 
-/* The session's scan: run it, and record it when the log has none yet. */
-static int scan(struct logctx *c, struct cl_scan *s, struct err *e)
+/* The session's scan: run it, and record it when the log has none yet or
+ * when the reviewer chose how to flag or rank (a new scan record, which the
+ * session's decisions then refer to). */
+static int scan(struct logctx *c, const struct review_args *a, struct cl_scan *s,
+		struct err *e)
 {
 	struct cl_problem pb = { c->d->n, c->d->k, c->d->probs, c->d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = a->prm;
 	if (!c->d->probs)
 		return err_set(e, ERR_INPUT, "%s: no predicted probabilities: give them with "
 			       "--probs FILE or put probs.csv beside the data", c->d->data_path);
@@ -115,11 +142,36 @@ static int scan(struct logctx *c, struct cl_scan *s, struct err *e)
 		return -1;
 	int64_t id;
 	if (log_latest_scan(c->db, &id, e) < 0 ||
-	    (id == 0 && log_record_scan(c->db, &prm, s, c->d->labels, 0, &id, e) < 0)) {
+	    ((id == 0 || a->chose) && log_record_scan(c->db, &prm, s, c->d->labels, 0, &id, e) < 0)) {
 		cl_scan_free(s);
 		return -1;
 	}
 	return 0;
+}
+
+/* Where the probabilities came from, and whether confident learning can
+ * be trusted on this data: printed before the screen opens, shown in its
+ * first status message and in the health view. */
+static void describe_model(struct ui *u, const struct dataset *d)
+{
+	double acc = -1;
+	if (cli_model.used) {
+		const struct log_model_info *mi = &cli_model.info;
+		const char *colon = strchr(mi->features, ':');
+		int kind = colon ? (int)(colon - mi->features) : (int)strlen(mi->features);
+		snprintf(u->model_line, sizeof u->model_line, "built-in model: logistic regression "
+			 "on %.*s, %d folds, out-of-fold accuracy %.2f", kind, mi->features,
+			 mi->folds, mi->accuracy);
+		acc = mi->accuracy;
+	}
+	review_reliability(d, acc, u->warn_line, sizeof u->warn_line);
+	if (u->model_line[0])
+		fprintf(stderr, "relabel: %s\n", u->model_line);
+	if (u->warn_line[0])
+		fprintf(stderr, "relabel: %s\n", u->warn_line);
+	snprintf(u->rv->message, sizeof u->rv->message, "%.250s%s%.250s", u->model_line,
+		 u->model_line[0] && u->warn_line[0] ? "; " : "", u->warn_line);
+	u->rv->message_error = u->warn_line[0] != 0;
 }
 
 static int run(struct ui *u, const struct review_args *a, struct err *e)
@@ -139,7 +191,8 @@ static int run(struct ui *u, const struct review_args *a, struct err *e)
 int cmd_review(int argc, char **argv)
 {
 	struct dataset_opts o = { 0 };
-	struct review_args a = { .color = -1, .image = -1 };
+	struct review_args a = { .color = -1, .image = -1,
+				 .prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 } };
 	int rc = parse(argc, argv, &o, &a);
 	if (rc)
 		return rc;
@@ -155,7 +208,7 @@ int cmd_review(int argc, char **argv)
 	}
 	progress_report(&pg, "finding label issues", 1);
 	struct cl_scan s;
-	if (scan(&c, &s, &e) < 0) {
+	if (scan(&c, &a, &s, &e) < 0) {
 		progress_done(&pg);
 		logctx_close(&c);
 		return cli_fail(&e);
@@ -170,6 +223,7 @@ int cmd_review(int argc, char **argv)
 		struct ui u;
 		ui_init(&u, rv);
 		u.image_mode = a.image;
+		describe_model(&u, c.d);
 		rc = run(&u, &a, &e);
 		ui_free(&u);
 		review_free(rv);

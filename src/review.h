@@ -156,5 +156,10 @@ int review_health_after(const struct review *r, double *health, size_t *n_kept,
 void review_class_progress(const struct review *r, size_t *flagged, size_t *decided);
 /* Flagged examples with this given and suggested class. */
 size_t review_cell_flagged(const struct review *r, int given, int suggested);
+/* Why confident learning may be unreliable on this data ("" when no
+ * reason): a class with fewer than 10 examples, or a model accuracy
+ * (accuracy < 0: that of the probabilities' argmax) near chance (within
+ * 0.05 of always guessing the commonest class). */
+void review_reliability(const struct dataset *d, double accuracy, char *buf, size_t n);
 
 #endif

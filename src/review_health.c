@@ -2,6 +2,7 @@
  * applied (labels as decided so far, excluded rows left out) and, per
  * class, how many flagged examples are decided and still open. Pure: the
  * engine's functions over the session's winners. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,4 +65,39 @@ size_t review_cell_flagged(const struct review *r, int given, int suggested)
 		     r->scan->suggested[row] == suggested;
 	}
 	return n;
+}
+
+void review_reliability(const struct dataset *d, double accuracy, char *buf, size_t n)
+{
+	size_t k = d->k, *nk = xcalloc(k, sizeof *nk), least = 0, most = 0, hits = 0;
+	for (size_t i = 0; i < d->n; i++)
+		nk[d->labels[i]]++;
+	for (size_t c = 0; c < k; c++) {
+		if (nk[c] > nk[most])
+			most = c;
+		if (nk[c] < nk[least])
+			least = c;
+	}
+	if (accuracy < 0 && d->probs) {     /* the given probabilities' argmax */
+		for (size_t i = 0; i < d->n; i++) {
+			const double *p = d->probs + i * k;
+			size_t best = 0;
+			for (size_t c = 1; c < k; c++)
+				if (p[c] > p[best])
+					best = c;
+			hits += (int)best == d->labels[i];
+		}
+		accuracy = d->n ? (double)hits / (double)d->n : 0;
+	}
+	double chance = d->n ? (double)nk[most] / (double)d->n : 0;
+	buf[0] = '\0';
+	if (d->n && nk[least] < 10)
+		snprintf(buf, n, "warning: class %.60s has only %zu example%s; confident learning "
+			 "needs about 10 per class to be reliable", d->class_names[least], nk[least],
+			 nk[least] == 1 ? "" : "s");
+	else if (d->n && accuracy >= 0 && accuracy < chance + 0.05)
+		snprintf(buf, n, "warning: the model's accuracy %.2f is near chance (%.2f by always "
+			 "guessing %.60s): its suggestions are unreliable", accuracy, chance,
+			 d->class_names[most]);
+	free(nk);
 }

@@ -146,8 +146,8 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 		show = (size_t)((c->cols - namew - 2) / cell);
 	if ((int)show > c->rows - y - 4)
 		show = (size_t)(c->rows - y - 4 > 0 ? c->rows - y - 4 : 0);
-	canvas_put(c, 1, y++, "calibrated confident joint: rows given, columns suggested "
-		   "(arrows move, Enter shows the flagged rows)", c->cols - 2, ST_TITLE);
+	canvas_put(c, 1, y++, "calibrated confident joint (rows given, columns suggested; "
+		   "arrows move, Enter lists the flagged)", c->cols - 2, ST_TITLE);
 	int64_t max = 0;
 	for (size_t i = 0; i < k * k; i++)
 		if (i / k != i % k && st->cj[i] > max)

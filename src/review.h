@@ -143,8 +143,9 @@ void review_progress(const struct review *r, struct review_progress *p);
  * (cls = -1) or for one class (one against the rest). Returns the number of
  * examples compared. */
 size_t review_agreement(const struct review *r, int cls, double *agree, double *kappa);
-/* Examples decided in both passes whose outcome in either pass is `cls`. */
-size_t review_agreement_count(const struct review *r, int cls);
+/* Examples decided in both passes whose outcome in either pass is `cls`;
+ * *agreeing (may be NULL): how many of them both passes decided alike. */
+size_t review_agreement_count(const struct review *r, int cls, size_t *agreeing);
 
 /* Health (cleanlab's overall_label_health_score) with the decisions so far
  * applied: decided labels, excluded rows left out (*n_kept rows remain).

@@ -196,13 +196,20 @@ int review_disagrees(const struct review *r, size_t row)
 	       outcome(r, r->win1[row]) != outcome(r, r->win2[row]);
 }
 
-size_t review_agreement_count(const struct review *r, int cls)
+size_t review_agreement_count(const struct review *r, int cls, size_t *agreeing)
 {
-	size_t n = 0;
-	for (size_t row = 0; row < r->d->n; row++)
-		if (r->win1[row] >= 0 && r->win2[row] >= 0 &&
-		    (outcome(r, r->win1[row]) == cls || outcome(r, r->win2[row]) == cls))
+	size_t n = 0, same = 0;
+	for (size_t row = 0; row < r->d->n; row++) {
+		if (r->win1[row] < 0 || r->win2[row] < 0)
+			continue;
+		int a = outcome(r, r->win1[row]), b = outcome(r, r->win2[row]);
+		if (a == cls || b == cls) {
 			n++;
+			same += a == b;
+		}
+	}
+	if (agreeing)
+		*agreeing = same;
 	return n;
 }
 

@@ -271,11 +271,11 @@ static int draw_decision(struct ui *u, struct canvas *c, const char *what,
 	review_decision_text(rv, dd, 0, text, sizeof text);
 	short_time(dd->time, when, sizeof when);
 	canvas_printf(c, x, y, w, st, "%-10s %s", what, text);
-	canvas_printf(c, x, y + 1, w, ST_DIM, "           by %s%s %s", dd->reviewer,
+	canvas_printf(c, x, y + 1, w, ST_DIM, "  %s%s %s", dd->reviewer,
 		      dd->expert ? " (expert)" : "", when);
 	if (!dd->note)
 		return 2;
-	canvas_printf(c, x, y + 2, w, ST_NORMAL, "           note: %s", dd->note);
+	canvas_printf(c, x, y + 2, w, ST_NORMAL, "  note: %s", dd->note);
 	return 3;
 }
 

@@ -116,18 +116,16 @@ static int draw_quality(struct ui *u, struct canvas *c, int y, int maxy)
 	int any_both = review_agreement(rv, -1, &agree, &kappa) > 0;
 	canvas_printf(c, 2, y++, c->cols - 3, ST_TITLE, "%-16s %7s %6s %7s %7s %5s%s", "class",
 		      "quality", "est.", "flagged", "decided", "open",
-		      any_both ? "  agreement of both passes" : "");
+		      any_both ? "  agreement between passes" : "");
 	for (size_t i = 0; i < k && y < maxy; i++) {
 		const struct cl_class_quality *q = &st->classes[i];
 		size_t cls = q->class_index;
 		char name[80], agr[80] = "";
 		tw_fit(name, sizeof name, rv->d->class_names[cls], 16, 1);
-		size_t nb = any_both ? review_agreement_count(rv, (int)cls) : 0;
-		if (nb) {
-			review_agreement(rv, (int)cls, &agree, &kappa);
-			snprintf(agr, sizeof agr, "  %zu examples, %.0f%% agree, kappa %.2f", nb,
-				 agree * 100, kappa);
-		}
+		size_t same = 0, nb = any_both ? review_agreement_count(rv, (int)cls, &same) : 0;
+		if (nb)
+			snprintf(agr, sizeof agr, "  %zu decided in both, %zu agree (%.0f%%)", nb,
+				 same, 100.0 * (double)same / (double)nb);
 		canvas_printf(c, 2, y++, c->cols - 3, ST_NORMAL, "%s %7.3f %6lld %7zu %7zu %5zu%s",
 			      name, q->label_quality, (long long)q->label_issues, fl[cls], dec[cls],
 			      fl[cls] - dec[cls], agr);
@@ -185,8 +183,15 @@ void view_stats(struct ui *u, struct canvas *c)
 {
 	const struct stats *st = u->st;
 	struct review *rv = u->rv;
-	struct review_progress p;
-	review_progress(rv, &p);
+	size_t k = rv->d->k, *fl = xcalloc(k, sizeof *fl), *dec = xcalloc(k, sizeof *dec);
+	size_t nflag = 0, ndec = 0;
+	review_class_progress(rv, fl, dec);
+	for (size_t i = 0; i < k; i++) {
+		nflag += fl[i];
+		ndec += dec[i];
+	}
+	free(fl);
+	free(dec);
 	double after = 0;
 	size_t kept = 0;
 	struct err e = { 0 };
@@ -198,10 +203,9 @@ void view_stats(struct ui *u, struct canvas *c)
 	else
 		canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %s (q closes)",
 			      st->have_health ? "" : "not computed");
-	size_t nflag = rv->scan->n_flagged;
 	int y = 1;
 	canvas_printf(c, 1, y++, c->cols - 2, ST_NORMAL, "flagged by find_label_issues: %zu "
-		      "(%zu decided, %zu open)", nflag, p.decided, p.total - p.decided);
+		      "(%zu decided, %zu open)", nflag, ndec, nflag - ndec);
 	if (st->have_off_diag)
 		canvas_printf(c, 1, y++, c->cols - 2, ST_DIM, "cleanlab's num_label_issues estimate: "
 			      "%zu (est.: per class, from the confident joint)",

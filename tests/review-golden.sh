@@ -66,6 +66,40 @@ run expert 'snapshot expert
 confirm
 snapshot confirmed' data.csv --size 100x30 --role expert --reviewer boss
 run blind 'snapshot blind' data.csv --size 100x30 --role expert --reviewer boss2 --blind
+# The picker: most likely first, G and S marked, keys 1-9 0; filtered by typing.
+run picker 'key l
+snapshot picker
+type e
+snapshot picker-filtered
+key Esc
+down
+down
+down
+down
+key 3
+snapshot digit-relabel' data.csv --size 100x30 --reviewer alice
+# Another annotator sees the rows others decided, marked; state others/mine.
+run others 'snapshot others
+filter state others
+snapshot others-only
+filter state mine
+snapshot others-mine
+clear-filter
+snapshot others-cleared' data.csv --size 100x30 --reviewer carol
+# 80x24: the given class stays in the bars (the middle elided); footer fits.
+run small 'down
+down
+down
+snapshot small-detail
+key l
+snapshot small-picker' data.csv --size 80x24 --reviewer carol
+# Expert: a disagreement with the annotator, its own queue, the health view.
+run disagree 'relabel nine
+snapshot disagree
+filter state disagree
+snapshot disagree-only
+stats
+snapshot disagree-stats' data.csv --size 100x30 --role expert --reviewer boss3
 
 # Decision times vary from run to run: compare them as a fixed mark.
 for f in "$T"/snaps/*.txt; do
@@ -88,6 +122,8 @@ done
 "$R" log "$T/data.csv" --format csv | cut -d, -f1,3,4,5,7,10 >"$T/log.csv"
 cat >"$T/want.csv" <<'END'
 row,action,label,reviewer,pass,note
+631,relabel,nine,boss3,2,
+333,relabel,three,alice,1,
 193,accept,three,boss,2,
 164,reject,nine,tester,1,looks like a two
 164,undo,,tester,1,

@@ -76,6 +76,12 @@ int cmd_export(int argc, char **argv)
 		rc = log_list(c.db, 0, &dec, &nd, &e);
 	r.dec = dec;
 	r.ndec = nd;
+	struct log_note *notes = NULL;
+	size_t nn = 0;
+	if (rc == 0 && manifest)
+		rc = log_notes(c.db, 0, &notes, &nn, &e);
+	r.notes = notes;
+	r.nnotes = nn;
 	if (rc == 0)
 		rc = export_write(&r, &n, &e);
 	if (rc == 0) {
@@ -87,6 +93,7 @@ int cmd_export(int argc, char **argv)
 			n.rows_out, n.rows_in, n.changed, n.excluded, out);
 	}
 	log_decisions_free(dec, nd);
+	log_notes_free(notes, nn);
 	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

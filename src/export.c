@@ -59,11 +59,13 @@ static int write_changed(const struct dataset *d, size_t row, const char *label,
 }
 
 static void manifest_change(FILE *m, const struct export_req *r, size_t row,
-			    const char *old, const char *new, int first)
+			    const char *old, const char *new, int first, long w)
 {
 	char idbuf[32];
 	fprintf(m, "%s    {\"row\": %zu, \"id\": ", first ? "" : ",\n", row);
 	out_json_string(m, dataset_id(r->d, row, idbuf));
+	if (w >= 0)      /* the deciding decision's action: accept, relabel, confirm, ... */
+		fprintf(m, ", \"action\": \"%s\"", log_action_name(r->dec[w].action));
 	fputs(", \"old\": ", m);
 	out_json_string(m, old);
 	fputs(", \"new\": ", m);
@@ -92,6 +94,54 @@ static void manifest_change(FILE *m, const struct export_req *r, size_t row,
 	fputs("]}", m);
 }
 
+/* Every note: the log's note records and decisions' own notes (relabel
+ * decide --note), with the example, the decision they are attached to,
+ * who wrote them and when. Notes are not sealed by versions. */
+static void manifest_notes(FILE *m, const struct export_req *r)
+{
+	int n = 0;
+	char idbuf[32];
+	for (size_t i = 0; i < r->nnotes; i++) {
+		const struct log_note *nt = &r->notes[i];
+		if (nt->row >= r->d->n)
+			continue;
+		fprintf(m, "%s\n    {\"row\": %zu, \"id\": ", n++ ? "," : "", nt->row);
+		out_json_string(m, dataset_id(r->d, nt->row, idbuf));
+		fputs(", \"decision\": ", m);
+		const char *uuid = NULL;
+		for (size_t j = 0; j < r->ndec && nt->decision_id; j++)
+			if (r->dec[j].id == nt->decision_id)
+				uuid = r->dec[j].uuid;
+		if (uuid)
+			out_json_string(m, uuid);
+		else
+			fputs("null", m);
+		fputs(", \"reviewer\": ", m);
+		out_json_string(m, nt->reviewer);
+		fprintf(m, ", \"role\": \"%s\", \"time\": ", nt->expert ? "expert" : "annotator");
+		out_json_string(m, nt->time);
+		fputs(", \"text\": ", m);
+		out_json_string(m, nt->text);
+		fputc('}', m);
+	}
+	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {
+		const struct log_decision *dd = &r->dec[i];
+		if (!dd->note || !*dd->note || dd->row >= r->d->n)
+			continue;
+		fprintf(m, "%s\n    {\"row\": %zu, \"id\": ", n++ ? "," : "", dd->row);
+		out_json_string(m, dataset_id(r->d, dd->row, idbuf));
+		fprintf(m, ", \"decision\": \"%s\", \"reviewer\": ", dd->uuid);
+		out_json_string(m, dd->reviewer);
+		fprintf(m, ", \"role\": \"%s\", \"time\": ", dd->expert ? "expert" : "annotator");
+		out_json_string(m, dd->time);
+		fputs(", \"text\": ", m);
+		out_json_string(m, dd->note);
+		fputc('}', m);
+	}
+	if (n)
+		fputs("\n  ", m);
+}
+
 static int write_rows(const struct export_req *r, const long *win, int fd, FILE *f,
 		      FILE *m, struct export_counts *c)
 {
@@ -110,7 +160,8 @@ static int write_rows(const struct export_req *r, const long *win, int fd, FILE 
 		if (rc == 0 && label)
 			rc = write_changed(d, row, label, fd, f);
 		if (m)
-			manifest_change(m, r, row, given, label, c->changed + c->excluded == 0);
+			manifest_change(m, r, row, given, label, c->changed + c->excluded == 0,
+					win[row]);
 		if (label)
 			c->changed++;
 		else
@@ -156,7 +207,9 @@ int export_write(const struct export_req *r, struct export_counts *c, struct err
 		}
 	}
 	if (rc == 0 && m) {
-		fprintf(m, "\n  ],\n  \"version\": ");
+		fputs("\n  ],\n  \"notes\": [", m);
+		manifest_notes(m, r);
+		fprintf(m, "],\n  \"version\": ");
 		if (r->version >= 0)
 			fprintf(m, "%ld", r->version);
 		else

@@ -15,6 +15,8 @@ struct export_req {
 	size_t ndec;
 	int64_t upto;                    /* decisions with id <= upto apply */
 	long version;                    /* for the manifest; < 0 = working */
+	const struct log_note *notes;    /* for the manifest (may be NULL): every note */
+	size_t nnotes;
 	const char *out_path, *manifest_path;   /* manifest may be NULL */
 };
 

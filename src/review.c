@@ -117,6 +117,16 @@ static int load_decisions(struct review *r, struct err *e)
 		r->ndec += n;
 	}
 	free(more);   /* strings now belong to r->dec */
+	struct log_note *nn;
+	size_t nnew;
+	if (log_notes(r->db, r->nnotes ? r->notes[r->nnotes - 1].id : 0, &nn, &nnew, e) < 0)
+		return -1;
+	if (nnew) {
+		r->notes = xrealloc(r->notes, (r->nnotes + nnew) * sizeof *r->notes);
+		memcpy(r->notes + r->nnotes, nn, nnew * sizeof *nn);
+		r->nnotes += nnew;
+	}
+	free(nn);
 	if (!r->loaded) {
 		winners(r, 0, r->win);
 		winners(r, 1, r->win1);
@@ -166,7 +176,6 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->role_expert = expert;
 	r->filter.given = r->filter.suggested = -1;
 	r->filter.state = RS_ANY;
-	r->note_row = -1;
 	r->win = xmallocarray(d->n, sizeof *r->win);
 	r->win1 = xmallocarray(d->n, sizeof *r->win1);
 	r->win2 = xmallocarray(d->n, sizeof *r->win2);
@@ -192,6 +201,7 @@ void review_free(struct review *r)
 	if (!r)
 		return;
 	log_decisions_free(r->dec, r->ndec);
+	log_notes_free(r->notes, r->nnotes);
 	free(r->win);
 	free(r->win1);
 	free(r->win2);
@@ -293,19 +303,12 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 		.pass = r->expert ? 2 : 1, .note = NULL,
 		.scan_id = r->scan_id, .undoes = undoes,
 	};
-	int with_note = r->note[0] && a != LOG_UNDO && (long)row == r->note_row;
-	if (with_note)
-		nd.note = r->note;
 	struct err e = { 0 };
 	if (log_decide(r->db, &nd, NULL, &e) < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "NOT SAVED (decision still pending): %.400s", e.msg);
 		say(r, 1, msg);
 		return -1;
-	}
-	if (with_note) {
-		r->note[0] = '\0';
-		r->note_row = -1;
 	}
 	r->session_decisions++;
 	/* The decision is saved: a failed re-read must not make the caller
@@ -334,6 +337,10 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 		label = given;
 	else if (a == LOG_EXCLUDE)
 		label = NULL;
+	else if (a == LOG_CONFIRM && label && dataset_class_index(d, label) < 0) {
+		say(r, 1, "confirm: the annotator's label is not a class of this dataset");
+		return -1;
+	}
 	else if (a == LOG_RELABEL && (!label || dataset_class_index(d, label) < 0)) {
 		say(r, 1, "relabel: not a class of this dataset");
 		return -1;
@@ -369,8 +376,9 @@ int review_confirm(struct review *r)
 		say(r, 1, "confirm: no annotator decision here to confirm");
 		return -1;
 	}
-	const struct log_decision *a = &r->dec[r->win1[row]];
-	return review_decide(r, a->action, a->label);
+	const char *given = dataset_cell(r->d, (size_t)row, (size_t)r->d->label_col);
+	const char *label = effective_label(r->dec, r->win1[row], given);
+	return review_decide(r, LOG_CONFIRM, label);
 }
 
 int review_skip(struct review *r)
@@ -412,14 +420,49 @@ int review_undo(struct review *r)
 	return 0;
 }
 
-void review_set_note(struct review *r, const char *text)
+int review_set_note(struct review *r, const char *text)
 {
-	snprintf(r->note, sizeof r->note, "%s", text);
-	r->note_row = r->note[0] ? review_row(r) : -1;
-	if (r->note[0] && r->note_row < 0)
-		r->note[0] = '\0';
-	say(r, 0, r->note[0] ? "note attached to the next decision on this example"
-			     : "no note pending");
+	long row = review_row(r);
+	if (row < 0 || !text || !*text) {
+		say(r, 1, row < 0 ? "note: no example here" : "note: empty, nothing recorded");
+		return -1;
+	}
+	char idbuf[32];
+	struct log_new_note nn = {
+		.row = (size_t)row, .example_id = dataset_id(r->d, (size_t)row, idbuf),
+		.decision_id = 0, .reviewer = r->reviewer, .expert = r->role_expert || r->expert,
+		.text = text,
+	};
+	struct err e = { 0 };
+	if (log_add_note(r->db, &nn, NULL, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "NOT SAVED (note): %.400s", e.msg);
+		say(r, 1, msg);
+		return -1;
+	}
+	if (load_decisions(r, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "note saved, but re-reading the log failed: %.400s", e.msg);
+		say(r, 1, msg);
+		return 0;
+	}
+	char msg[80];
+	snprintf(msg, sizeof msg, "note saved on row %ld", row);
+	say(r, 0, msg);
+	return 0;
+}
+
+size_t review_notes_of(const struct review *r, size_t row, const struct log_note **out,
+		       size_t max)
+{
+	size_t n = 0;
+	for (size_t i = r->nnotes; i-- > 0;)
+		if (r->notes[i].row == row) {
+			if (n < max)
+				out[n] = &r->notes[i];
+			n++;
+		}
+	return n;
 }
 
 int review_commit(struct review *r, const char *message)

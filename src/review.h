@@ -46,17 +46,14 @@ struct review {
 	size_t cursor;           /* index into queue */
 	struct review_filter filter;
 	char search[128];
-	/* A note is written with the next decision (not an undo) on the row the
-	 * cursor was on when it was set (note_row); deciding other rows leaves
-	 * it pending; setting a new note replaces it. */
-	char note[512];
+	struct log_note *notes;  /* every note, id order (a record of its own) */
+	size_t nnotes;
 	char message[512];
 	int message_error;
 	int64_t version, scan_id;
 	double started;
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
-	long note_row;           /* the row the pending note belongs to, or -1 */
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
@@ -93,7 +90,7 @@ int review_disagrees(const struct review *r, size_t row);
 /* The resulting label of a decision ("" for exclude and undo). */
 const char *review_result_label(const struct review *r, const struct log_decision *dd);
 /* A decision in words: "relabel → nine", "reject (five)", "exclude",
- * "confirm → six"; with_who: prefixed "alice: " when by another reviewer. */
+ * "confirm → six"; with_who and by another reviewer: "alice: relabel nine". */
 void review_decision_text(const struct review *r, const struct log_decision *dd,
 			  int with_who, char *buf, size_t n);
 /* What the list's decision column shows for `row`: "·" while open (or
@@ -107,13 +104,21 @@ void review_row_text(const struct review *r, size_t row, char *buf, size_t n);
  * the cursor and the pending note stay, message says why. review_confirm
  * and review_undo follow the same rule. */
 int review_decide(struct review *r, enum log_action a, const char *label);
-/* Expert: record the annotator's outcome again as this expert's decision. */
+/* Expert: confirm the annotator's outcome, recorded as a 'confirm'
+ * decision of the second pass carrying that outcome's label. */
 int review_confirm(struct review *r);
 int review_skip(struct review *r);
 /* Revert this reviewer's most recent decision and go back to it. */
 int review_undo(struct review *r);
-/* Attach text to the next decision on the cursor's row ("" drops it). */
-void review_set_note(struct review *r, const char *text);
+/* Record a note on the cursor's example at once, attached to its latest
+ * decision if any (decided or not, at any time). Returns 0 once saved, -1
+ * (message says why) when nothing was recorded. */
+int review_set_note(struct review *r, const char *text);
+/* The notes on `row`, newest first: writes up to max pointers, returns how
+ * many there are in all. Decisions' own notes (relabel decide --note) are
+ * in their decision. */
+size_t review_notes_of(const struct review *r, size_t row, const struct log_note **out,
+		       size_t max);
 int review_commit(struct review *r, const char *message);
 /* Re-read decisions other processes recorded; keeps the cursor's row. */
 int review_refresh(struct review *r);

@@ -26,8 +26,8 @@ void review_decision_text(const struct review *r, const struct log_decision *dd,
 		snprintf(buf, n, "%s%s%s", who, act, dd->action == LOG_EXCLUDE ? "" : " (excluded)");
 	else if (dd->action == LOG_REJECT || !strcmp(label, given))
 		snprintf(buf, n, "%s%s (%s)", who, act, label);
-	else
-		snprintf(buf, n, "%s%s → %s", who, act, label);
+	else      /* another's, shorter: "alice: relabel nine" */
+		snprintf(buf, n, "%s%s%s%s", who, act, who[0] ? " " : " → ", label);
 }
 
 void review_row_text(const struct review *r, size_t row, char *buf, size_t n)

@@ -140,7 +140,7 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 	case A_SKIP: return review_skip(rv);
 	case A_UNDO: return review_undo(rv);
 	case A_CONFIRM: return review_confirm(rv);
-	case A_NOTE: review_set_note(rv, arg ? arg : ""); break;
+	case A_NOTE: return review_set_note(rv, arg ? arg : "");
 	case A_SEARCH: return review_search(rv, arg, 1);
 	case A_SEARCH_NEXT: return review_search(rv, NULL, 1);
 	case A_SEARCH_PREV: return review_search(rv, NULL, -1);

@@ -32,11 +32,13 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 {
 	struct review *rv = u->rv;
 	const struct dataset *d = rv->d;
-	int idw = w >= 64 ? 12 : 0, rest = w - 13 - (idw ? idw + 1 : 0);
+	/* narrow: no score column, so that the decision and its label fit */
+	int sw = w >= 50 ? 7 : 0, idw = w >= 64 ? 12 : 0, rest = w - 6 - sw - (idw ? idw + 1 : 0);
 	int pw = rest * 2 / 5 > 14 ? rest * 2 / 5 : 14, dw = rest - pw - 1;
-	int xs = x + 6, xp = x + 13, xd = xp + pw + 1, xi = xd + dw + 1;
+	int xs = x + 6, xp = x + 6 + sw, xd = xp + pw + 1, xi = xd + dw + 1;
 	canvas_put(c, x, y, " rank", 5, ST_DIM);
-	canvas_put(c, xs, y, "score", 6, ST_DIM);
+	if (sw)
+		canvas_put(c, xs, y, "score", 6, ST_DIM);
 	canvas_put(c, xp, y, pw >= 17 ? "given → suggested" : "given → sugg.", pw, ST_DIM);
 	canvas_put(c, xd, y, "decision", dw, ST_DIM);
 	if (idw)
@@ -67,7 +69,8 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 			canvas_printf(c, x + 1, yy, 4, st, "%4ld", rank + 1);
 		else
 			canvas_put(c, x + 4, yy, "-", 1, st);
-		canvas_printf(c, xs, yy, 6, st, "%.4f", rv->scan->scores[row]);
+		if (sw)
+			canvas_printf(c, xs, yy, 6, st, "%.4f", rv->scan->scores[row]);
 		canvas_put(c, xp, yy, pair, pw, st);
 		review_row_text(rv, row, dec, sizeof dec);
 		enum review_state s = review_annotator_hidden(rv, row) ? RS_UNDECIDED :
@@ -310,8 +313,15 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 		enum review_state s = review_state_of(rv, (size_t)row);
 		yy += draw_decision(u, c, "decision:", &rv->dec[rv->win[row]], x, yy, w, state_style(s));
 	}
-	if (rv->note[0] && rv->note_row == row)
-		canvas_printf(c, x, yy++, w, ST_DIM, "note for next decision: %s", rv->note);
+	const struct log_note *notes[2];
+	size_t nn = review_notes_of(rv, (size_t)row, notes, 2);
+	for (size_t i = 0; i < nn && i < 2; i++) {
+		char when[40];
+		short_time(notes[i]->time, when, sizeof when);
+		canvas_printf(c, x, yy++, w, ST_NORMAL, "note:      %s", notes[i]->text);
+		canvas_printf(c, x, yy++, w, ST_DIM, "  %s %s%s", notes[i]->reviewer, when,
+			      i == 1 && nn > 2 ? " (older notes: relabel log)" : "");
+	}
 	yy++;
 	int bars = draw_bars(u, c, (size_t)row, x, yy, w, (h - (yy - y)) / 2);
 	yy += bars + 1;

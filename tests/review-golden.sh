@@ -124,13 +124,21 @@ cat >"$T/want.csv" <<'END'
 row,action,label,reviewer,pass,note
 631,relabel,nine,boss3,2,
 333,relabel,three,alice,1,
-193,accept,three,boss,2,
-164,reject,nine,tester,1,looks like a two
+193,confirm,three,boss,2,
+164,reject,nine,tester,1,
 164,undo,,tester,1,
 164,exclude,,tester,1,
 631,relabel,eight,tester,1,
 193,accept,three,tester,1,
 END
 cmp -s "$T/log.csv" "$T/want.csv" || { say "log does not match the decisions"; diff "$T/want.csv" "$T/log.csv"; }
+# The expert's y is a confirm, and the note is a record of its own: both
+# reach the manifest.
+"$R" export "$T/data.csv" --working -o "$T/out.csv" --manifest "$T/m.json" 2>/dev/null ||
+	say "export failed"
+grep -q '"row": 193, "id": "193", "action": "confirm"' "$T/m.json" ||
+	say "manifest: row 193 not exported as a confirm"
+grep -q '"row": 164, "id": "164", "decision": "[0-9a-f-]*", "reviewer": "tester", "role": "annotator", "time": "[^"]*", "text": "looks like a two"' "$T/m.json" ||
+	say "manifest: the note on row 164 is missing"
 [ $fail = 0 ] && echo "review-golden: ok"
 exit $fail

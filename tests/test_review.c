@@ -195,7 +195,8 @@ START_TEST(test_decision_reaches_log_before_moving)
 {
 	struct logdb *l = open_db();
 	struct review *r = open_session(l, "alice", 0);
-	review_set_note(r, "looks like a dog");
+	ck_assert_int_eq(review_set_note(r, "looks like a dog"), 0);   /* saved at once */
+	ck_assert_int_eq(review_row(r), 0);               /* a note does not move */
 	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);
 	ck_assert_int_eq(review_row(r), 1);
 	ck_assert_int_eq(review_skip(r), 0);              /* records nothing */
@@ -212,27 +213,34 @@ START_TEST(test_decision_reaches_log_before_moving)
 	ck_assert_str_eq(dec[0].reviewer, "alice");
 	ck_assert_str_eq(dec[0].example_id, "a1");
 	ck_assert_int_eq(dec[0].pass, 1);
-	ck_assert_str_eq(dec[0].note, "looks like a dog");
+	ck_assert_ptr_null(dec[0].note);                 /* the note is its own record */
 	ck_assert_uint_eq(dec[1].row, 2);
 	ck_assert_int_eq(dec[1].action, LOG_RELABEL);
 	ck_assert_str_eq(dec[1].label, "cat");
-	ck_assert_ptr_null(dec[1].note);                 /* the note went with the first */
+	int64_t accept_id = dec[0].id;
 	log_decisions_free(dec, n);
-	/* a note belongs to the example it was written on */
-	review_set_note(r, "for row 3");
-	review_move(r, 1);                                /* row 4 */
-	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
-	review_move(r, -2);                               /* back to row 3 */
-	ck_assert_int_eq(review_row(r), 3);
-	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);
-	dec = all_decisions(l, &n);
-	ck_assert_uint_eq(n, 4);
-	ck_assert_uint_eq(dec[2].row, 4);
-	ck_assert_ptr_null(dec[2].note);
-	ck_assert_uint_eq(dec[3].row, 3);
-	ck_assert_str_eq(dec[3].note, "for row 3");
-	log_decisions_free(dec, n);
-	ck_assert_str_eq(r->note, "");
+	/* a note on an example decided already, without deciding again */
+	review_top(r);
+	ck_assert_int_eq(review_set_note(r, "on second thought, a cat"), 0);
+	ck_assert_int_eq(review_set_note(r, ""), -1);    /* nothing recorded */
+	struct log_note *notes;
+	size_t nn;
+	struct err e;
+	ck_assert_msg(log_notes(l, 0, &notes, &nn, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(nn, 2);
+	ck_assert_uint_eq(notes[0].row, 0);
+	ck_assert_str_eq(notes[0].text, "looks like a dog");
+	ck_assert_int_eq(notes[0].decision_id, 0);        /* written before deciding */
+	ck_assert_str_eq(notes[0].reviewer, "alice");
+	ck_assert_str_eq(notes[0].example_id, "a1");
+	ck_assert_str_eq(notes[1].text, "on second thought, a cat");
+	ck_assert_int_eq(notes[1].decision_id, accept_id); /* attached to the decision */
+	log_notes_free(notes, nn);
+	const struct log_note *mine[4];
+	ck_assert_uint_eq(review_notes_of(r, 0, mine, 4), 2);
+	ck_assert_str_eq(mine[0]->text, "on second thought, a cat");   /* newest first */
+	ck_assert_uint_eq(review_notes_of(r, 1, mine, 4), 0);
+	ck_assert_uint_eq(r->ndec, 2);                     /* no decision recorded */
 	ck_assert_int_eq(review_state_of(r, 0), RS_ACCEPTED);
 	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 2), RS_RELABELLED);
@@ -359,7 +367,7 @@ START_TEST(test_two_sessions_see_each_other)
 	ck_assert_int_eq(review_refresh(a), 0);
 	ck_assert_str_eq(queue_str(a), "012345");
 	review_row_text(a, 2, text, sizeof text);
-	ck_assert_str_eq(text, "bob: accept → dog");
+	ck_assert_str_eq(text, "bob: accept dog");
 	ck_assert_int_eq(review_filter(a, "state others"), 0);
 	ck_assert_str_eq(queue_str(a), "2");
 	ck_assert_int_eq(review_filter(a, "state mine"), 0);
@@ -381,7 +389,7 @@ END_TEST
 static void annotate(struct logdb *l)
 {
 	struct review *r = open_session(l, "ann", 0);
-	review_set_note(r, "wings");
+	ck_assert_int_eq(review_set_note(r, "wings"), 0);
 	ck_assert_int_eq(review_decide(r, LOG_RELABEL, "bird"), 0);
 	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
 	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);
@@ -400,7 +408,9 @@ START_TEST(test_expert_confirm_override_blind)
 	ck_assert(review_annotator_hidden(x, 0));
 	const struct log_decision *ad = &x->dec[x->win1[0]];
 	ck_assert_str_eq(ad->reviewer, "ann");
-	ck_assert_str_eq(ad->note, "wings");
+	const struct log_note *note;
+	ck_assert_uint_eq(review_notes_of(x, 0, &note, 1), 1);
+	ck_assert_str_eq(note->text, "wings");
 	ck_assert_int_eq(review_confirm(x), 0);           /* row 0 */
 	ck_assert(!review_annotator_hidden(x, 0));        /* decided: shown */
 	ck_assert(review_annotator_hidden(x, 1));
@@ -410,7 +420,7 @@ START_TEST(test_expert_confirm_override_blind)
 	size_t n;
 	struct log_decision *dec = all_decisions(l, &n);
 	ck_assert_uint_eq(n, 6);
-	ck_assert_int_eq(dec[4].action, LOG_RELABEL);
+	ck_assert_int_eq(dec[4].action, LOG_CONFIRM);    /* a confirm, not a copy */
 	ck_assert_str_eq(dec[4].label, "bird");
 	ck_assert_int_eq(dec[4].pass, 2);
 	ck_assert_int_eq(dec[4].expert, 1);
@@ -430,6 +440,69 @@ START_TEST(test_expert_confirm_override_blind)
 	struct review *r = open_session(l, "ann", 0);
 	ck_assert_int_eq(review_confirm(r), -1);
 	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+/* Disagreements: marked in the list, a queue of their own; the expert's
+ * progress counts the expert queue; blind hides the list text too; E keeps
+ * the expert's role in the decisions recorded. */
+START_TEST(test_disagree_queue_progress_blind_text)
+{
+	struct logdb *l = open_db();
+	annotate(l);                  /* 0 bird, 1 reject (dog), 2 accept (dog), 3 reject (cat) */
+	struct review *x = open_session(l, "exp", 1);
+	struct review_progress p;
+	review_progress(x, &p);
+	ck_assert_uint_eq(p.total, 4);                    /* the expert queue, not the flagged */
+	ck_assert_uint_eq(p.decided, 0);
+	char text[100];
+	x->blind = 1;
+	review_row_text(x, 1, text, sizeof text);
+	ck_assert_str_eq(text, "·");                      /* hidden in the list too */
+	x->blind = 0;
+	review_row_text(x, 1, text, sizeof text);
+	ck_assert_str_eq(text, "ann: reject (dog)");
+	ck_assert_int_eq(review_confirm(x), 0);                     /* 0: agree */
+	ck_assert_int_eq(review_decide(x, LOG_RELABEL, "bird"), 0); /* 1: disagree */
+	ck_assert_int_eq(review_decide(x, LOG_ACCEPT, NULL), 0);    /* 2: agree */
+	ck_assert(!review_disagrees(x, 0));
+	ck_assert(review_disagrees(x, 1));
+	ck_assert(!review_disagrees(x, 2));
+	review_row_text(x, 1, text, sizeof text);
+	ck_assert_str_eq(text, "≠ relabel → bird");
+	review_row_text(x, 0, text, sizeof text);
+	ck_assert_str_eq(text, "confirm → bird");
+	review_progress(x, &p);
+	ck_assert_uint_eq(p.total, 4);
+	ck_assert_uint_eq(p.decided, 3);
+	ck_assert_uint_eq(p.disagree, 1);
+	ck_assert_int_eq(review_filter(x, "state disagree"), 0);
+	ck_assert_str_eq(queue_str(x), "1");
+	ck_assert_int_eq(review_filter(x, "state undecided"), 0);   /* this pass's */
+	ck_assert_str_eq(queue_str(x), "3");
+	/* per class: only classes decided in both passes, with their counts */
+	size_t same;
+	ck_assert_uint_eq(review_agreement_count(x, 2, &same), 2);  /* bird: rows 0, 1 */
+	ck_assert_uint_eq(same, 1);
+	ck_assert_uint_eq(review_agreement_count(x, 0, &same), 0);  /* cat: none */
+	/* an annotator sees the disagreement too */
+	struct review *a = open_session(l, "ann", 0);
+	ck_assert(review_disagrees(a, 1));
+	review_row_text(a, 1, text, sizeof text);
+	ck_assert_str_eq(text, "≠ exp: relabel bird");
+	review_free(a);
+	/* the expert switching to the first pass keeps the expert role */
+	x->expert = 0;
+	review_filter(x, "clear");
+	review_bottom(x);                                 /* row 5, undecided */
+	ck_assert_int_eq(review_decide(x, LOG_EXCLUDE, NULL), 0);
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_int_eq(dec[n - 1].pass, 1);
+	ck_assert_int_eq(dec[n - 1].expert, 1);
+	log_decisions_free(dec, n);
+	review_free(x);
 	log_close(l);
 }
 END_TEST
@@ -468,7 +541,6 @@ START_TEST(test_failed_write_keeps_decision_pending)
 {
 	struct logdb *l = open_db();
 	struct review *r = open_session(l, "alice", 0);
-	review_set_note(r, "keep me");
 	/* A file size limit makes every write to the log fail (root ignores
 	 * file modes, so a read-only file would not). */
 	struct rlimit old, tiny;
@@ -478,13 +550,15 @@ START_TEST(test_failed_write_keeps_decision_pending)
 	signal(SIGXFSZ, SIG_IGN);
 	ck_assert(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
 	int rc = review_decide(r, LOG_ACCEPT, NULL);
+	int rcn = review_set_note(r, "keep me");
 	ck_assert(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	ck_assert_int_eq(rcn, -1);                        /* the note is refused too */
+	ck_assert_msg(strstr(r->message, "NOT SAVED (note)"), "%s", r->message);
 	ck_assert_int_eq(rc, -1);
 	ck_assert(r->message_error);
-	ck_assert_msg(strstr(r->message, "NOT SAVED"), "%s", r->message);
 	ck_assert_int_eq(review_row(r), 0);               /* cursor stayed */
 	ck_assert_int_eq(review_state_of(r, 0), RS_UNDECIDED);
-	ck_assert_str_eq(r->note, "keep me");             /* note still pending */
+	ck_assert_uint_eq(r->nnotes, 0);
 	size_t n;
 	struct log_decision *dec = all_decisions(l, &n);
 	ck_assert_uint_eq(n, 0);
@@ -494,7 +568,6 @@ START_TEST(test_failed_write_keeps_decision_pending)
 	ck_assert_int_eq(review_row(r), 1);
 	dec = all_decisions(l, &n);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_str_eq(dec[0].note, "keep me");
 	log_decisions_free(dec, n);
 	review_free(r);
 	log_close(l);
@@ -557,6 +630,7 @@ int main(void)
 	tcase_add_test(tc, test_two_sessions_see_each_other);
 	tcase_add_test(tc, test_expert_confirm_override_blind);
 	tcase_add_test(tc, test_agreement_hand_computed);
+	tcase_add_test(tc, test_disagree_queue_progress_blind_text);
 	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
 	tcase_add_test(tc, test_incremental_winners_match_full);
 	suite_add_tcase(s, tc);

@@ -53,6 +53,30 @@ tm send-keys -t "$S" a
 logged() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^911,911,accept,six,tty'; }
 wait_for "the decision in the log" logged
 wait_for "the status line" screen_has "saved: accept row 911"
+# Digit N relabels to the N-th most likely class at once: row 193's bars
+# read three, two, eight, ...
+wait_for "row 193" screen_has "row 193"
+screen_has "3    eight" || say "the bars are not numbered by probability"
+tm send-keys -t "$S" 3
+logged3() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^193,193,relabel,eight,tty'; }
+wait_for "the digit relabel in the log" logged3
+# The picker: most likely first with keys; 2 picks row 631's second (three).
+wait_for "row 631" screen_has "row 631"
+tm send-keys -t "$S" l
+wait_for "the picker" screen_has "relabel as:"
+screen_has "1  S two" || say "the picker does not start with the most likely class"
+tm send-keys -t "$S" 2
+logged2() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^631,631,relabel,three,tty'; }
+wait_for "the picker's key 2 in the log" logged2
+# Type to filter, Enter picks the first match (row 164 -> seven).
+wait_for "row 164" screen_has "row 164"
+tm send-keys -t "$S" l
+wait_for "the picker (2)" screen_has "relabel as:"
+tm send-keys -t "$S" s e v
+wait_for "the filtered picker" screen_has "relabel as: sev_"
+tm send-keys -t "$S" Enter
+logged4() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^164,164,relabel,seven,tty'; }
+wait_for "the filtered pick in the log" logged4
 tm resize-window -t "$S" -x 50 -y 10
 wait_for "the too-small notice" screen_has "terminal too small"
 tm resize-window -t "$S" -x 100 -y 30

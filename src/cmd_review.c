@@ -224,6 +224,9 @@ int cmd_review(int argc, char **argv)
 		ui_init(&u, rv);
 		u.image_mode = a.image;
 		describe_model(&u, c.d);
+		snprintf(u.scan_line, sizeof u.scan_line, "queue: find_label_issues(filter_by=%s), "
+			 "ranked by %s%s", cl_filter_name(a.prm.filter_by), cl_score_name(a.prm.rank_by),
+			 a.prm.adjust ? " of the threshold-adjusted probabilities" : "");
 		rc = run(&u, &a, &e);
 		ui_free(&u);
 		review_free(rv);

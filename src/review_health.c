@@ -92,12 +92,11 @@ void review_reliability(const struct dataset *d, double accuracy, char *buf, siz
 	double chance = d->n ? (double)nk[most] / (double)d->n : 0;
 	buf[0] = '\0';
 	if (d->n && nk[least] < 10)
-		snprintf(buf, n, "warning: class %.60s has only %zu example%s; confident learning "
-			 "needs about 10 per class to be reliable", d->class_names[least], nk[least],
-			 nk[least] == 1 ? "" : "s");
+		snprintf(buf, n, "warning: only %zu example%s of %.60s; confident learning "
+			 "needs about 10 per class", nk[least], nk[least] == 1 ? "" : "s",
+			 d->class_names[least]);
 	else if (d->n && accuracy >= 0 && accuracy < chance + 0.05)
-		snprintf(buf, n, "warning: the model's accuracy %.2f is near chance (%.2f by always "
-			 "guessing %.60s): its suggestions are unreliable", accuracy, chance,
-			 d->class_names[most]);
+		snprintf(buf, n, "warning: accuracy %.2f is near chance (%.2f always saying "
+			 "%.60s): suggestions are unreliable", accuracy, chance, d->class_names[most]);
 	free(nk);
 }

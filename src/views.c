@@ -328,40 +328,50 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	draw_preview(u, c, (size_t)row, x, yy, w, h - (yy - y));
 }
 
+/* Where the line of `p` that fits in w columns ends: after its last space
+ * when the text goes on and there is one, else at the width. */
+static const char *line_end(const char *p, int w)
+{
+	int cols = 0;
+	const char *q = p, *brk = NULL;
+	while (*q) {
+		unsigned cp;
+		size_t nb = tw_decode(q, strlen(q), &cp);
+		int cw = tw_cp_width(cp);
+		if (cols + cw > w)
+			break;
+		cols += cw;
+		q += nb;
+		if (cp == ' ')
+			brk = q;
+	}
+	return *q && brk ? brk : q;
+}
+
 /* The status message on the status line when it fits after `o`, else
- * wrapped on the lines just above it (never cut off). */
+ * wrapped at spaces on up to 4 lines just above it (never cut off on any
+ * message the session writes). */
 static void draw_message(struct canvas *c, const struct review *rv, int o, int y)
 {
 	const char *m = rv->message;
-	int len = (int)tw_width(m), room = c->cols - o - 1;
+	int room = c->cols - o - 1;
 	uint16_t st = rv->message_error ? ST_ERROR : ST_STATUS;
-	if (len <= room) {
+	if ((int)tw_width(m) <= room) {
 		canvas_put(c, o + 1, y, m, room, st);
 		return;
 	}
-	int w = c->cols - 2, lines = (len + w - 1) / w;
-	if (lines > 4)
-		lines = 4;
-	/* break by display width, at character boundaries */
+	int w = c->cols - 2, lines = 0;
+	for (const char *p = m; *p && lines < 4; lines++)
+		p = line_end(p, w);
 	const char *p = m;
 	for (int i = 0; i < lines && *p; i++) {
+		const char *q = line_end(p, w);
 		int yy = y - lines + i;
-		canvas_fill(c, 0, yy, c->cols, 1, st);
-		int cols = 0;
-		const char *q = p;
-		while (*q) {
-			unsigned cp;
-			size_t nb = tw_decode(q, strlen(q), &cp);
-			int cw = tw_cp_width(cp);
-			if (cols + cw > w)
-				break;
-			cols += cw;
-			q += nb;
-		}
 		char buf[600];
 		size_t nb = (size_t)(q - p) < sizeof buf - 1 ? (size_t)(q - p) : sizeof buf - 1;
 		memcpy(buf, p, nb);
 		buf[nb] = '\0';
+		canvas_fill(c, 0, yy, c->cols, 1, st);
 		canvas_put(c, 1, yy, buf, w, st);
 		p = q;
 	}

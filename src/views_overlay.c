@@ -210,6 +210,8 @@ void view_stats(struct ui *u, struct canvas *c)
 		canvas_printf(c, 1, y++, c->cols - 2, ST_DIM, "cleanlab's num_label_issues estimate: "
 			      "%zu (est.: per class, from the confident joint)",
 			      st->off_diag);
+	if (u->scan_line[0])
+		canvas_put(c, 1, y++, u->scan_line, c->cols - 2, ST_DIM);
 	if (u->model_line[0])
 		canvas_put(c, 1, y++, u->model_line, c->cols - 2, ST_NORMAL);
 	if (u->warn_line[0])

@@ -84,6 +84,8 @@ filter state others
 snapshot others-only
 filter state mine
 snapshot others-mine
+filter state bogus
+snapshot others-error
 clear-filter
 snapshot others-cleared' data.csv --size 100x30 --reviewer carol
 # 80x24: the given class stays in the bars (the middle elided); footer fits.
@@ -101,11 +103,36 @@ snapshot disagree-only
 stats
 snapshot disagree-stats' data.csv --size 100x30 --role expert --reviewer boss3
 
+# The built-in model on a small text dataset: named before the screen, in
+# the health view, with the warning that the data is too small.
+mkdir "$T/small"
+awk 'BEGIN { print "id,text,label"
+	for (i = 0; i < 30; i++) {
+		if (i % 4 == 0) print "t" i ",cheap pills buy now " i ",spam"
+		else if (i % 4 == 1) print "t" i ",lunch at noon tomorrow " i ",ham"
+		else print "t" i ",meeting notes attached " (i % 2) "," (i == 6 ? "spam" : "ham")
+	} }' >"$T/small/small.csv"
+printf 'snapshot model\nstats\nsnapshot model-stats\n' >"$T/model.script"
+(cd "$T/small" && RELABEL_REVIEWER=tester "$R" review small.csv --script ../model.script \
+	--size 100x30 --snapshots ../snaps 2>../model.err) || say "model: exit $?"
+grep -q '^relabel: built-in model: logistic regression on text, 5 folds, out-of-fold accuracy' \
+	"$T/model.err" || say "the built-in model is not named before the screen: $(cat "$T/model.err")"
+grep -q '^relabel: warning: only 9 examples of spam; confident learning needs about 10' \
+	"$T/model.err" || say "no warning about the small class: $(cat "$T/model.err")"
+# --rank-by and --filter-by build the queue and are shown and recorded.
+run ranked 'stats
+snapshot ranked-stats' data.csv --size 100x30 --rank-by normalized_margin --filter-by both
+if command -v sqlite3 >/dev/null 2>&1; then
+	[ "$(sqlite3 "$T/data.relabel.db" 'SELECT filter_by, rank_by FROM scan ORDER BY id DESC LIMIT 1')" = \
+		"both|normalized_margin" ] || say "review --rank-by/--filter-by not recorded with the scan"
+fi
+
 # Decision times vary from run to run: compare them as a fixed mark.
 for f in "$T"/snaps/*.txt; do
 	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm/g' "$f" >"$f.tmp" &&
 		mv "$f.tmp" "$f"
 done
+
 for f in "$T"/snaps/*.txt; do
 	n=$(basename "$f")
 	if [ "${GENERATE:-0}" = 1 ]; then

@@ -394,7 +394,7 @@ static void draw_status(struct ui *u, struct canvas *c, int y)
 	else
 		snprintf(prog, sizeof prog, "decided %zu/%zu flagged [%s]", p.decided, p.total, bar);
 	if (rv->expert && p.disagree)
-		snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " %zu≠", p.disagree);
+		snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " %zu disagree", p.disagree);
 	else if (!rv->expert && p.others)
 		snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " (%zu by others)",
 			 p.others);

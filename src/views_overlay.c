@@ -44,9 +44,11 @@ void view_picker(struct ui *u, struct canvas *c)
 		rows = n > 0 ? n : 1;
 	u->picker_rows = rows;
 	int h = rows + 3;
-	canvas_fill(c, x - 1, y - 1, w + 2, h + 2, ST_NORMAL);
+	canvas_fill(c, x - 1, y - 1, w + 2, h + 1, ST_NORMAL);
 	canvas_fill(c, x, y, w, h, ST_STATUS);
-	canvas_printf(c, x + 1, y, w - 2, ST_STATUS, "relabel as: %s_  (type to filter)", u->input);
+	int o = canvas_printf(c, x + 1, y, w - 2, ST_STATUS, "relabel as: %s_", u->input);
+	if (o + 18 <= w - 2)
+		canvas_put(c, x + 2 + o, y, "(type to filter)", w - 3 - o, ST_DIM);
 	const double *p = row >= 0 ? d->probs + (size_t)row * d->k : NULL;
 	int namew = w - 16;
 	for (int i = 0; i < rows && u->picker_top + i < n; i++) {
@@ -69,11 +71,12 @@ void view_picker(struct ui *u, struct canvas *c)
 	if (!n)
 		canvas_put(c, x + 1, y + 1, "no class matches", w - 2, ST_ERROR);
 	char foot[120];
-	snprintf(foot, sizeof foot, "%s%s Enter picks, Esc cancels",
-		 rows > 9 ? "1-9 0 A-Z" : "1-9", n > rows ? ", PgDn more," : ",");
 	if (n > rows)
-		snprintf(foot + strlen(foot), sizeof foot - strlen(foot), " (%d-%d of %d)",
-			 u->picker_top + 1, u->picker_top + rows < n ? u->picker_top + rows : n, n);
+		snprintf(foot, sizeof foot, "%d-%d of %d, PgDn more, Esc", u->picker_top + 1,
+			 u->picker_top + rows < n ? u->picker_top + rows : n, n);
+	else
+		snprintf(foot, sizeof foot, "%s or Enter picks, Esc cancels",
+			 rows > 10 ? "1-9 0 A-Z" : rows == 10 ? "1-9 0" : "1-9");
 	canvas_put(c, x + 1, y + h - 1, foot, w - 2, ST_DIM);
 	free(m);
 }

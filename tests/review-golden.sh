@@ -78,6 +78,14 @@ down
 down
 key 3
 snapshot digit-relabel' data.csv --size 100x30 --reviewer alice
+# More classes than the picker's lines: a second page, two keys away.
+mkdir "$T/deb"
+cp "${top_srcdir:-.}/data/debian-sections/noisy/data.csv" "${top_srcdir:-.}/data/debian-sections/noisy/probs.csv" "$T/deb/"
+printf 'key l\nsnapshot picker-page1\nkey PgDn\nsnapshot picker-page2\nkey 2\nsnapshot picker-paged-pick\n' >"$T/deb.script"
+(cd "$T/deb" && RELABEL_REVIEWER=tester "$R" review data.csv --script ../deb.script \
+	--size 60x16 --snapshots ../snaps) || say "deb: exit $?"
+"$R" log "$T/deb/data.csv" --format csv | grep -q '^824,golang-github[^,]*,relabel,haskell,tester' ||
+	say "the second page's key 2 did not relabel to its second class"
 # Another annotator sees the rows others decided, marked; state others/mine.
 run others 'snapshot others
 filter state others
@@ -101,7 +109,10 @@ snapshot disagree
 filter state disagree
 snapshot disagree-only
 stats
-snapshot disagree-stats' data.csv --size 100x30 --role expert --reviewer boss3
+snapshot disagree-stats
+quit
+expert
+snapshot expert-to-first' data.csv --size 100x30 --role expert --reviewer boss3
 
 # The built-in model on a small text dataset: named before the screen, in
 # the health view, with the warning that the data is too small.

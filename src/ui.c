@@ -293,7 +293,7 @@ int ui_key(struct ui *u, int key)
 		return 0;
 	}
 	if (u->mode == UI_LIST && ui_pick_index(key) >= 0 && ui_pick_index(key) < 10) {
-		char arg[4];
+		char arg[16];
 		snprintf(arg, sizeof arg, "%d", ui_pick_index(key) + 1);
 		ui_run(u, A_PICK, arg);
 		return 0;

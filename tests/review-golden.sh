@@ -92,6 +92,9 @@ filter state others
 snapshot others-only
 filter state mine
 snapshot others-mine
+key f
+snapshot others-prompt
+key Esc
 filter state bogus
 snapshot others-error
 clear-filter
@@ -172,8 +175,12 @@ END
 cmp -s "$T/log.csv" "$T/want.csv" || { say "log does not match the decisions"; diff "$T/want.csv" "$T/log.csv"; }
 # The expert's y is a confirm, and the note is a record of its own: both
 # reach the manifest.
+"$R" decide "$T/data.csv" --row 911 --action reject --reviewer dora --note "decided by script" \
+	>/dev/null 2>&1 || say "decide --note failed"
 "$R" export "$T/data.csv" --working -o "$T/out.csv" --manifest "$T/m.json" 2>/dev/null ||
 	say "export failed"
+grep -q '"row": 911, "id": "911", "decision": "[0-9a-f-]*", "reviewer": "dora", "role": "annotator", "time": "[^"]*", "text": "decided by script"' "$T/m.json" ||
+	say "manifest: the decide --note on row 911 is missing"
 grep -q '"row": 193, "id": "193", "action": "confirm"' "$T/m.json" ||
 	say "manifest: row 193 not exported as a confirm"
 grep -q '"row": 164, "id": "164", "decision": "[0-9a-f-]*", "reviewer": "tester", "role": "annotator", "time": "[^"]*", "text": "looks like a two"' "$T/m.json" ||

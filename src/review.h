@@ -5,7 +5,10 @@
  * Decisions are written to the corrections log before the session moves
  * on; if a write fails the operation returns -1, the cursor stays and the
  * reason is in review.message. The session borrows the dataset, the scan
- * and the log; it owns its queue and its copy of the decisions.
+ * and the log; it owns its queue and its copies of the decisions and notes.
+ * Headers of the other parts: review_queue.c (filters, search, agreement),
+ * review_text.c (decisions in words), review_health.c (health with the
+ * decisions, per-class progress, reliability).
  */
 #ifndef RELABEL_REVIEW_H
 #define RELABEL_REVIEW_H
@@ -101,7 +104,7 @@ void review_row_text(const struct review *r, size_t row, char *buf, size_t n);
  * the next example. Returns 0 once the decision is in the log (if re-reading
  * the log afterwards failed, message_error is set and a refresh catches up;
  * the decision must not be recorded again); -1 when nothing was recorded:
- * the cursor and the pending note stay, message says why. review_confirm
+ * the cursor stays, message says why. review_confirm
  * and review_undo follow the same rule. */
 int review_decide(struct review *r, enum log_action a, const char *label);
 /* Expert: confirm the annotator's outcome, recorded as a 'confirm'

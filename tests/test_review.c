@@ -1,8 +1,10 @@
 /* test_review.c — the review session headless: queue order and moves,
  * filters, search, decisions reaching the log, undo, resume, two sessions on
- * one database, second review (confirm, override, blind), agreement between
- * passes on hand-computed examples, and a failed write keeping the decision
- * pending. Each test builds a six-row dataset in a temp dir and scans it
+ * one database (other reviewers' rows kept and marked, state others/mine),
+ * second review (confirm as its own action, override, blind, disagreements
+ * and their queue, the expert's progress, the role kept across passes),
+ * notes as records of their own, agreement between passes on hand-computed
+ * examples, and a failed write keeping the decision pending. Each test builds a six-row dataset in a temp dir and scans it
  * with every row ranked, so the queue order is the self-confidence order. */
 #include <check.h>
 #include <math.h>

@@ -154,6 +154,12 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 			u->st = &u->st_store;
 		}
 		u->mode = u->mode == UI_STATS ? UI_LIST : UI_STATS;
+		if (u->mode == UI_STATS) {   /* once per opening: it copies the data */
+			size_t kept;
+			struct err e = { 0 };
+			u->have_after = u->st->have_health &&
+					review_health_after(rv, &u->health_after, &kept, &e) == 0;
+		}
 		break;
 	case A_HELP: u->mode = u->mode == UI_HELP ? UI_LIST : UI_HELP; u->help_top = 0; break;
 	case A_EXPERT:

@@ -24,6 +24,8 @@ struct ui {
 	int picker_rows;              /* matches the picker shows at once (drawn) */
 	char model_line[300];         /* "built-in model: ..." or "" (probabilities given) */
 	char warn_line[300];          /* why confident learning may be unreliable, or "" */
+	double health_after;          /* health with the decisions, when S opened */
+	int have_after;
 	char scan_line[200];          /* how the queue was built (filter_by, rank_by), or "" */
 	int help_top, preview_top;
 	int stats_given, stats_sugg;  /* selected heatmap cell */

@@ -195,10 +195,8 @@ void view_stats(struct ui *u, struct canvas *c)
 	}
 	free(fl);
 	free(dec);
-	double after = 0;
-	size_t kept = 0;
-	struct err e = { 0 };
-	int have_after = st->have_health && review_health_after(rv, &after, &kept, &e) == 0;
+	double after = u->health_after;
+	int have_after = u->have_after;
 	canvas_fill(c, 0, 0, c->cols, 1, ST_TITLE);
 	if (st->have_health && have_after)
 		canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %.3f at the "

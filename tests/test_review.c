@@ -509,6 +509,47 @@ START_TEST(test_disagree_queue_progress_blind_text)
 }
 END_TEST
 
+/* Health with the decisions: labels as decided, excluded rows left out;
+ * per class flagged and decided counts. */
+START_TEST(test_health_after_decisions)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	struct err e;
+	double h0, h, want;
+	size_t kept;
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	ck_assert(cl_health_score(&pb, &h0, &e) == 0);
+	ck_assert_int_eq(review_health_after(r, &h, &kept, &e), 0);
+	ck_assert_double_eq_tol(h, h0, 1e-12);
+	ck_assert_uint_eq(kept, 6);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);          /* row 0 */
+	ck_assert_int_eq(review_decide(r, LOG_ACCEPT, NULL), 0);           /* row 1 -> cat */
+	int labels[5];                                                      /* rows 1..5 */
+	for (int i = 1; i < 5; i++)
+		labels[i] = d->labels[i + 1];
+	labels[0] = scan.suggested[1];
+	struct cl_problem pb2 = { 5, d->k, d->probs + d->k, labels };
+	ck_assert(cl_health_score(&pb2, &want, &e) == 0);
+	ck_assert_int_eq(review_health_after(r, &h, &kept, &e), 0);
+	ck_assert_uint_eq(kept, 5);
+	ck_assert_double_eq_tol(h, want, 1e-12);
+	size_t fl[3], dc[3], nf = 0, nd = 0;
+	review_class_progress(r, fl, dc);
+	for (int c = 0; c < 3; c++) {
+		nf += fl[c];
+		nd += dc[c];
+	}
+	ck_assert_uint_eq(nf, scan.n_flagged);
+	ck_assert_uint_eq(nd, (size_t)scan.flagged[0] + scan.flagged[1]);
+	char why[300];
+	review_reliability(d, 0.9, why, sizeof why);      /* two examples a class */
+	ck_assert_msg(strstr(why, "only 2 examples of cat"), "%s", why);
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
 START_TEST(test_agreement_hand_computed)
 {
 	struct logdb *l = open_db();
@@ -633,6 +674,7 @@ int main(void)
 	tcase_add_test(tc, test_expert_confirm_override_blind);
 	tcase_add_test(tc, test_agreement_hand_computed);
 	tcase_add_test(tc, test_disagree_queue_progress_blind_text);
+	tcase_add_test(tc, test_health_after_decisions);
 	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
 	tcase_add_test(tc, test_incremental_winners_match_full);
 	suite_add_tcase(s, tc);

@@ -545,6 +545,16 @@ START_TEST(test_health_after_decisions)
 	char why[300];
 	review_reliability(d, 0.9, why, sizeof why);      /* two examples a class */
 	ck_assert_msg(strstr(why, "only 2 examples of cat"), "%s", why);
+	/* 30 a, 20 b: chance is 0.6; 0.62 is near it, 0.9 is not */
+	int lab[50];
+	for (int i = 0; i < 50; i++)
+		lab[i] = i < 30 ? 0 : 1;
+	char *names[2] = { "a", "b" };
+	struct dataset fake = { .n = 50, .k = 2, .labels = lab, .class_names = names };
+	review_reliability(&fake, 0.62, why, sizeof why);
+	ck_assert_msg(strstr(why, "near chance (0.60 always saying a)"), "%s", why);
+	review_reliability(&fake, 0.9, why, sizeof why);
+	ck_assert_str_eq(why, "");
 	review_free(r);
 	log_close(l);
 }

@@ -27,10 +27,13 @@ static const char usage[] =
 	"                      experts, 1 for annotators\n"
 	"  --note TEXT         attach a note\n"
 	"  --db FILE           the corrections log (default: DATA.relabel.db)\n"
-	"  --force             open the log even if the data changed since\n";
+	"  --force             open the log even if the data changed since (with an\n"
+	"                      id column, decisions follow their example's id)\n"
+	"  --lock-timeout S    wait at most S seconds (default 5, or\n"
+	"                      $RELABEL_LOCK_TIMEOUT) for another process's lock\n";
 
 enum { OPT_ROW = CLI_OPT_FIRST_FREE, OPT_ID, OPT_ACTION, OPT_LABEL, OPT_REVIEWER,
-       OPT_ROLE, OPT_PASS, OPT_NOTE, OPT_DB, OPT_FORCE };
+       OPT_ROLE, OPT_PASS, OPT_NOTE, OPT_DB, OPT_FORCE, OPT_LOCK_TIMEOUT };
 
 struct args {
 	const char *row, *id, *action, *label, *reviewer, *role, *pass, *note, *db;
@@ -141,6 +144,7 @@ int cmd_decide(int argc, char **argv)
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -166,6 +170,13 @@ int cmd_decide(int argc, char **argv)
 		case OPT_NOTE: a.note = optarg; break;
 		case OPT_DB: a.db = optarg; break;
 		case OPT_FORCE: a.force = 1; break;
+		case OPT_LOCK_TIMEOUT:
+			if (log_parse_lock_timeout(optarg) < 0)
+				return cli_usage_error("decide", "--lock-timeout '%s': expected "
+						       "seconds (a number from 0 to 86400)", optarg);
+			/* in force for the open (and migration) as well */
+			setenv("RELABEL_LOCK_TIMEOUT", optarg, 1);
+			break;
 		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); return 0;
 		default: return cli_usage_error("decide", "unknown option");
 		}
@@ -190,6 +201,9 @@ int cmd_decide(int argc, char **argv)
 		nd.example_id = dataset_id(c.d, nd.row, idbuf);
 		rc = log_decide(c.db, &nd, &out, &e);
 	}
+	if (rc < 0 && log_locked(c.db))
+		snprintf(e.msg + strlen(e.msg), sizeof e.msg - strlen(e.msg), "; nothing "
+			 "recorded (--lock-timeout SECONDS waits longer)");
 	if (rc == 0) {
 		if (nd.action == LOG_UNDO)
 			printf("recorded undo of decision %lld on row %zu (id %s) as decision "
@@ -200,6 +214,9 @@ int cmd_decide(int argc, char **argv)
 			       log_action_name(nd.action), nd.row, nd.example_id,
 			       (long long)out.id, out.uuid);
 	}
-	logctx_close(&c);
+	if (rc < 0)
+		logctx_close_discard(&c);
+	else
+		logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

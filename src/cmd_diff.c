@@ -81,7 +81,7 @@ int cmd_diff(int argc, char **argv)
 	if (va == -1 || vb == -1)
 		return cli_usage_error("diff", "versions are numbers or 'working'");
 	struct logctx c;
-	if (logctx_open(&c, left == 3 ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
+	if (logctx_open_read_only(&c, left == 3 ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
 		return cli_fail(&e);
 	int64_t ua, ub;
 	long ra, rb;
@@ -91,7 +91,7 @@ int cmd_diff(int argc, char **argv)
 	if (rc == 0)
 		rc = logctx_version(&c, vb, &ub, &rb, &e);
 	if (rc == 0)
-		rc = log_list(c.db, 0, &dec, &nd, &e);
+		rc = logctx_list(&c, &dec, &nd, &e);
 	if (rc == 0) {
 		const struct dataset *d = c.d;
 		long *wa = xmallocarray(d->n, sizeof *wa), *wb = xmallocarray(d->n, sizeof *wb);

@@ -64,7 +64,7 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "expected at most one DATA.csv");
 	struct logctx c;
 	o.record_offsets = 1;
-	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
+	if (logctx_open_read_only(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
 		return cli_fail(&e);
 	struct export_req r = { .d = c.d, .data_sha256 = log_data_sha256(c.db),
 				.out_path = out, .manifest_path = manifest };
@@ -73,7 +73,7 @@ int cmd_export(int argc, char **argv)
 	size_t nd = 0;
 	int rc = logctx_version(&c, working ? LOGCTX_WORKING : version, &r.upto, &r.version, &e);
 	if (rc == 0)
-		rc = log_list(c.db, 0, &dec, &nd, &e);
+		rc = logctx_list(&c, &dec, &nd, &e);
 	r.dec = dec;
 	r.ndec = nd;
 	struct log_note *notes = NULL;

@@ -10,13 +10,18 @@
 
 static const char usage[] =
 	"usage: relabel log [DATA.csv] [--db FILE] [--version N] [--reviewer R]\n"
-	"                   [--format text|csv|json]\n\n"
+	"                   [--format text|csv|json]\n"
+	"       relabel log [DATA.csv] [--db FILE] --verify\n\n"
 	"Versions and decisions, newest first. --version N shows the decisions\n"
 	"sealed in version N; csv prints a header and one line per decision:\n"
 	"row,id,action,label,reviewer,role,pass,time,version,note\n"
-	"(version is empty for decisions not yet committed).\n";
+	"(version is empty for decisions not yet committed).\n"
+	"--verify recomputes the hash chain of every decision, version, note and\n"
+	"spot check: exit 0 when intact, 1 naming the first record that was\n"
+	"changed or removed behind relabel's back.\n";
 
-enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_VERSION, OPT_REVIEWER, OPT_FORMAT, OPT_FORCE };
+enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_VERSION, OPT_REVIEWER, OPT_FORMAT, OPT_FORCE,
+       OPT_VERIFY };
 
 static void csv_line(const struct log_decision *d)
 {
@@ -143,6 +148,7 @@ int cmd_log(int argc, char **argv)
 		{ "reviewer", required_argument, NULL, OPT_REVIEWER },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -150,7 +156,7 @@ int cmd_log(int argc, char **argv)
 	struct err e = { 0 };
 	const char *db = NULL, *rev = NULL;
 	long version = -1;
-	int fmt = 't', force = 0, opt;
+	int fmt = 't', force = 0, verify = 0, opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
@@ -162,6 +168,7 @@ int cmd_log(int argc, char **argv)
 		case OPT_DB: db = optarg; break;
 		case OPT_REVIEWER: rev = optarg; break;
 		case OPT_FORCE: force = 1; break;
+		case OPT_VERIFY: verify = 1; break;
 		case OPT_VERSION:
 			if ((version = logctx_parse_version(optarg)) < 0)
 				return cli_usage_error("log", "--version '%s': expected a number", optarg);
@@ -178,8 +185,17 @@ int cmd_log(int argc, char **argv)
 	if (optind < argc - 1)
 		return cli_usage_error("log", "expected at most one DATA.csv");
 	struct logctx c;
-	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, db, &o, 0, force, &e) < 0)
+	if (logctx_open_read_only(&c, optind < argc ? argv[optind] : NULL, db, &o, 0, force, &e) < 0)
 		return cli_fail(&e);
+	if (verify) {
+		size_t records;
+		int vr = log_verify(c.db, &records, &e);
+		if (vr == 0)
+			printf("%s: intact: %zu records, every hash chain verified\n",
+			       log_path(c.db), records);
+		logctx_close(&c);
+		return vr ? cli_fail(&e) : 0;
+	}
 	struct log_version *v = NULL;
 	struct log_decision *d = NULL;
 	size_t nv = 0, nd = 0;

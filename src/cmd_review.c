@@ -214,6 +214,9 @@ int cmd_review(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	progress_done(&pg);
+	/* A locked log must not freeze the screen: a write waits one short
+	 * slice, then the decision stays pending with the lock reported. */
+	log_set_lock_timeout(c.db, LOG_LOCK_SLICE_MS);
 	struct review *rv;
 	int expert = a.role && !strcmp(a.role, "expert");
 	rc = review_open(&rv, c.d, &s, c.db, a.reviewer ? a.reviewer : log_default_reviewer(),

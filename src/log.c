@@ -7,11 +7,17 @@
 #include "log_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,26 +69,6 @@ static const char schema_v2[] =
 	" probs BLOB NOT NULL, features TEXT, folds INTEGER, accuracy REAL, logloss REAL,"
 	" seconds REAL, created TEXT NOT NULL);";
 
-int log_sql_err(struct logdb *l, struct err *e, const char *what)
-{
-	int code = sqlite3_errcode(l->db);
-	const char *hint = code == SQLITE_FULL ? " (disk full?)" :
-			   code == SQLITE_READONLY ? " (read-only database)" :
-			   code == SQLITE_NOTADB ? " (not a relabel database)" : "";
-	return err_set(e, ERR_RUNTIME, "%s: %s: %s%s", l->path, what,
-		       sqlite3_errmsg(l->db), hint);
-}
-
-sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_sql_err(l, e, "query failed");
-		return NULL;
-	}
-	return st;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -93,9 +79,56 @@ static double now_ms(void)
 static int locked_err(struct logdb *l, struct err *e)
 {
 	l->locked = 1;
-	return err_set(e, ERR_RUNTIME, "%s: " LOG_LOCKED_MSG " (waited %.1f s; "
-		       "--lock-timeout SECONDS or RELABEL_LOCK_TIMEOUT waits longer)",
+	return err_set(e, ERR_RUNTIME, "%s: " LOG_LOCKED_MSG " (waited %.1f s)",
 		       l->path, l->lock_ms / 1000.0);
+}
+
+/* Disk-full and file-size-limit hints for I/O errors. */
+static void io_hint(struct logdb *l, struct err *e)
+{
+	int code = sqlite3_errcode(l->db);
+	if ((code != SQLITE_IOERR && code != SQLITE_FULL && code != SQLITE_CANTOPEN) ||
+	    strstr(e->msg, "(disk full") || strstr(e->msg, "ulimit -f"))
+		return;
+	char *dir = xstrdup(l->path), *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	struct statvfs vs;
+	struct rlimit rl;
+	int have_vs = statvfs(slash ? dir : ".", &vs) == 0;
+	unsigned long long avail = have_vs ? (unsigned long long)vs.f_bavail * vs.f_frsize : 0;
+	size_t n = strlen(e->msg);
+	if (have_vs && avail < 1 << 20)
+		snprintf(e->msg + n, sizeof e->msg - n, " (disk full: %llu bytes free on "
+			 "the log's file system)", avail);
+	else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(e->msg + n, sizeof e->msg - n, " (the file size limit, ulimit -f, "
+			 "is %llu bytes)", (unsigned long long)rl.rlim_cur);
+	else if (code == SQLITE_FULL)
+		snprintf(e->msg + n, sizeof e->msg - n, " (disk full?)");
+	free(dir);
+}
+
+int log_sql_err(struct logdb *l, struct err *e, const char *what)
+{
+	int code = sqlite3_errcode(l->db);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return locked_err(l, e);
+	const char *hint = code == SQLITE_READONLY ? " (read-only database)" :
+			   code == SQLITE_NOTADB ? " (not a relabel database)" : "";
+	err_set(e, ERR_RUNTIME, "%s: %s: %s%s", l->path, what, sqlite3_errmsg(l->db), hint);
+	io_hint(l, e);
+	return -1;
+}
+
+sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_sql_err(l, e, "query failed");
+		return NULL;
+	}
+	return st;
 }
 
 /* BEGIN IMMEDIATE waits in SQLite's busy handler up to the lock timeout;
@@ -232,39 +265,10 @@ static int pragma_int(struct logdb *l, const char *sql, int *out, struct err *e)
 	return 0;
 }
 
-/* Check (or create) the schema. */
-static int check_schema(struct logdb *l, int create, struct err *e)
+/* Bring an existing log's schema up to date (forward migrations, each in
+ * one transaction). */
+static int migrate(struct logdb *l, int uv, struct err *e)
 {
-	int uv, app, tables;
-	if (pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e) < 0 ||
-	    pragma_int(l, "PRAGMA user_version", &uv, e) < 0 ||
-	    pragma_int(l, "PRAGMA application_id", &app, e) < 0)
-		return -1;
-	if (tables == 0 && create) {
-		if (log_begin(l, e) < 0)
-			return -1;
-		char pragmas[96];
-		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
-			 APP_ID, LOG_SCHEMA_VERSION);
-		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
-		    log_migrate_v3(l, e) < 0 || exec(l, pragmas, e) < 0) {
-			log_rollback(l);
-			return -1;
-		}
-		return log_commit_tx(l, e);
-	}
-	if (tables == 0)
-		return err_set(e, ERR_INPUT, "%s: no corrections log here; expected a "
-			       "database made by relabel", l->path);
-	if (app != APP_ID)
-		return err_set(e, ERR_INPUT, "%s: not a relabel corrections log (it "
-			       "holds other tables); expected a database made by relabel",
-			       l->path);
-	if (uv > LOG_SCHEMA_VERSION)
-		return err_set(e, ERR_INPUT, "%s: made by a newer relabel (schema %d; "
-			       "this one knows up to %d); refusing to open it", l->path,
-			       uv, LOG_SCHEMA_VERSION);
-	/* Forward migrations, each in one transaction. */
 	if (uv < 2) {
 		if (log_begin(l, e) < 0)
 			return -1;
@@ -292,28 +296,273 @@ static int check_schema(struct logdb *l, int create, struct err *e)
 	return 0;
 }
 
-static int connect(struct logdb **out, const char *path, int create, struct err *e)
+static int check_version(struct logdb *l, int *uv, struct err *e)
+{
+	int app;
+	if (pragma_int(l, "PRAGMA user_version", uv, e) < 0 ||
+	    pragma_int(l, "PRAGMA application_id", &app, e) < 0)
+		return -1;
+	if (app != APP_ID)
+		return err_set(e, ERR_INPUT, "%s: not a relabel corrections log (it "
+			       "holds other tables); expected a database made by relabel",
+			       l->path);
+	if (*uv > LOG_SCHEMA_VERSION)
+		return err_set(e, ERR_INPUT, "%s: made by a newer relabel (schema %d; "
+			       "this one knows up to %d); refusing to open it", l->path,
+			       *uv, LOG_SCHEMA_VERSION);
+	return 0;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Look at the file before SQLite does, so that a file that is not a
+ * corrections log is refused without a byte of it (or a -wal/-shm beside
+ * it) changed. Returns 1 when there is no file, 0 when it looks like a
+ * relabel log (or may be one: see below), -1 with e filled otherwise. */
+static int sniff(const char *path, struct err *e)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 1;
+		return err_set(e, ERR_RUNTIME, "%s: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, ERR_INPUT, "%s: not a regular file; expected a corrections "
+			       "log", path);
+	if (st.st_size == 0)
+		return err_set(e, ERR_INPUT, "%s: empty file (0 bytes), not a corrections "
+			       "log; remove it to start a new log there", path);
+	unsigned char h[100];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return err_set(e, ERR_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+	ssize_t got = read(fd, h, sizeof h);
+	int saved = errno;
+	close(fd);
+	if (got < 0)
+		return err_set(e, ERR_RUNTIME, "%s: cannot read: %s", path, strerror(saved));
+	if (got < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16))
+		return err_set(e, ERR_INPUT, "%s: not an SQLite database (not a relabel "
+			       "database); expected a corrections log made by relabel", path);
+	uint32_t app = be32(h + 68);
+	if (app == APP_ID)
+		return 0;
+	/* An older relabel wrote the header through the WAL: a log killed
+	 * before its first checkpoint still has application_id 0 in the file.
+	 * SQLite reads such a file read-only first (which changes nothing). */
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (app == 0 && file_size(wal) > 0)
+		return 0;
+	return err_set(e, ERR_INPUT, "%s: not a relabel corrections log (an SQLite "
+		       "database of another application, id 0x%08x); expected a database "
+		       "made by relabel; it was left untouched", path, (unsigned)app);
+}
+
+static int open_db(struct logdb *l, const char *uri, int flags, struct err *e)
+{
+	if (l->db) {
+		sqlite3_close(l->db);
+		l->db = NULL;
+	}
+	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+		log_sql_err(l, e, "cannot open");
+		io_hint(l, e);
+		return -1;
+	}
+	sqlite3_extended_result_codes(l->db, 0);
+	log_set_lock_timeout(l, l->lock_ms);
+	return 0;
+}
+
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *u = xmalloc(3 * n + 32 + strlen(query)), *o = u;
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	sprintf(o, "%s", query);
+	return u;
+}
+
+static void remove_files(const char *path)
+{
+	const char *sfx[] = { "-wal", "-shm", "-journal", "" };
+	for (size_t i = 0; i < 4; i++) {
+		char p[PATH_MAX + 16];
+		snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+		unlink(p);
+	}
+}
+
+/* A new log: made in rollback-journal mode so that the file's header holds
+ * relabel's application_id from the first commit, then switched to WAL.
+ * On failure the files it made are removed again. */
+static int create_log(struct logdb *l, struct err *e)
+{
+	char *uri = file_uri(l->path, "");
+	int rc = open_db(l, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
+	free(uri);
+	if (rc == 0 && log_begin(l, e) == 0) {
+		char pragmas[96];
+		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+			 APP_ID, LOG_SCHEMA_VERSION);
+		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
+		    log_migrate_v3(l, e) < 0 || exec(l, pragmas, e) < 0) {
+			io_hint(l, e);
+			log_rollback(l);
+			rc = -1;
+		} else if (log_commit_tx(l, e) < 0) {
+			io_hint(l, e);
+			rc = -1;
+		}
+	} else
+		rc = -1;
+	if (rc < 0) {
+		sqlite3_close(l->db);
+		l->db = NULL;
+		remove_files(l->path);
+	}
+	return rc;
+}
+
+/* Read-only: no journal mode change, no migration on disk (an older
+ * schema is copied into memory and migrated there). */
+static void drop_stubs(const char *path, int had_wal, int had_shm);
+
+static int connect_ro(struct logdb *l, int had_wal, int had_shm, struct err *e)
+{
+	char *uri = file_uri(l->path, "");
+	int rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
+	free(uri);
+	int uv;
+	int code;
+	if (rc == 0 && (rc = check_version(l, &uv, e)) < 0 &&
+	    ((code = sqlite3_errcode(l->db)) == SQLITE_CANTOPEN || code == SQLITE_READONLY ||
+	     code == SQLITE_IOERR)) {
+		/* A WAL log whose -shm cannot be made (a directory we cannot
+		 * write, a full disk) and with no pending -wal: read it as
+		 * immutable. */
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", l->path);
+		sqlite3_close(l->db);
+		l->db = NULL;
+		drop_stubs(l->path, had_wal, had_shm);
+		if (file_size(wal) <= 0) {
+			err_clear(e);
+			uri = file_uri(l->path, "?immutable=1");
+			rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
+			free(uri);
+			if (rc == 0)
+				rc = check_version(l, &uv, e);
+		}
+	}
+	if (rc < 0 || uv >= 3)
+		return rc;
+	sqlite3 *mem;
+	if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return log_sql_err(l, e, "cannot read the log into memory");
+	sqlite3_backup *b = sqlite3_backup_init(mem, "main", l->db, "main");
+	int brc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	sqlite3_backup_finish(b);
+	sqlite3_close(l->db);
+	l->db = mem;
+	if (brc != SQLITE_DONE)
+		return log_sql_err(l, e, "cannot read the log into memory");
+	return migrate(l, uv, e);
+}
+
+/* A failed first open on a full disk leaves a -shm of a few bytes and an
+ * empty -wal that later opens trip over: remove them when this open made
+ * them (a -shm in use is at least 32 KiB). */
+static void drop_stubs(const char *path, int had_wal, int had_shm)
+{
+	char p[PATH_MAX + 8];
+	snprintf(p, sizeof p, "%s-shm", path);
+	off_t shm = file_size(p);
+	if (!had_shm && shm >= 0 && shm < 32768)
+		unlink(p);
+	snprintf(p, sizeof p, "%s-wal", path);
+	if (!had_wal && file_size(p) == 0)
+		unlink(p);
+}
+
+static int connect_files(struct logdb **out, const char *path, int create,
+			 int read_only, int had_wal, int had_shm, struct err *e);
+
+static int connect(struct logdb **out, const char *path, int create, int read_only,
+		   struct err *e)
+{
+	char p[PATH_MAX + 8];
+	snprintf(p, sizeof p, "%s-wal", path);
+	int had_wal = file_size(p) >= 0;
+	snprintf(p, sizeof p, "%s-shm", path);
+	int had_shm = file_size(p) >= 0;
+	int rc = connect_files(out, path, create, read_only, had_wal, had_shm, e);
+	if (rc < 0 && *out && (*out)->db) {
+		sqlite3_close((*out)->db);
+		(*out)->db = NULL;
+		drop_stubs(path, had_wal, had_shm);
+	}
+	return rc;
+}
+
+static int connect_files(struct logdb **out, const char *path, int create,
+			 int read_only, int had_wal, int had_shm, struct err *e)
 {
 	struct logdb *l = xcalloc(1, sizeof *l);
 	l->path = xstrdup(path);
-	*out = l;
-	if (!create && access(path, F_OK) != 0)
-		return err_set(e, ERR_INPUT, "%s: no such corrections log", path);
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK)
-		return log_sql_err(l, e, "cannot open");
+	l->read_only = read_only;
 	const char *env = getenv("RELABEL_LOCK_TIMEOUT");
 	int ms = env ? log_parse_lock_timeout(env) : -1;
-	log_set_lock_timeout(l, ms >= 0 ? ms : LOG_LOCK_TIMEOUT_DEFAULT_MS);
-	sqlite3_extended_result_codes(l->db, 0);
+	l->lock_ms = ms >= 0 ? ms : LOG_LOCK_TIMEOUT_DEFAULT_MS;
+	*out = l;
+	int absent = sniff(path, e);
+	if (absent < 0)
+		return -1;
+	if (absent && (!create || read_only))
+		return err_set(e, ERR_INPUT, "%s: no such corrections log%s", path,
+			       read_only ? " (decide or review makes one)" : "");
+	if (read_only)
+		return connect_ro(l, had_wal, had_shm, e);
+	/* A write beyond `ulimit -f` fails with EFBIG instead of killing us. */
+	signal(SIGXFSZ, SIG_IGN);
+	if (absent) {
+		if (create_log(l, e) < 0)
+			return -1;
+		l->created = 1;
+	} else {
+		/* Check what the file is before anything may write to it. */
+		char *uri = file_uri(path, "");
+		int rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
+		int uv;
+		if (rc == 0)
+			rc = check_version(l, &uv, e);
+		if (rc == 0)
+			rc = open_db(l, uri, SQLITE_OPEN_READWRITE, e);
+		free(uri);
+		if (rc < 0)
+			return -1;
+		if (sqlite3_db_readonly(l->db, "main") == 1)
+			return err_set(e, ERR_RUNTIME, "%s: the database is read-only; "
+				       "expected a writable corrections log", path);
+	}
 	if (exec(l, "PRAGMA foreign_keys=ON", e) < 0)
 		return -1;
-	int tables;
-	if (pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e) < 0)
-		return -1;
-	if (sqlite3_db_readonly(l->db, "main") == 1)
-		return err_set(e, ERR_RUNTIME, "%s: the database is read-only; "
-			       "expected a writable corrections log", path);
 	char *mode = NULL;
 	sqlite3_stmt *st = log_prepare(l, "PRAGMA journal_mode=WAL", e);
 	if (!st)
@@ -323,11 +572,19 @@ static int connect(struct logdb **out, const char *path, int create, struct err 
 	sqlite3_finalize(st);
 	int wal = mode && !strcmp(mode, "wal");
 	free(mode);
-	if (!wal)
-		return log_sql_err(l, e, "cannot switch to WAL journal");
+	if (!wal) {
+		log_sql_err(l, e, "cannot switch to WAL journal");
+		io_hint(l, e);
+		return -1;
+	}
 	if (exec(l, "PRAGMA synchronous=FULL", e) < 0)
 		return -1;
-	return check_schema(l, create, e);
+	int uv;
+	if (check_version(l, &uv, e) < 0 || migrate(l, uv, e) < 0) {
+		io_hint(l, e);
+		return -1;
+	}
+	return 0;
 }
 
 static int record_mismatch(struct logdb *l, const char *file, const char *was,
@@ -395,6 +652,26 @@ fail:
 	return -1;
 }
 
+/* The dataset record of a log opened on its own. */
+static int read_dataset(struct logdb *l, struct err *e)
+{
+	sqlite3_stmt *st = log_prepare(l, "SELECT data_path, data_sha256 FROM dataset", e);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->data_path = xstrdup((const char *)sqlite3_column_text(st, 0));
+		snprintf(l->data_sha, sizeof l->data_sha, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return log_sql_err(l, e, "cannot read the dataset record");
+	return err_set(e, ERR_INPUT, "%s: the log records no dataset", l->path);
+}
+
 /* The log's dataset against the loaded one: same content, or refused. */
 static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 			 struct err *e)
@@ -404,6 +681,8 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 	if (hash_file_sha256(d->data_path, dsha, &dsize, e) < 0 ||
 	    (d->probs_path && hash_file_sha256(d->probs_path, psha, &psize, e) < 0))
 		return -1;
+	l->has_ids = d->id_col >= 0;
+	l->d = d;
 	sqlite3_stmt *st = log_prepare(l, "SELECT data_path, data_sha256, probs_sha256, k "
 				       "FROM dataset WHERE id = 1", e);
 	if (!st)
@@ -413,6 +692,8 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
 			return log_sql_err(l, e, "cannot read the dataset record");
+		if (l->read_only)
+			return err_set(e, ERR_INPUT, "%s: the log records no dataset", l->path);
 		l->data_path = xstrdup(d->data_path);
 		memcpy(l->data_sha, dsha, sizeof dsha);
 		return insert_dataset(l, d, dsha, dsize, psha, psize, e);
@@ -426,13 +707,21 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 	int64_t k = sqlite3_column_int64(st, 3);
 	sqlite3_finalize(st);
 	const char *file = NULL, *was = NULL, *now = NULL;
+	char was_dsha[65];
+	memcpy(was_dsha, l->data_sha, sizeof was_dsha);
 	if (strcmp(l->data_sha, dsha))
-		file = d->data_path, was = l->data_sha, now = dsha;
+		file = d->data_path, was = was_dsha, now = dsha;
 	else if (d->probs_path && was_psha[0] && strcmp(was_psha, psha))
 		file = d->probs_path, was = was_psha, now = psha;
 	if (file) {
-		if (record_mismatch(l, file, was, now, force, e) < 0)
+		if (!l->read_only && record_mismatch(l, file, was, now, force, e) < 0)
 			return -1;
+		if (force && now == dsha) {
+			/* Decisions follow their ids into the data as it is now
+			 * (log_list), and exports describe that data. */
+			l->data_changed = 1;
+			memcpy(l->data_sha, dsha, sizeof dsha);
+		}
 		if (!force)
 			return err_set(e, ERR_INPUT, "%s: changed since the corrections log "
 				       "%s was made for it (SHA-256 %.12s…, now %.12s…); "
@@ -448,8 +737,19 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 int log_open(struct logdb **out, const char *db_path, const struct dataset *d,
 	     int force, struct err *e)
 {
-	if (connect(out, db_path, 1, e) < 0 || ((*out)->has_ids = d->id_col >= 0,
-						check_dataset(*out, d, force, e) < 0)) {
+	if (connect(out, db_path, 1, 0, e) < 0 || check_dataset(*out, d, force, e) < 0) {
+		log_close_discard(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int log_open_read_only(struct logdb **out, const char *db_path, const struct dataset *d,
+		       int force, struct err *e)
+{
+	if (connect(out, db_path, 0, 1, e) < 0 ||
+	    (d ? check_dataset(*out, d, force, e) : read_dataset(*out, e)) < 0) {
 		log_close(*out);
 		*out = NULL;
 		return -1;
@@ -459,25 +759,24 @@ int log_open(struct logdb **out, const char *db_path, const struct dataset *d,
 
 int log_open_existing(struct logdb **out, const char *db_path, struct err *e)
 {
-	if (connect(out, db_path, 0, e) < 0)
-		goto fail;
-	struct logdb *l = *out;
-	sqlite3_stmt *st = log_prepare(l, "SELECT data_path, data_sha256 FROM dataset", e);
-	if (!st)
-		goto fail;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		err_set(e, ERR_INPUT, "%s: the log records no dataset", db_path);
-		goto fail;
+	if (connect(out, db_path, 0, 0, e) < 0 || read_dataset(*out, e) < 0) {
+		log_close(*out);
+		*out = NULL;
+		return -1;
 	}
-	l->data_path = xstrdup((const char *)sqlite3_column_text(st, 0));
-	snprintf(l->data_sha, sizeof l->data_sha, "%s", (const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
 	return 0;
-fail:
-	log_close(*out);
-	*out = NULL;
-	return -1;
+}
+
+void log_close_discard(struct logdb *l)
+{
+	if (l && l->created) {
+		char *path = xstrdup(l->path);
+		log_close(l);
+		remove_files(path);
+		free(path);
+		return;
+	}
+	log_close(l);
 }
 
 void log_close(struct logdb *l)
@@ -489,6 +788,11 @@ void log_close(struct logdb *l)
 	free(l->path);
 	free(l->data_path);
 	free(l);
+}
+
+const char *log_path(const struct logdb *l)
+{
+	return l->path;
 }
 
 const char *log_data_path(const struct logdb *l)

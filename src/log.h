@@ -65,8 +65,34 @@ int log_open(struct logdb **out, const char *db_path, const struct dataset *d,
 	     int force, struct err *e);
 /* Open an existing log on its own (commands that need no dataset). */
 int log_open_existing(struct logdb **out, const char *db_path, struct err *e);
+/* Open an existing log read-only (log, diff, export, stats): nothing is
+ * written, no log is created, a read-only file works, an older schema is
+ * migrated in memory only. d may be NULL; with d, a changed DATA.csv is
+ * refused unless force (the mismatch is not recorded). */
+int log_open_read_only(struct logdb **out, const char *db_path, const struct dataset *d,
+		       int force, struct err *e);
+/* Every open checks the file before SQLite touches it: a missing log is
+ * only created by log_open; a 0-byte file, a file that is not SQLite and
+ * another application's SQLite database (application_id) are refused with
+ * ERR_INPUT and left byte for byte as they were. */
+
+/* Opened with force on a DATA.csv that changed since the log was made:
+ * when the data has ids, log_list gives each decision the row its
+ * example id has now and leaves out decisions whose id is gone; without
+ * ids decisions apply by row number (those beyond the data are left out).
+ * log_data_sha256 is then the data's current hash. */
+int log_data_changed(const struct logdb *db);
+/* How many decisions the last log_list left out, and a message naming
+ * them ("" when none). */
+size_t log_vanished(const struct logdb *db, const char **msg);
 void log_close(struct logdb *db);
-/* The DATA.csv path the log was made for, and its recorded SHA-256. */
+/* Close; a log this connection created is removed again (a command that
+ * refused its input leaves no new log behind). */
+void log_close_discard(struct logdb *db);
+/* The log's own path. */
+const char *log_path(const struct logdb *db);
+/* The DATA.csv path the log was made for, and its recorded SHA-256 (the
+ * current one when opened with force on changed data). */
 const char *log_data_path(const struct logdb *db);
 const char *log_data_sha256(const struct logdb *db);
 
@@ -233,6 +259,7 @@ int log_verify(struct logdb *db, size_t *records, struct err *e);
  * LOG_LOCK_TIMEOUT_DEFAULT_MS. An interactive caller sets a short slice and
  * keeps the decision pending when log_locked says so. */
 #define LOG_LOCK_TIMEOUT_DEFAULT_MS 5000
+#define LOG_LOCK_SLICE_MS 200    /* what the review screen waits per attempt */
 #define LOG_LOCKED_MSG "the log is locked by another process"
 void log_set_lock_timeout(struct logdb *db, int ms);
 /* 1 when the last failed call failed because another process held the

@@ -231,6 +231,41 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 		       "(relabel log --verify checks it)", l->path, (long long)d->id, what);
 }
 
+/* The data changed (forced): the decision's row is where its example id
+ * is now; -1 when the example is gone (it is counted and named). */
+static int follow(struct logdb *l, struct log_decision *d)
+{
+	long r = d->example_id ? dataset_find_id(l->d, d->example_id)
+			       : d->row < l->d->n ? (long)d->row : -1;
+	if (r >= 0) {
+		d->row = (size_t)r;
+		return 0;
+	}
+	if (l->vanished++ == 0) {
+		if (d->example_id)
+			snprintf(l->vanished_msg, sizeof l->vanished_msg, "the example of "
+				 "decision %lld (id '%.80s') is no longer in %s", (long long)d->id,
+				 d->example_id, l->d->data_path);
+		else
+			snprintf(l->vanished_msg, sizeof l->vanished_msg, "decision %lld is on "
+				 "row %zu, beyond the %zu rows of %s", (long long)d->id, d->row,
+				 l->d->n, l->d->data_path);
+	}
+	return -1;
+}
+
+int log_data_changed(const struct logdb *l)
+{
+	return l->data_changed;
+}
+
+size_t log_vanished(const struct logdb *l, const char **msg)
+{
+	if (msg)
+		*msg = l->vanished_msg;
+	return l->vanished;
+}
+
 int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	     size_t *count, struct err *e)
 {
@@ -250,6 +285,8 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	if (!st)
 		goto fail_bounds;
 	sqlite3_bind_int64(st, 1, after);
+	l->vanished = 0;
+	l->vanished_msg[0] = '\0';
 	size_t cap = 0;
 	int rc = SQLITE_DONE, bad = 0;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -282,6 +319,14 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		if (!d->reviewer)
 			d->reviewer = xstrdup("");
 		bad = validate(l, d, row, action, classes, k, n, e) < 0;
+		if (!bad && l->data_changed && l->d && follow(l, d) < 0) {
+			free(d->example_id);
+			free(d->label);
+			free(d->reviewer);
+			free(d->note);
+			free(d->batch);
+			(*count)--;
+		}
 	}
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < k; i++)

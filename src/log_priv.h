@@ -16,7 +16,11 @@ struct logdb {
 	int lock_ms;          /* how long a write waits for another's lock */
 	int locked;           /* the last failure was a lock wait running out */
 	int read_only;
-	int data_changed;     /* opened with --force on changed data */
+	int created;          /* this connection made the file */
+	int data_changed;     /* opened with --force on changed DATA */
+	const struct dataset *d;  /* the dataset it was opened with, or NULL */
+	size_t vanished;      /* decisions log_list left out (see log.h) */
+	char vanished_msg[300];
 };
 
 /* A field of a chained record, for binding and for hashing alike. */

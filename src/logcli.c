@@ -8,8 +8,9 @@
 
 #include "util.h"
 
-int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
-		struct dataset_opts *o, int need_dataset, int force, struct err *e)
+static int ctx_open(struct logctx *c, const char *data_path, const char *db_path,
+		    struct dataset_opts *o, int need_dataset, int force, int ro,
+		    struct err *e)
 {
 	c->d = NULL;
 	c->db = NULL;
@@ -17,7 +18,8 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 	if (!data_path && !db_path)
 		return err_set(e, ERR_INPUT, "give DATA.csv or --db FILE");
 	if (!data_path) {
-		if (log_open_existing(&c->db, db_path, e) < 0)
+		if ((ro ? log_open_read_only(&c->db, db_path, NULL, 0, e)
+			: log_open_existing(&c->db, db_path, e)) < 0)
 			return -1;
 		if (!need_dataset)
 			return 0;
@@ -33,15 +35,53 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 		fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
 		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
-		rc = log_open(&c->db, dbp, c->d, force, e);
+		rc = ro ? log_open_read_only(&c->db, dbp, c->d, force, e)
+			: log_open(&c->db, dbp, c->d, force, e);
 	}
+	if (rc == 0 && log_data_changed(c->db) && c->d->id_col < 0)
+		fprintf(stderr, "relabel: warning: %s has no id column: decisions apply by "
+			"row number, whatever the rows now hold\n", c->d->data_path);
 	if (rc == 0 && !c->d->probs && need_dataset > 1)
 		rc = cli_fit_model(c->d, c->db, e);
 	free(dbp);
 	free(recorded);
 	if (rc < 0)
-		logctx_close(c);
+		logctx_close_discard(c);
 	return rc;
+}
+
+int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
+		struct dataset_opts *o, int need_dataset, int force, struct err *e)
+{
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 0, e);
+}
+
+int logctx_open_read_only(struct logctx *c, const char *data_path, const char *db_path,
+			  struct dataset_opts *o, int need_dataset, int force,
+			  struct err *e)
+{
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 1, e);
+}
+
+int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
+		struct err *e)
+{
+	if (log_list(c->db, 0, out, count, e) < 0)
+		return -1;
+	const char *msg;
+	size_t n = log_vanished(c->db, &msg);
+	if (n)
+		fprintf(stderr, "relabel: warning: %zu decision%s left out because %s "
+			"changed: %s%s\n", n, n == 1 ? "" : "s", c->d ? c->d->data_path : "the data",
+			msg, n > 1 ? " (and more)" : "");
+	return 0;
+}
+
+void logctx_close_discard(struct logctx *c)
+{
+	log_close_discard(c->db);
+	c->db = NULL;
+	logctx_close(c);
 }
 
 void logctx_close(struct logctx *c)

@@ -20,7 +20,19 @@ struct logctx {
  * from the log, when there is no probabilities file). */
 int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 		struct dataset_opts *o, int need_dataset, int force, struct err *e);
+/* The same for commands that only read (log, diff, export, stats): the
+ * log is opened read-only and never created. */
+int logctx_open_read_only(struct logctx *c, const char *data_path, const char *db_path,
+			  struct dataset_opts *o, int need_dataset, int force,
+			  struct err *e);
 void logctx_close(struct logctx *c);
+/* Close; a log that the open created is removed (nothing was recorded). */
+void logctx_close_discard(struct logctx *c);
+
+/* Every decision (log_list), with a warning on stderr naming decisions
+ * left out because the data changed and their example is gone. */
+int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
+		struct err *e);
 
 /* Decisions with id <= *upto make up version `number` (number < 0: the
  * latest sealed version; LOGCTX_WORKING: everything recorded). */

@@ -9,6 +9,7 @@
 #include "cl.h"
 #include "commands.h"
 #include "logcli.h"
+#include "sanitize.h"
 
 static const char usage[] =
 	"usage: relabel decide [DATA.csv] [--db FILE] (--row N | --id ID)\n"
@@ -195,7 +196,7 @@ int cmd_decide(int argc, char **argv)
 		rc = log_decide(c.db, &nd, &out, &e);
 	}
 	if (rc == 0)
-		printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
+		san_printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
 		       log_action_name(nd.action), nd.row, nd.example_id,
 		       (long long)out.id, out.uuid);
 	logctx_close(&c);

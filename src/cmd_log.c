@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "logcli.h"
 #include "output.h"
+#include "sanitize.h"
 
 static const char usage[] =
 	"usage: relabel log [DATA.csv] [--db FILE] [--version N] [--reviewer R]\n"
@@ -64,9 +65,10 @@ static void json_line(const struct log_decision *d, int first)
 
 static void text_line(const struct log_decision *d)
 {
-	printf("  #%lld %s row %zu (id %s) %s%s%s by %s (%s, pass %d)%s%s\n",
+	char label[1024];
+	san_printf("  #%lld %s row %zu (id %s) %s%s%s by %s (%s, pass %d)%s%s\n",
 	       (long long)d->id, d->time, d->row, d->example_id, log_action_name(d->action),
-	       d->label ? " -> " : "", d->label ? d->label : "", d->reviewer,
+	       d->label ? " -> " : "", d->label ? san_class(label, sizeof label, d->label) : "", d->reviewer,
 	       d->expert ? "expert" : "annotator", d->pass, d->note ? ": " : "",
 	       d->note ? d->note : "");
 }
@@ -121,7 +123,7 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 	for (size_t k = nv; k-- > 0;) {
 		if (version >= 0 && (long)k != version)
 			continue;
-		printf("version %lld%s%s  %s  %s\n", (long long)v[k].number,
+		san_printf("version %lld%s%s  %s  %s\n", (long long)v[k].number,
 		       v[k].author[0] ? " by " : "", v[k].author, v[k].time, v[k].message);
 		for (size_t i = nd; i-- > 0;)
 			if (d[i].version == v[k].number && k > 0 && keep(&d[i], -1, rev))

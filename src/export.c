@@ -12,6 +12,7 @@
 #include "effective.h"
 #include "hash.h"
 #include "output.h"
+#include "sanitize.h"
 #include "util.h"
 
 /* Copy bytes [from, to) of fd to f through buf. */
@@ -23,7 +24,9 @@ static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
 		ssize_t got = pread(fd, buf, want, (off_t)from);
 		if (got <= 0)
 			return -1;
-		if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
+		if (san_is_terminal(f))   /* shown to a person: visible form */
+			san_fwrite_lines(buf, (size_t)got, f);
+		else if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
 			return -1;
 		from += (uint64_t)got;
 	}

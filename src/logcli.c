@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
@@ -30,7 +31,7 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 	o->allow_missing_probs = 1;
 	int rc = dataset_load(&c->d, o, e);
 	if (rc == 0 && c->d->warning[0])
-		fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
+		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
 		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
 		rc = log_open(&c->db, dbp, c->d, force, e);

@@ -8,7 +8,8 @@
 #include "err.h"
 
 /* A CSV field with minimal RFC 4180 quoting (only if it holds a comma, a
- * quote or a line break). */
+ * quote or a line break). CSV and TSV fields written to a terminal are shown
+ * in visible form (sanitize.h); to a file or pipe they are exact. */
 void out_csv_field(FILE *f, const char *s);
 /* A TSV field: tabs, line breaks and backslashes escaped as \t \n \r \\. */
 void out_tsv_field(FILE *f, const char *s);

@@ -97,6 +97,23 @@ void san_fputs(const char *s, FILE *f)
 	}
 }
 
+void san_fwrite_lines(const char *s, size_t len, FILE *f)
+{
+	while (len) {
+		unsigned cp;
+		char esc[SAN_ESC_MAX];
+		size_t k = san_char(s, len, &cp, esc);
+		if (*s == '\n' || (*s == '\r' && len > 1 && s[1] == '\n'))
+			esc[0] = '\0';
+		if (esc[0])
+			fputs(esc, f);
+		else
+			fwrite(s, 1, k, f);
+		s += k;
+		len -= k;
+	}
+}
+
 int san_fprintf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;

@@ -86,6 +86,19 @@ START_TEST(test_printf_escapes_arguments_only)
 }
 END_TEST
 
+START_TEST(test_lines_keep_line_ends)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	const char rec[] = "a\033b\r\nc\rd\n\x9b\n";
+	san_fwrite_lines(rec, sizeof rec - 1, f);
+	fclose(f);
+	ck_assert_str_eq(out, "a\\eb\r\nc\\rd\n\\x9b\n");
+	free(out);
+}
+END_TEST
+
 START_TEST(test_class_spaces_visible)
 {
 	char buf[64];
@@ -107,6 +120,7 @@ int main(void)
 	tcase_add_test(tc, test_printable_kept);
 	tcase_add_test(tc, test_buf_cuts_at_character);
 	tcase_add_test(tc, test_printf_escapes_arguments_only);
+	tcase_add_test(tc, test_lines_keep_line_ends);
 	tcase_add_test(tc, test_class_spaces_visible);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -9,11 +9,13 @@
 #include "image.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct dec {
 	const uint8_t *data;
@@ -126,14 +128,22 @@ int image_decode_png(const uint8_t *data, size_t len, struct image *out, struct 
 int image_load_png(const char *path, struct image *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+	 * only a regular file is read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return err_set(e, ERR_INPUT, "%s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX_FILE) {
-		fclose(f);
+	struct stat st = { 0 };
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX_FILE) {
+		close(fd);
 		return err_set(e, ERR_INPUT, "%s: %s", path, S_ISREG(st.st_mode) ?
 			       "file too large to preview" : "not a regular file");
+	}
+	FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		int saved = errno;
+		close(fd);
+		return err_set(e, ERR_INPUT, "%s: %s", path, strerror(saved));
 	}
 	size_t len = (size_t)st.st_size;
 	uint8_t *buf = malloc(len ? len : 1);

@@ -41,7 +41,9 @@ void view_picker(struct ui *u, struct canvas *c)
 		canvas_fill(c, x, y + 1 + i, w, 1, st);
 		if (k < 9)
 			canvas_printf(c, x + 1, y + 1 + i, 2, ST_KEY, "%d", k + 1);
-		canvas_put(c, x + 4, y + 1 + i, u->rv->d->class_names[m[k]], w - 5, st);
+		char cls[1024];
+		canvas_put(c, x + 4, y + 1 + i, san_class(cls, sizeof cls, u->rv->d->class_names[m[k]]),
+			   w - 5, st);
 	}
 	if (!n)
 		canvas_put(c, x + 1, y + 1, "no class matches", w - 2, ST_ERROR);
@@ -75,7 +77,7 @@ static int draw_quality(struct ui *u, struct canvas *c, int y)
 	for (size_t i = 0; i < st->k && y < c->rows / 2; i++) {
 		const struct cl_class_quality *q = &st->classes[i];
 		char name[80];
-		tw_fit(name, sizeof name, u->rv->d->class_names[q->class_index], 16, 1);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[q->class_index], 16, 1);
 		canvas_printf(c, 2, y++, c->cols - 3, ST_NORMAL, "%s  quality %.3f  issues %lld",
 			      name, q->label_quality, (long long)q->label_issues);
 	}
@@ -99,13 +101,13 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 			max = st->cj[i];
 	for (size_t j = 0; j < show; j++) {
 		char name[32];
-		tw_fit(name, sizeof name, u->rv->d->class_names[j], (size_t)cell - 1, 0);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[j], (size_t)cell - 1, 0);
 		canvas_put(c, namew + 2 + (int)j * cell, y, name, cell - 1, ST_DIM);
 	}
 	y++;
 	for (size_t i = 0; i < show; i++, y++) {
 		char name[64];
-		tw_fit(name, sizeof name, u->rv->d->class_names[i], (size_t)namew, 1);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[i], (size_t)namew, 1);
 		canvas_put(c, 1, y, name, namew, ST_DIM);
 		for (size_t j = 0; j < show; j++) {
 			int sel = (int)i == u->stats_given && (int)j == u->stats_sugg;
@@ -136,7 +138,7 @@ void view_stats(struct ui *u, struct canvas *c)
 	for (size_t cls = 0; n && cls < u->rv->d->k && ++y < c->rows - 1; cls++) {
 		review_agreement(u->rv, (int)cls, &agree, &kappa);
 		char name[64];
-		tw_fit(name, sizeof name, u->rv->d->class_names[cls], 14, 1);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[cls], 14, 1);
 		canvas_printf(c, 3, y, c->cols - 4, ST_NORMAL, "%s %.1f%% agree, kappa %.3f",
 			      name, agree * 100, kappa);
 	}

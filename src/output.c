@@ -137,6 +137,7 @@ int out_close(struct out *o, struct err *e)
 	}
 	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
 	int saved = errno, rc = 0;
+	san_forget(o->f);
 	bad |= fclose(o->f) != 0;
 	o->f = NULL;
 	if (bad || rename(o->tmp, o->path) != 0) {
@@ -153,6 +154,7 @@ int out_close(struct out *o, struct err *e)
 void out_abort(struct out *o)
 {
 	if (o->path) {
+		san_forget(o->f);
 		fclose(o->f);
 		unlink(o->tmp);
 		free(o->path);

@@ -277,15 +277,32 @@ char *san_class(char *buf, size_t n, const char *name)
 	return buf;
 }
 
+static FILE *last_f;
+static int last_fd = -1, last_tty;
+
 int san_is_terminal(FILE *f)
 {
 	static signed char cache[3] = { -1, -1, -1 };
 	int fd = fileno(f);
 	if (fd < 0)
 		return 0;
-	if (fd > 2)
-		return isatty(fd);
+	if (fd > 2) {
+		if (f != last_f || fd != last_fd) {
+			last_f = f;
+			last_fd = fd;
+			last_tty = isatty(fd) == 1;
+		}
+		return last_tty;
+	}
 	if (cache[fd] < 0)
 		cache[fd] = (signed char)(isatty(fd) == 1);
 	return cache[fd];
+}
+
+void san_forget(FILE *f)
+{
+	if (f == last_f) {
+		last_f = NULL;
+		last_fd = -1;
+	}
 }

@@ -48,7 +48,10 @@ int san_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * into buf (size n); returns buf. */
 char *san_class(char *buf, size_t n, const char *name);
 
-/* Whether f is a terminal (cached for stdin, stdout and stderr). */
+/* Whether f is a terminal: cached for stdin, stdout and stderr, and for the
+ * last other stream asked about until san_forget(that stream) (call it
+ * before closing a stream that was asked about). */
 int san_is_terminal(FILE *f);
+void san_forget(FILE *f);
 
 #endif

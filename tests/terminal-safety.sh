@@ -38,7 +38,9 @@ export DATA D
 n=0
 in_pty() {
 	n=$((n + 1))
-	script -q -c "$2" "$T/pty.$n" </dev/null >/dev/null 2>&1
+	script -q -e -c "$2" "$T/pty.$n" </dev/null >/dev/null 2>&1
+	rc=$?
+	[ $rc -lt 128 ] || say "$1: killed by a signal (exit $rc)"
 	# script's own header and trailer are plain ASCII; check everything.
 	if LC_ALL=C grep -q "$(printf '\033')" "$T/pty.$n"; then
 		say "$1: an ESC reached the terminal"

@@ -77,8 +77,10 @@ static void manifest_change(FILE *m, const struct export_req *r, size_t row,
 	fprintf(m, ", \"excluded\": %s, \"decisions\": [", new ? "false" : "true");
 	int n = 0;
 	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++)
-		if (r->dec[i].row == row)
-			fprintf(m, "%s\"%s\"", n++ ? ", " : "", r->dec[i].uuid);
+		if (r->dec[i].row == row) {
+			fputs(n++ ? ", " : "", m);
+			out_json_string(m, r->dec[i].uuid);
+		}
 	fputs("], \"reviewers\": [", m);
 	n = 0;
 	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {

@@ -77,6 +77,24 @@ in_pty "diff csv" '"$R" diff "$DATA" --format csv 0 working'
 in_pty "export" '"$R" export "$DATA" --working -o "$D/out$H.csv" --manifest "$D/m$H.json"'
 in_pty "export to stdout" '"$R" export "$DATA" --working -o -'
 in_pty "undo" '"$R" decide "$DATA" --row 4 --action undo --reviewer "eve$H"'
+# A log edited by hand: hostile text in the fields relabel writes itself.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$D/d$H.relabel.db" "$H" <<'END'
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+h = os.fsencode(sys.argv[2])
+db.execute("INSERT INTO decision (uuid, row, example_id, action, label, reviewer, role,"
+           " pass, time, note) VALUES (CAST(? AS TEXT), 3, CAST(? AS TEXT),"
+           " 'reject', CAST(? AS TEXT), 'x', 'annotator', 1, CAST(? AS TEXT), NULL)",
+           (b"u" + h, b"i3" + h, b"b" + h, b"t" + h))
+db.commit()
+END
+	in_pty "hand-edited log text" '"$R" log "$DATA"'
+	in_pty "hand-edited log csv" '"$R" log "$DATA" --format csv'
+	in_pty "hand-edited log json" '"$R" log "$DATA" --format json'
+	in_pty "hand-edited diff" '"$R" diff "$DATA" 0 working'
+	in_pty "hand-edited export" '"$R" export "$DATA" --working -o - --manifest -'
+fi
 # Error paths naming hostile files, values and options.
 in_pty "missing data" '"$R" stats "$D/none$H.csv"'
 in_pty "bad --row" '"$R" decide "$DATA" --row "$H" --action accept'

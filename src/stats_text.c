@@ -43,7 +43,7 @@ void stats_write_text(FILE *f, const struct dataset *d, const struct stats *s)
 {
 	san_fprintf(f, "%s: %zu examples, %zu classes\n", d->data_path, s->n, s->k);
 	if (cli_model.used)
-		fprintf(f, "Probabilities: built-in model (%s; %d-fold cross-validation): "
+		san_fprintf(f, "Probabilities: built-in model (%s; %d-fold cross-validation): "
 			"accuracy %.4f, log-loss %.4f against the given labels\n",
 			cli_model.info.features, cli_model.info.folds, cli_model.info.accuracy,
 			cli_model.info.logloss);

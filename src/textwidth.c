@@ -71,9 +71,30 @@ static int dropped(unsigned cp)
 	       cp == 0xFEFF || cp == 0x061C || cp == 0x034F;
 }
 
+static int regional(unsigned cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
 size_t tw_glyph(const char *s, size_t len, struct tw_glyph *g)
 {
 	size_t n = san_char(s, len, &g->cp, g->esc);
+	if (regional(g->cp)) {
+		/* a pair of regional indicators is a flag, two columns in every
+		 * terminal that draws flags and in those that draw the letters;
+		 * a lone one is one column or two depending on the terminal */
+		unsigned next = 0;
+		size_t m = n < len ? tw_decode(s + n, len - n, &next) : 0;
+		if (regional(next)) {
+			g->kind = TW_CHAR;
+			g->cols = 2;
+			return n + m;
+		}
+		snprintf(g->esc, SAN_ESC_MAX, "<U+%04X>", g->cp);
+		g->kind = TW_ESC;
+		g->cols = (int)strlen(g->esc);
+		return n;
+	}
 	if (g->cp == '\t') {
 		g->kind = TW_TAB;
 		g->cols = 0;

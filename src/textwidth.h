@@ -8,7 +8,9 @@
  * terminal can misplace what follows them: the zero-width joiner (a ZWJ
  * emoji sequence is drawn as its separate emoji), variation selectors, emoji
  * skin-tone modifiers, tag characters and other invisible format characters
- * (U+200B..U+200F, U+2060..U+2064, U+FEFF, U+061C, U+034F, U+180B..U+180F). */
+ * (U+200B..U+200F, U+2060..U+2064, U+FEFF, U+061C, U+034F, U+180B..U+180F).
+ * A pair of regional indicators (a flag) is one glyph of two columns; a lone
+ * regional indicator is shown as <U+XXXXX>. */
 #ifndef RELABEL_TEXTWIDTH_H
 #define RELABEL_TEXTWIDTH_H
 
@@ -17,7 +19,7 @@
 #include "sanitize.h"
 
 enum tw_kind {
-	TW_CHAR,    /* drawn as is, cols 1 or 2 */
+	TW_CHAR,    /* drawn as is (one cell), cols 1 or 2 */
 	TW_MARK,    /* zero width: joins the previous character */
 	TW_ESC,     /* drawn as the ASCII text esc, cols = its length */
 	TW_TAB,     /* a tab: spaces up to the next multiple of 8 */

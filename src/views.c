@@ -245,7 +245,8 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 		else
 			canvas_printf(c, x, yy++, w, ST_NORMAL, "annotator: %s%s%s by %s%s%s",
 				      log_action_name(a->action), a->label ? " " : "",
-				      a->label ? a->label : "", a->reviewer, a->note ? " — " : "",
+				      a->label ? san_class(cls, sizeof cls, a->label) : "",
+				      a->reviewer, a->note ? " — " : "",
 				      a->note ? a->note : "");
 	}
 	enum review_state s = review_state_of(rv, (size_t)row);

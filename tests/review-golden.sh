@@ -76,6 +76,8 @@ snapshot too-small' data.csv --size 100x30
 run screentext 'snapshot screen-text
 down
 snapshot screen-text-down
+relabel cat 
+snapshot screen-text-saved
 stats
 snapshot screen-text-stats' st.csv --probs st-probs.csv --size 120x30
 run text 'snapshot text

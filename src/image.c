@@ -125,9 +125,10 @@ int image_decode_png(const uint8_t *data, size_t len, struct image *out, struct 
 	return 0;
 }
 
-int image_load_png(const char *path, struct image *out, struct err *e)
+int image_read_file(const char *path, uint8_t **data, size_t *len, struct err *e)
 {
-	memset(out, 0, sizeof *out);
+	*data = NULL;
+	*len = 0;
 	/* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
 	 * only a regular file is read. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -145,14 +146,26 @@ int image_load_png(const char *path, struct image *out, struct err *e)
 		close(fd);
 		return err_set(e, ERR_INPUT, "%s: %s", path, strerror(saved));
 	}
-	size_t len = (size_t)st.st_size;
-	uint8_t *buf = malloc(len ? len : 1);
-	size_t got = buf ? fread(buf, 1, len, f) : 0;
+	size_t n = (size_t)st.st_size;
+	uint8_t *buf = malloc(n ? n : 1);
+	size_t got = buf ? fread(buf, 1, n, f) : 0;
 	fclose(f);
-	if (!buf || got != len) {
+	if (!buf || got != n) {
 		free(buf);
 		return err_set(e, ERR_INPUT, "%s: cannot read", path);
 	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int image_load_png(const char *path, struct image *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	uint8_t *buf;
+	size_t len;
+	if (image_read_file(path, &buf, &len, e) < 0)
+		return -1;
 	int rc = image_decode_png(buf, len, out, e);
 	free(buf);
 	return rc;

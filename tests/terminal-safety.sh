@@ -113,6 +113,11 @@ in_pty "label not a class" '"$R" scan "$D/bad.csv" --probs "$D/probs.csv"'
 printf 'a%s,b%s\n0.5,zz%s\n' "$H" "$H" "$H" >"$D/badprobs.csv"
 printf 'id,text,label\nx,y,a%s\n' "$H" >"$D/one.csv"
 in_pty "bad probability" '"$R" scan "$D/one.csv" --probs "$D/badprobs.csv"'
+{
+	echo 'id,image,label'
+	for i in 0 1 2 3 4 5 6 7 8 9; do printf '%s,img%s.png,%s\n' $i "$H" $((i % 2)); done
+} >"$D/img.csv"
+in_pty "missing image (model)" '"$R" scan "$D/img.csv" --features image'
 in_pty "--help" '"$R" --help; "$R" scan --help; "$R" decide --help; "$R" log --help'
 
 # To a pipe, CSV keeps the data exact.

@@ -23,8 +23,8 @@ mkfifo "$T/pics/fifo.png" || { echo "SKIP: cannot make a FIFO"; exit 77; }
 } >"$T/d.csv"
 printf 'a,b\n0.1,0.9\n0.2,0.8\n0.7,0.3\n0.6,0.4\n0.5,0.5\n0.45,0.55\n0.9,0.1\n0.3,0.7\n' >"$T/p.csv"
 
-# The FIFO row is second in the queue: the first screen prefetches it.
-printf 'snapshot first\ndown\nsnapshot fifo\nquit\n' >"$T/s.script"
+# The FIFO row is second in the queue: idling on the first prefetches it.
+printf 'snapshot first\nidle\nsnapshot idle\ndown\nsnapshot fifo\nquit\n' >"$T/s.script"
 order=$(cd "$T" && "$R" scan d.csv --probs p.csv | cut -d, -f3 | sed -n 2,3p | tr '\n' ' ')
 (cd "$T" && RELABEL_REVIEWER=t timeout 10 "$R" review d.csv --probs p.csv --script s.script \
 	--snapshots snaps --size 80x24 >/dev/null 2>"$T/err") ||

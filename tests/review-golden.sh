@@ -76,6 +76,9 @@ snapshot too-small' data.csv --size 100x30
 run screentext 'snapshot screen-text
 down
 snapshot screen-text-down
+key l
+snapshot screen-text-picker
+key Esc
 relabel cat 
 snapshot screen-text-saved
 stats

@@ -24,7 +24,7 @@ static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
 		ssize_t got = pread(fd, buf, want, (off_t)from);
 		if (got <= 0)
 			return -1;
-		if (san_is_terminal(f))   /* shown to a person: visible form */
+		if (san_needed(buf, (size_t)got) && san_is_terminal(f))   /* shown to a person */
 			san_fwrite_lines(buf, (size_t)got, f);
 		else if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
 			return -1;

@@ -15,7 +15,7 @@
  * exact); *vis is the copy to free. */
 static const char *for_terminal(FILE *f, const char *s, char **vis)
 {
-	*vis = san_is_terminal(f) ? san_dup(s) : NULL;
+	*vis = san_needed(s, strlen(s)) && san_is_terminal(f) ? san_dup(s) : NULL;
 	return *vis ? *vis : s;
 }
 
@@ -137,7 +137,6 @@ int out_close(struct out *o, struct err *e)
 	}
 	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
 	int saved = errno, rc = 0;
-	san_forget(o->f);
 	bad |= fclose(o->f) != 0;
 	o->f = NULL;
 	if (bad || rename(o->tmp, o->path) != 0) {
@@ -154,8 +153,7 @@ int out_close(struct out *o, struct err *e)
 void out_abort(struct out *o)
 {
 	if (o->path) {
-		san_forget(o->f);
-		fclose(o->f);
+			fclose(o->f);
 		unlink(o->tmp);
 		free(o->path);
 		free(o->tmp);

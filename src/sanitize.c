@@ -277,8 +277,21 @@ char *san_class(char *buf, size_t n, const char *name)
 	return buf;
 }
 
-static FILE *last_f;
-static int last_fd = -1, last_tty;
+int san_needed(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F)
+		i++;
+	while (i < len) {
+		unsigned cp;
+		char esc[SAN_ESC_MAX];
+		size_t k = san_char(s + i, len - i, &cp, esc);
+		if (esc[0])
+			return 1;
+		i += k;
+	}
+	return 0;
+}
 
 int san_is_terminal(FILE *f)
 {
@@ -286,23 +299,9 @@ int san_is_terminal(FILE *f)
 	int fd = fileno(f);
 	if (fd < 0)
 		return 0;
-	if (fd > 2) {
-		if (f != last_f || fd != last_fd) {
-			last_f = f;
-			last_fd = fd;
-			last_tty = isatty(fd) == 1;
-		}
-		return last_tty;
-	}
+	if (fd > 2)
+		return isatty(fd) == 1;
 	if (cache[fd] < 0)
 		cache[fd] = (signed char)(isatty(fd) == 1);
 	return cache[fd];
-}
-
-void san_forget(FILE *f)
-{
-	if (f == last_f) {
-		last_f = NULL;
-		last_fd = -1;
-	}
 }

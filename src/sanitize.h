@@ -48,10 +48,12 @@ int san_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * into buf (size n); returns buf. */
 char *san_class(char *buf, size_t n, const char *name);
 
-/* Whether f is a terminal: cached for stdin, stdout and stderr, and for the
- * last other stream asked about until san_forget(that stream) (call it
- * before closing a stream that was asked about). */
+/* Whether any character of s (len bytes) is shown escaped (cheap: no
+ * allocation, decoding only past the first byte that is not printable
+ * ASCII). */
+int san_needed(const char *s, size_t len);
+/* Whether f is a terminal (cached for stdin, stdout and stderr). Ask only
+ * when san_needed says it matters: it is a system call for other streams. */
 int san_is_terminal(FILE *f);
-void san_forget(FILE *f);
 
 #endif

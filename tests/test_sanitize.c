@@ -99,6 +99,17 @@ START_TEST(test_lines_keep_line_ends)
 }
 END_TEST
 
+START_TEST(test_needed)
+{
+	ck_assert_int_eq(san_needed("plain ascii, café, 漢字", strlen("plain ascii, café, 漢字")), 0);
+	ck_assert_int_eq(san_needed("a\tb", 3), 1);
+	ck_assert_int_eq(san_needed("caf\xe9", 4), 1);
+	ck_assert_int_eq(san_needed("x\xc2\x9b", 3), 1);
+	ck_assert_int_eq(san_needed("\xe2\x80\xae", 3), 1);
+	ck_assert_int_eq(san_needed("\033", 0), 0);
+}
+END_TEST
+
 START_TEST(test_class_spaces_visible)
 {
 	char buf[64];
@@ -121,6 +132,7 @@ int main(void)
 	tcase_add_test(tc, test_buf_cuts_at_character);
 	tcase_add_test(tc, test_printf_escapes_arguments_only);
 	tcase_add_test(tc, test_lines_keep_line_ends);
+	tcase_add_test(tc, test_needed);
 	tcase_add_test(tc, test_class_spaces_visible);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -68,7 +68,7 @@ static int dropped(unsigned cp)
 	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) ||
 	       (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0000 && cp <= 0xE01EF) ||
 	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0x180B && cp <= 0x180F) ||
-	       cp == 0xFEFF || cp == 0x061C || cp == 0x034F;
+	       cp == 0xFEFF || cp == 0x061C || cp == 0x034F || cp == 0x00AD;
 }
 
 static int regional(unsigned cp)

@@ -8,7 +8,8 @@
  * terminal can misplace what follows them: the zero-width joiner (a ZWJ
  * emoji sequence is drawn as its separate emoji), variation selectors, emoji
  * skin-tone modifiers, tag characters and other invisible format characters
- * (U+200B..U+200F, U+2060..U+2064, U+FEFF, U+061C, U+034F, U+180B..U+180F).
+ * (U+200B..U+200F, U+2060..U+2064, U+FEFF, U+061C, U+034F, U+180B..U+180F,
+ * the soft hyphen U+00AD).
  * A pair of regional indicators (a flag) is one glyph of two columns; a lone
  * regional indicator is shown as <U+XXXXX>. */
 #ifndef RELABEL_TEXTWIDTH_H

@@ -36,6 +36,10 @@ START_TEST(test_zwj_sequence_as_separate_emoji)
 	canvas_clear(c);
 	canvas_put(c, 0, 0, "\xe2\x9d\xa4\xef\xb8\x8f \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd e\xcc\x81", 20, 0);
 	ck_assert_str_eq(row_text(c, 0, buf, sizeof buf), "\xe2\x9d\xa4 \xf0\x9f\x91\x8d e\xcc\x81");
+	/* zero-width space, word joiner, BOM, soft hyphen: left out */
+	canvas_clear(c);
+	canvas_put(c, 0, 0, "a\xe2\x80\x8b" "b\xe2\x81\xa0" "c\xef\xbb\xbf" "d\xc2\xad" "e", 20, 0);
+	ck_assert_str_eq(row_text(c, 0, buf, sizeof buf), "abcde");
 	/* a flag is one two-column cell; a lone regional indicator escaped */
 	canvas_clear(c);
 	ck_assert_int_eq(canvas_put(c, 0, 0, "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7|", 20, 0), 3);

@@ -25,7 +25,8 @@ static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
 		if (got <= 0)
 			return -1;
 		if (san_needed(buf, (size_t)got) && san_is_terminal(f))   /* shown to a person */
-			san_fwrite_lines(buf, (size_t)got, f);
+			got = (ssize_t)san_fwrite_lines(buf, (size_t)got,
+							from + (uint64_t)got < to, f);
 		else if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
 			return -1;
 		from += (uint64_t)got;

@@ -97,11 +97,27 @@ void san_fputs(const char *s, FILE *f)
 	}
 }
 
-void san_fwrite_lines(const char *s, size_t len, FILE *f)
+/* Whether s (len bytes) is the start of a UTF-8 sequence longer than len. */
+static int cut_short(const char *s, size_t len)
 {
+	unsigned char b = (unsigned char)s[0];
+	size_t need = (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+	if (need <= len)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			return 0;
+	return 1;
+}
+
+size_t san_fwrite_lines(const char *s, size_t len, int more, FILE *f)
+{
+	size_t done = 0;
 	while (len) {
 		unsigned cp;
 		char esc[SAN_ESC_MAX];
+		if (more && len < 4 && cut_short(s, len))
+			break;
 		size_t k = san_char(s, len, &cp, esc);
 		if (*s == '\n' || (*s == '\r' && len > 1 && s[1] == '\n'))
 			esc[0] = '\0';
@@ -111,7 +127,9 @@ void san_fwrite_lines(const char *s, size_t len, FILE *f)
 			fwrite(s, 1, k, f);
 		s += k;
 		len -= k;
+		done += k;
 	}
+	return done;
 }
 
 int san_fprintf(FILE *f, const char *fmt, ...)

@@ -33,8 +33,10 @@ char *san_dup(const char *s);
 /* Write s in visible form to f. */
 void san_fputs(const char *s, FILE *f);
 /* Write n bytes of text in visible form to f, keeping its line ends (LF and
- * CRLF) as they are: for CSV records shown on a terminal. */
-void san_fwrite_lines(const char *s, size_t n, FILE *f);
+ * CRLF) as they are: for CSV records shown on a terminal. With more set
+ * (the text continues in a next call), a character cut at the end is left
+ * for that call. Returns the bytes consumed. */
+size_t san_fwrite_lines(const char *s, size_t n, int more, FILE *f);
 /* printf whose format is trusted and written as is, while every %s and %c
  * argument is written in visible form. Supports the conversions of C11
  * except %n. Returns the bytes written or -1. */

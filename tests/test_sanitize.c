@@ -92,9 +92,13 @@ START_TEST(test_lines_keep_line_ends)
 	size_t n = 0;
 	FILE *f = open_memstream(&out, &n);
 	const char rec[] = "a\033b\r\nc\rd\n\x9b\n";
-	san_fwrite_lines(rec, sizeof rec - 1, f);
+	ck_assert_uint_eq(san_fwrite_lines(rec, sizeof rec - 1, 0, f), sizeof rec - 1);
+	/* a character cut at the end of a chunk waits for the next chunk */
+	ck_assert_uint_eq(san_fwrite_lines("x\xc3", 2, 1, f), 1);
+	ck_assert_uint_eq(san_fwrite_lines("\xc3\xa9", 2, 0, f), 2);
+	ck_assert_uint_eq(san_fwrite_lines("y\xc3", 2, 0, f), 2);
 	fclose(f);
-	ck_assert_str_eq(out, "a\\eb\r\nc\\rd\n\\x9b\n");
+	ck_assert_str_eq(out, "a\\eb\r\nc\\rd\n\\x9b\nx\xc3\xa9y\\xc3");
 	free(out);
 }
 END_TEST

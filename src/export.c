@@ -1,6 +1,7 @@
 /* export.c — the cleaned dataset and its manifest (see export.h). Unchanged
  * records are copied as raw bytes using the loader's record offsets, so
- * quoting, line ends and everything else stay as they were. */
+ * quoting, line ends and everything else stay as they were (written to a
+ * terminal, they are shown in visible form, see sanitize.h). */
 #include "export.h"
 
 #include <errno.h>

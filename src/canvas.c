@@ -88,6 +88,28 @@ static void unwide(struct canvas *c, int x, int y)
 	}
 }
 
+/* One cell of text (width 1 or 2) at (col, y). */
+static void put_cell(struct canvas *c, int col, int y, const char *text, size_t n,
+		     int w, uint16_t style)
+{
+	unwide(c, col, y);
+	if (w == 2)
+		unwide(c, col + 1, y);
+	struct canvas_cell *cell = canvas_at(c, col, y);
+	memcpy(cell->text, text, n);
+	cell->text[n] = '\0';
+	cell->width = (uint8_t)w;
+	cell->style = style;
+	cell->fg = cell->bg = CANVAS_COLOR_DEFAULT;
+	if (w == 2) {
+		struct canvas_cell *r = canvas_at(c, col + 1, y);
+		r->text[0] = '\0';
+		r->width = 0;
+		r->style = style;
+		r->fg = r->bg = CANVAS_COLOR_DEFAULT;
+	}
+}
+
 int canvas_put(struct canvas *c, int x, int y, const char *text, int maxcols,
 	       uint16_t style)
 {
@@ -97,40 +119,25 @@ int canvas_put(struct canvas *c, int x, int y, const char *text, int maxcols,
 	size_t len = strlen(text);
 	struct canvas_cell *last = NULL;
 	while (len) {
-		unsigned cp;
-		size_t n = tw_decode(text, len, &cp);
-		int w = tw_cp_width(cp);
-		int ctrl = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
-		if (w == 0 && !ctrl) {
+		struct tw_glyph g;
+		size_t n = tw_glyph(text, len, &g);
+		if (g.kind == TW_MARK) {
 			size_t have = last ? strlen(last->text) : 0;
 			if (last && have + n < sizeof last->text) {
 				memcpy(last->text + have, text, n);
 				last->text[have + n] = '\0';
 			}
-		} else {
+		} else if (g.kind != TW_DROP) {
+			int w = g.kind == TW_TAB ? TW_TAB_COLS(col - x) : g.cols;
 			if (col + w > limit)
 				break;
-			unwide(c, col, y);
-			if (w == 2)
-				unwide(c, col + 1, y);
-			struct canvas_cell *cell = canvas_at(c, col, y);
-			if (ctrl || cp == 0xFFFD)
-				strcpy(cell->text, "\xEF\xBF\xBD");
-			else {
-				memcpy(cell->text, text, n);
-				cell->text[n] = '\0';
-			}
-			cell->width = (uint8_t)w;
-			cell->style = style;
-			cell->fg = cell->bg = CANVAS_COLOR_DEFAULT;
-			if (w == 2) {
-				struct canvas_cell *r = canvas_at(c, col + 1, y);
-				r->text[0] = '\0';
-				r->width = 0;
-				r->style = style;
-				r->fg = r->bg = CANVAS_COLOR_DEFAULT;
-			}
-			last = cell;
+			if (g.kind == TW_CHAR)
+				put_cell(c, col, y, text, n, w, style);
+			else   /* an escape or a tab: one ASCII cell per column */
+				for (int i = 0; i < w; i++)
+					put_cell(c, col + i, y, g.kind == TW_TAB ? " " : &g.esc[i],
+						 1, 1, style);
+			last = g.kind == TW_CHAR ? canvas_at(c, col, y) : NULL;
 			col += w;
 		}
 		text += n;

@@ -50,9 +50,13 @@ void canvas_resize(struct canvas *c, int cols, int rows);
 void canvas_clear(struct canvas *c);
 struct canvas_cell *canvas_at(struct canvas *c, int x, int y);
 /* Write UTF-8 text at (x, y), at most maxcols columns (and never past the
- * right edge): wide characters take two cells and are never cut in half,
- * combining marks join the previous cell, control characters and invalid
- * bytes show as U+FFFD. Returns the columns written. */
+ * right edge), as textwidth.h describes: wide characters take two cells and
+ * are never cut in half, combining marks join the previous cell, control
+ * characters, invalid bytes, C1 and bidi controls are written in visible
+ * form ("\e", "\xe9", "<U+202E>"), a tab as spaces to the next multiple of
+ * 8 columns from x, and characters terminals disagree on (ZWJ, variation
+ * selectors, skin-tone modifiers, ...) are left out. Returns the columns
+ * written. */
 int canvas_put(struct canvas *c, int x, int y, const char *text, int maxcols,
 	       uint16_t style);
 /* printf into canvas_put. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "sanitize.h"
 
 const char cli_dataset_help[] =
 	"  --probs FILE        predicted probabilities (default: probs.csv beside DATA.csv)\n"
@@ -26,6 +27,7 @@ const char cli_dataset_help[] =
 	"  --save-probs FILE   write the computed probabilities as a PROBS.csv\n";
 
 struct cli_model cli_model;
+char **cli_argv;
 
 static int parse_count(const char *arg, long lo, long hi, long *out)
 {
@@ -136,7 +138,7 @@ int cli_fit_model(struct dataset *d, struct logdb *db, struct err *e)
 		info->seconds = rep.seconds;
 		snprintf(m->warning, sizeof m->warning, "%s", rep.warning);
 		if (m->warning[0])
-			fprintf(stderr, "relabel: warning: %s\n", m->warning);
+			san_fprintf(stderr, "relabel: warning: %s\n", m->warning);
 		if (db && log_store_probs(db, info, d->probs, d->n, d->k, e) < 0)
 			return -1;
 	}
@@ -150,7 +152,7 @@ int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e
 	if (dataset_load(out, o, e) < 0)
 		return -1;
 	if ((*out)->warning[0])
-		fprintf(stderr, "relabel: warning: %s\n", (*out)->warning);
+		san_fprintf(stderr, "relabel: warning: %s\n", (*out)->warning);
 	if (!(*out)->probs && cli_fit_model(*out, NULL, e) < 0) {
 		dataset_free(*out);
 		*out = NULL;
@@ -161,7 +163,7 @@ int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e
 
 int cli_fail(const struct err *e)
 {
-	fprintf(stderr, "relabel: %s\n", e->msg[0] ? e->msg : "unknown error");
+	san_fprintf(stderr, "relabel: %s\n", e->msg[0] ? e->msg : "unknown error");
 	return e->code == ERR_INPUT ? 2 : 1;
 }
 
@@ -170,7 +172,10 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fprintf(stderr, "relabel %s: ", command);
-	vfprintf(stderr, fmt, ap);
+	if (!strcmp(fmt, "unknown option") && cli_argv && optind > 0)
+		san_fprintf(stderr, "unknown option or missing value: '%s'", cli_argv[optind - 1]);
+	else
+		san_vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\nTry 'relabel %s --help'.\n", command);
 	va_end(ap);
 	return 2;

@@ -64,6 +64,8 @@ struct cli_model {
 	char warning[200];
 };
 extern struct cli_model cli_model;
+/* The command's argv (set by main), for naming a bad option. */
+extern char **cli_argv;
 
 /* Fill d->probs with the built-in model's out-of-fold probabilities,
  * taking them from the log when it has them for this data and these

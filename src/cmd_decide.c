@@ -9,6 +9,7 @@
 #include "cl.h"
 #include "commands.h"
 #include "logcli.h"
+#include "sanitize.h"
 
 static const char usage[] =
 	"usage: relabel decide [DATA.csv] [--db FILE] (--row N | --id ID)\n"
@@ -206,11 +207,11 @@ int cmd_decide(int argc, char **argv)
 			 "recorded (--lock-timeout SECONDS waits longer)");
 	if (rc == 0) {
 		if (nd.action == LOG_UNDO)
-			printf("recorded undo of decision %lld on row %zu (id %s) as decision "
+			san_printf("recorded undo of decision %lld on row %zu (id %s) as decision "
 			       "%lld, %s\n", (long long)out.undoes, out.row,
 			       dataset_id(c.d, out.row, idbuf), (long long)out.id, out.uuid);
 		else
-			printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
+			san_printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
 			       log_action_name(nd.action), nd.row, nd.example_id,
 			       (long long)out.id, out.uuid);
 	}

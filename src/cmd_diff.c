@@ -9,6 +9,7 @@
 #include "effective.h"
 #include "logcli.h"
 #include "output.h"
+#include "sanitize.h"
 #include "util.h"
 
 static const char usage[] =
@@ -38,8 +39,10 @@ static void show(int csv, const struct dataset *d, size_t row, const char *a,
 		printf(",%s\n", !b ? "excluded" : !a ? "included" : "relabelled");
 		return;
 	}
-	printf("row %zu (id %s): %s -> %s\n", row, id, a ? a : "(excluded)",
-	       b ? b : "(excluded)");
+	char ca[1024], cb[1024];
+	san_printf("row %zu (id %s): %s -> %s\n", row, id,
+		   a ? san_class(ca, sizeof ca, a) : "(excluded)",
+		   b ? san_class(cb, sizeof cb, b) : "(excluded)");
 }
 
 int cmd_diff(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "export.h"
 #include "logcli.h"
+#include "sanitize.h"
 
 static const char usage[] =
 	"usage: relabel export [DATA.csv] [--db FILE] [--version N | --working]\n"
@@ -89,7 +90,7 @@ int cmd_export(int argc, char **argv)
 			fprintf(stderr, "exported version %ld", r.version);
 		else
 			fprintf(stderr, "exported the working state");
-		fprintf(stderr, ": %zu rows of %zu (%zu relabelled, %zu excluded) to %s\n",
+		san_fprintf(stderr, ": %zu rows of %zu (%zu relabelled, %zu excluded) to %s\n",
 			n.rows_out, n.rows_in, n.changed, n.excluded, out);
 	}
 	log_decisions_free(dec, nd);

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "logcli.h"
 #include "output.h"
+#include "sanitize.h"
 
 static const char usage[] =
 	"usage: relabel log [DATA.csv] [--db FILE] [--version N] [--reviewer R]\n"
@@ -31,7 +32,9 @@ static void csv_line(const struct log_decision *d)
 	out_csv_field(stdout, d->label ? d->label : "");
 	putchar(',');
 	out_csv_field(stdout, d->reviewer);
-	printf(",%s,%d,%s,", d->expert ? "expert" : "annotator", d->pass, d->time);
+	printf(",%s,%d,", d->expert ? "expert" : "annotator", d->pass);
+	out_csv_field(stdout, d->time);
+	putchar(',');
 	if (d->version)
 		printf("%lld", (long long)d->version);
 	putchar(',');
@@ -41,8 +44,9 @@ static void csv_line(const struct log_decision *d)
 
 static void json_line(const struct log_decision *d, int first)
 {
-	printf("%s    {\"id\": %lld, \"uuid\": \"%s\", \"row\": %zu, \"example_id\": ",
-	       first ? "" : ",\n", (long long)d->id, d->uuid, d->row);
+	printf("%s    {\"id\": %lld, \"uuid\": ", first ? "" : ",\n", (long long)d->id);
+	out_json_string(stdout, d->uuid);
+	printf(", \"row\": %zu, \"example_id\": ", d->row);
 	if (d->example_id)
 		out_json_string(stdout, d->example_id);
 	else
@@ -54,8 +58,10 @@ static void json_line(const struct log_decision *d, int first)
 		fputs("null", stdout);
 	fputs(", \"reviewer\": ", stdout);
 	out_json_string(stdout, d->reviewer);
-	printf(", \"role\": \"%s\", \"pass\": %d, \"time\": \"%s\", \"version\": ",
-	       d->expert ? "expert" : "annotator", d->pass, d->time);
+	printf(", \"role\": \"%s\", \"pass\": %d, \"time\": ",
+	       d->expert ? "expert" : "annotator", d->pass);
+	out_json_string(stdout, d->time);
+	fputs(", \"version\": ", stdout);
 	if (d->version)
 		printf("%lld", (long long)d->version);
 	else
@@ -72,11 +78,13 @@ static void json_line(const struct log_decision *d, int first)
 
 static void text_line(const struct log_decision *d)
 {
-	printf("  #%lld %s row %zu%s%s%s %s%s%s by %s (%s, pass %d)%s%s\n",
+	char label[1024];
+	san_printf("  #%lld %s row %zu%s%s%s %s%s%s by %s (%s, pass %d)%s%s\n",
 	       (long long)d->id, d->time, d->row, d->example_id ? " (id " : "",
 	       d->example_id ? d->example_id : "", d->example_id ? ")" : "",
 	       log_action_name(d->action),
-	       d->label ? " -> " : "", d->label ? d->label : "", d->reviewer,
+	       d->label ? " -> " : "", d->label ? san_class(label, sizeof label, d->label) : "",
+	       d->reviewer,
 	       d->expert ? "expert" : "annotator", d->pass, d->note ? ": " : "",
 	       d->note ? d->note : "");
 }
@@ -100,7 +108,9 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 			       i + 1 == nv ? "" : ",\n", (long long)v[i].number,
 			       (long long)v[i].last_decision);
 			out_json_string(stdout, v[i].author);
-			printf(", \"time\": \"%s\", \"message\": ", v[i].time);
+			fputs(", \"time\": ", stdout);
+			out_json_string(stdout, v[i].time);
+			fputs(", \"message\": ", stdout);
 			out_json_string(stdout, v[i].message);
 			putchar('}');
 		}
@@ -131,7 +141,7 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 	for (size_t k = nv; k-- > 0;) {
 		if (version >= 0 && (long)k != version)
 			continue;
-		printf("version %lld%s%s  %s  %s\n", (long long)v[k].number,
+		san_printf("version %lld%s%s  %s  %s\n", (long long)v[k].number,
 		       v[k].author[0] ? " by " : "", v[k].author, v[k].time, v[k].message);
 		for (size_t i = nd; i-- > 0;)
 			if (d[i].version == v[k].number && k > 0 && keep(&d[i], -1, rev))
@@ -191,7 +201,7 @@ int cmd_log(int argc, char **argv)
 		size_t records;
 		int vr = log_verify(c.db, &records, &e);
 		if (vr == 0)
-			printf("%s: intact: %zu records, every hash chain verified\n",
+			san_printf("%s: intact: %zu records, every hash chain verified\n",
 			       log_path(c.db), records);
 		logctx_close(&c);
 		return vr ? cli_fail(&e) : 0;

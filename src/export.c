@@ -1,6 +1,7 @@
 /* export.c — the cleaned dataset and its manifest (see export.h). Unchanged
  * records are copied as raw bytes using the loader's record offsets, so
- * quoting, line ends and everything else stay as they were. */
+ * quoting, line ends and everything else stay as they were (written to a
+ * terminal, they are shown in visible form, see sanitize.h). */
 #include "export.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include "effective.h"
 #include "hash.h"
 #include "output.h"
+#include "sanitize.h"
 #include "util.h"
 
 /* Copy bytes [from, to) of fd to f through buf. */
@@ -23,7 +25,10 @@ static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
 		ssize_t got = pread(fd, buf, want, (off_t)from);
 		if (got <= 0)
 			return -1;
-		if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
+		if (san_needed(buf, (size_t)got) && san_is_terminal(f))   /* shown to a person */
+			got = (ssize_t)san_fwrite_lines(buf, (size_t)got,
+							from + (uint64_t)got < to, f);
+		else if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
 			return -1;
 		from += (uint64_t)got;
 	}
@@ -76,8 +81,10 @@ static void manifest_change(FILE *m, const struct export_req *r, size_t row,
 	fprintf(m, ", \"excluded\": %s, \"decisions\": [", new ? "false" : "true");
 	int n = 0;
 	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++)
-		if (r->dec[i].row == row)
-			fprintf(m, "%s\"%s\"", n++ ? ", " : "", r->dec[i].uuid);
+		if (r->dec[i].row == row) {
+			fputs(n++ ? ", " : "", m);
+			out_json_string(m, r->dec[i].uuid);
+		}
 	fputs("], \"reviewers\": [", m);
 	n = 0;
 	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {

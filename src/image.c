@@ -9,11 +9,13 @@
 #include "image.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct dec {
 	const uint8_t *data;
@@ -123,26 +125,47 @@ int image_decode_png(const uint8_t *data, size_t len, struct image *out, struct 
 	return 0;
 }
 
-int image_load_png(const char *path, struct image *out, struct err *e)
+int image_read_file(const char *path, uint8_t **data, size_t *len, struct err *e)
 {
-	memset(out, 0, sizeof *out);
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	*data = NULL;
+	*len = 0;
+	/* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+	 * only a regular file is read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return err_set(e, ERR_INPUT, "%s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX_FILE) {
-		fclose(f);
+	struct stat st = { 0 };
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX_FILE) {
+		close(fd);
 		return err_set(e, ERR_INPUT, "%s: %s", path, S_ISREG(st.st_mode) ?
 			       "file too large to preview" : "not a regular file");
 	}
-	size_t len = (size_t)st.st_size;
-	uint8_t *buf = malloc(len ? len : 1);
-	size_t got = buf ? fread(buf, 1, len, f) : 0;
+	FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		int saved = errno;
+		close(fd);
+		return err_set(e, ERR_INPUT, "%s: %s", path, strerror(saved));
+	}
+	size_t n = (size_t)st.st_size;
+	uint8_t *buf = malloc(n ? n : 1);
+	size_t got = buf ? fread(buf, 1, n, f) : 0;
 	fclose(f);
-	if (!buf || got != len) {
+	if (!buf || got != n) {
 		free(buf);
 		return err_set(e, ERR_INPUT, "%s: cannot read", path);
 	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int image_load_png(const char *path, struct image *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	uint8_t *buf;
+	size_t len;
+	if (image_read_file(path, &buf, &len, e) < 0)
+		return -1;
 	int rc = image_decode_png(buf, len, out, e);
 	free(buf);
 	return rc;

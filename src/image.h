@@ -22,6 +22,11 @@ struct image {
 	uint8_t *rgba;    /* w*h*4 bytes, straight (not premultiplied) alpha */
 };
 
+/* Read the image file at path into *data (malloc'd, *len bytes; the caller
+ * frees it). Only a regular file of at most IMAGE_MAX_FILE bytes is read;
+ * anything else (a FIFO, a device, a directory) is refused with "not a
+ * regular file" without waiting on it. */
+int image_read_file(const char *path, uint8_t **data, size_t *len, struct err *e);
 /* Decode the PNG at path into *out (free with image_free). */
 int image_load_png(const char *path, struct image *out, struct err *e);
 /* Decode a PNG held in memory. */

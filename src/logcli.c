@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sanitize.h"
 #include "util.h"
 
 static int ctx_open(struct logctx *c, const char *data_path, const char *db_path,
@@ -32,7 +33,7 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	o->allow_missing_probs = 1;
 	int rc = dataset_load(&c->d, o, e);
 	if (rc == 0 && c->d->warning[0])
-		fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
+		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
 		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
 		rc = ro ? log_open_read_only(&c->db, dbp, c->d, force, e)

@@ -5,10 +5,13 @@
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "sanitize.h"
 
 struct command {
 	const char *name;
@@ -51,10 +54,12 @@ int main(int argc, char **argv)
 		printf("relabel %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	opterr = 0;   /* getopt would echo argv unescaped; commands report bad options */
+	cli_argv = argv + 1;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "relabel: unknown command '%s'\n"
+	san_fprintf(stderr, "relabel: unknown command '%s'\n"
 			"Try 'relabel --help'.\n", argv[1]);
 	return 2;
 }

@@ -7,9 +7,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sanitize.h"
+#include "textwidth.h"
 #include "util.h"
 
-void out_csv_field(FILE *f, const char *s)
+/* A field for a terminal is shown in visible form (a file or pipe gets it
+ * exact); *vis is the copy to free. */
+static const char *for_terminal(FILE *f, const char *s, char **vis)
+{
+	*vis = san_needed(s, strlen(s)) && san_is_terminal(f) ? san_dup(s) : NULL;
+	return *vis ? *vis : s;
+}
+
+static void csv_field(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
@@ -24,21 +34,32 @@ void out_csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void out_csv_field(FILE *f, const char *s)
+{
+	char *vis;
+	csv_field(f, for_terminal(f, s, &vis));
+	free(vis);
+}
+
 void out_tsv_field(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		switch (*s) {
+	char *vis;
+	s = for_terminal(f, s, &vis);
+	for (const char *p = s; *p; p++)
+		switch (*p) {
 		case '\t': fputs("\\t", f); break;
 		case '\n': fputs("\\n", f); break;
 		case '\r': fputs("\\r", f); break;
 		case '\\': fputs("\\\\", f); break;
-		default: fputc(*s, f);
+		default: fputc(*p, f);
 		}
+	free(vis);
 }
 
 void out_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
+	const unsigned char *end = (const unsigned char *)s + strlen(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
@@ -48,8 +69,22 @@ void out_json_string(FILE *f, const char *s)
 			fputs("\\t", f);
 		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(f, "\\u%04x", *p);
-		else
+		else if (*p < 0x80)
 			fputc(*p, f);
+		else {
+			/* C1 and bidi controls escaped (a terminal would obey them),
+			 * an invalid byte as U+FFFD; other characters as they are */
+			unsigned cp;
+			size_t n = tw_decode((const char *)p, (size_t)(end - p), &cp);
+			if (n == 1 && cp == 0xFFFD)
+				fputs("\\ufffd", f);
+			else if (cp < 0xA0 || (cp >= 0x202A && cp <= 0x202E) ||
+				 (cp >= 0x2066 && cp <= 0x2069))
+				fprintf(f, "\\u%04x", cp);
+			else
+				fwrite(p, 1, n, f);
+			p += n - 1;
+		}
 	}
 	fputc('"', f);
 }
@@ -118,7 +153,7 @@ int out_close(struct out *o, struct err *e)
 void out_abort(struct out *o)
 {
 	if (o->path) {
-		fclose(o->f);
+			fclose(o->f);
 		unlink(o->tmp);
 		free(o->path);
 		free(o->tmp);

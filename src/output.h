@@ -8,11 +8,13 @@
 #include "err.h"
 
 /* A CSV field with minimal RFC 4180 quoting (only if it holds a comma, a
- * quote or a line break). */
+ * quote or a line break). CSV and TSV fields written to a terminal are shown
+ * in visible form (sanitize.h); to a file or pipe they are exact. */
 void out_csv_field(FILE *f, const char *s);
 /* A TSV field: tabs, line breaks and backslashes escaped as \t \n \r \\. */
 void out_tsv_field(FILE *f, const char *s);
-/* A JSON string literal (UTF-8 kept; control characters as \u00XX). */
+/* A JSON string literal (UTF-8 kept; control characters, C1 controls and
+ * bidi controls as \uXXXX, an invalid byte as \ufffd). */
 void out_json_string(FILE *f, const char *s);
 /* The shortest of %.15g/%.16g/%.17g that reads back as x (JSON: non-finite
  * values are written as null). */

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sanitize.h"
+
 static double now(void)
 {
 	struct timespec ts;
@@ -29,10 +31,10 @@ void progress_report(void *ctx, const char *stage, double fraction)
 	p->last = t;
 	p->shown = 1;
 	if (fraction > 0 && fraction <= 1)
-		fprintf(stderr, "\r\033[Krelabel %s: %s %3.0f%% (%.1fs)", p->task, stage,
+		san_fprintf(stderr, "\r\033[Krelabel %s: %s %3.0f%% (%.1fs)", p->task, stage,
 			fraction * 100, t - p->t0);
 	else
-		fprintf(stderr, "\r\033[Krelabel %s: %s (%.1fs)", p->task, stage, t - p->t0);
+		san_fprintf(stderr, "\r\033[Krelabel %s: %s (%.1fs)", p->task, stage, t - p->t0);
 	fflush(stderr);
 }
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "effective.h"
+#include "sanitize.h"
 #include "util.h"
 
 static double now_s(void)
@@ -356,9 +357,9 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 	int rc = record(r, (size_t)row, a, label, 0);
 	if (rc < 0)
 		return -1;
-	char msg[300];
+	char msg[300], cls[256];
 	snprintf(msg, sizeof msg, "saved: %s row %ld%s%s", log_action_name(a), row,
-		 label ? " -> " : "", label ? label : "");
+		 label ? " -> " : "", label ? san_class(cls, sizeof cls, label) : "");
 	if (!rc)
 		say(r, 0, msg);
 	review_rebuild(r);

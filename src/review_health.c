@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "review.h"
+#include "sanitize.h"
 #include "util.h"
 
 int review_health_after(const struct review *r, double *health, size_t *n_kept,
@@ -91,12 +92,14 @@ void review_reliability(const struct dataset *d, double accuracy, char *buf, siz
 	}
 	double chance = d->n ? (double)nk[most] / (double)d->n : 0;
 	buf[0] = '\0';
+	char vis[256];      /* class names with their edge spaces shown */
 	if (d->n && nk[least] < 10)
 		snprintf(buf, n, "warning: only %zu example%s of %.60s; confident learning "
 			 "needs about 10 per class", nk[least], nk[least] == 1 ? "" : "s",
-			 d->class_names[least]);
+			 san_class(vis, sizeof vis, d->class_names[least]));
 	else if (d->n && accuracy >= 0 && accuracy < chance + 0.05)
 		snprintf(buf, n, "warning: accuracy %.2f is near chance (%.2f always saying "
-			 "%.60s): suggestions are unreliable", accuracy, chance, d->class_names[most]);
+			 "%.60s): suggestions are unreliable", accuracy, chance,
+			 san_class(vis, sizeof vis, d->class_names[most]));
 	free(nk);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "review.h"
+#include "sanitize.h"
 #include "util.h"
 
 void review_rebuild(struct review *r);
@@ -118,11 +119,14 @@ void review_filter_text(const struct review *r, char *buf, size_t n)
 {
 	const struct review_filter *f = &r->filter;
 	size_t o = 0;
+	char cls[1024];
 	buf[0] = '\0';
 	if (f->given >= 0)
-		o += (size_t)snprintf(buf + o, n - o, "given=%s ", r->d->class_names[f->given]);
+		o += (size_t)snprintf(buf + o, n - o, "given=%s ",
+				      san_class(cls, sizeof cls, r->d->class_names[f->given]));
 	if (f->suggested >= 0 && o < n)
-		o += (size_t)snprintf(buf + o, n - o, "suggested=%s ", r->d->class_names[f->suggested]);
+		o += (size_t)snprintf(buf + o, n - o, "suggested=%s ",
+				      san_class(cls, sizeof cls, r->d->class_names[f->suggested]));
 	if (f->state != RS_ANY && o < n)
 		o += (size_t)snprintf(buf + o, n - o, "state=%s ", review_state_name((enum review_state)f->state));
 	if (o && o < n)

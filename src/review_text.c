@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "review.h"
+#include "sanitize.h"
 
 const char *review_result_label(const struct review *r, const struct log_decision *dd)
 {
@@ -20,14 +21,16 @@ void review_decision_text(const struct review *r, const struct log_decision *dd,
 	if (with_who && strcmp(dd->reviewer, r->reviewer))
 		snprintf(who, sizeof who, "%.60s: ", dd->reviewer);
 	const char *label = review_result_label(r, dd);
-	const char *given = dataset_cell(r->d, dd->row, (size_t)r->d->label_col);
+	const char *given = r->d->class_names[r->d->labels[dd->row]];
 	const char *act = log_action_name(dd->action);
+	char vis[256];      /* the class name with its edge spaces shown */
+	san_class(vis, sizeof vis, label);
 	if (!label[0])
 		snprintf(buf, n, "%s%s%s", who, act, dd->action == LOG_EXCLUDE ? "" : " (excluded)");
 	else if (dd->action == LOG_REJECT || !strcmp(label, given))
-		snprintf(buf, n, "%s%s (%s)", who, act, label);
+		snprintf(buf, n, "%s%s (%s)", who, act, vis);
 	else      /* another's, shorter: "alice: relabel nine" */
-		snprintf(buf, n, "%s%s%s%s", who, act, who[0] ? " " : " → ", label);
+		snprintf(buf, n, "%s%s%s%s", who, act, who[0] ? " " : " → ", vis);
 }
 
 void review_row_text(const struct review *r, size_t row, char *buf, size_t n)

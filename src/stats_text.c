@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "sanitize.h"
 #include "stats.h"
 #include "textwidth.h"
 
@@ -11,8 +12,8 @@
 
 static void name(FILE *f, const char *s, size_t cols)
 {
-	char buf[256];
-	tw_fit(buf, sizeof buf, s, cols, 1);
+	char vis[1024], buf[256];
+	tw_fit(buf, sizeof buf, san_class(vis, sizeof vis, s), cols, 1);
 	fputs(buf, f);
 }
 
@@ -25,7 +26,8 @@ static void joint_table(FILE *f, const struct dataset *d, const struct stats *s)
 	for (size_t j = 0; j < show; j++) {
 		fputc(' ', f);
 		char buf[64];
-		tw_fit(buf, sizeof buf, d->class_names[j], 7, 0);
+		char vis[1024];
+		tw_fit(buf, sizeof buf, san_class(vis, sizeof vis, d->class_names[j]), 7, 0);
 		fprintf(f, "%*s%s", (int)(7 - tw_width(buf)), "", buf);
 	}
 	fputc('\n', f);
@@ -39,9 +41,9 @@ static void joint_table(FILE *f, const struct dataset *d, const struct stats *s)
 
 void stats_write_text(FILE *f, const struct dataset *d, const struct stats *s)
 {
-	fprintf(f, "%s: %zu examples, %zu classes\n", d->data_path, s->n, s->k);
+	san_fprintf(f, "%s: %zu examples, %zu classes\n", d->data_path, s->n, s->k);
 	if (cli_model.used)
-		fprintf(f, "Probabilities: built-in model (%s; %d-fold cross-validation): "
+		san_fprintf(f, "Probabilities: built-in model (%s; %d-fold cross-validation): "
 			"accuracy %.4f, log-loss %.4f against the given labels\n",
 			cli_model.info.features, cli_model.info.folds, cli_model.info.accuracy,
 			cli_model.info.logloss);
@@ -49,7 +51,7 @@ void stats_write_text(FILE *f, const struct dataset *d, const struct stats *s)
 		fprintf(f, "Overall label health: %.3f (%zu likely label issues, %.1f%%)\n",
 			s->health, s->off_diag, 100.0 * (double)s->off_diag / (double)s->n);
 	for (int i = 0; i < s->nerrs; i++)
-		fprintf(f, "Not computed: %s: %s\n", s->errs[i].key, s->errs[i].msg);
+		san_fprintf(f, "Not computed: %s: %s\n", s->errs[i].key, s->errs[i].msg);
 	fprintf(f, "\nPer-class label quality (worst first)\n");
 	name(f, "class", NAMEW);
 	fprintf(f, "  %7s %7s %9s %9s %8s\n", "issues", "inverse", "noise", "inv.noise",

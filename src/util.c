@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 static void (*die_hook)(void);
 
 void util_set_die_hook(void (*hook)(void))
@@ -23,7 +25,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("relabel: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	san_vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(1);

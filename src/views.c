@@ -60,8 +60,8 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 		int yy = y + 1 + i;
 		canvas_fill(c, x, yy, w, 1, st);
 		char pair[256], name1[80], name2[80], idbuf[32], dec[256];
-		tw_fit(name1, sizeof name1, d->class_names[d->labels[row]], (size_t)half, 0);
-		tw_fit(name2, sizeof name2, d->class_names[rv->scan->suggested[row]], (size_t)half, 0);
+		tw_fit_class(name1, sizeof name1, d->class_names[d->labels[row]], (size_t)half, 0);
+		tw_fit_class(name2, sizeof name2, d->class_names[rv->scan->suggested[row]], (size_t)half, 0);
 		snprintf(pair, sizeof pair, "%s → %s", name1, name2);
 		long rank = rv->rank[row];
 		canvas_put(c, x, yy, sel ? ">" : " ", 1, st);
@@ -98,7 +98,7 @@ static void draw_bar(struct ui *u, struct canvas *c, size_t row, int j, int rank
 	canvas_printf(c, x + 2, y, 2, given ? ST_GIVEN : sugg ? ST_SUGGESTED : ST_NORMAL,
 		      "%c%c", given ? 'G' : ' ', sugg ? 'S' : ' ');
 	char name[80];
-	tw_fit(name, sizeof name, d->class_names[j], (size_t)namew, 1);
+	tw_fit_class(name, sizeof name, d->class_names[j], (size_t)namew, 1);
 	canvas_put(c, x + 5, y, name, namew, ST_NORMAL);
 	int len = barw > 0 ? (int)(p[j] * barw + 0.5) : 0;
 	for (int b = 0; b < len; b++)
@@ -161,18 +161,20 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 	while (*p && line - skip < h) {
 		const char *start = p, *brk = NULL;
 		int cols = 0;
-		while (*p && *p != '\n') {
-			unsigned cp;
-			size_t n = tw_decode(p, strlen(p), &cp);
-			int cw = tw_cp_width(cp);
-			if (cols + cw > w)
+		while (*p && *p != '\n' && !(p[0] == '\r' && p[1] == '\n')) {
+			struct tw_glyph g;
+			size_t n = tw_glyph(p, strlen(p), &g);
+			int cw = g.kind == TW_TAB ? TW_TAB_COLS(cols) : g.cols;
+			if (cols + cw > w && cols > 0)
 				break;
 			cols += cw;
 			p += n;
-			if (cp == ' ')
+			if (g.cp == ' ' || g.cp == '\t')
 				brk = p;
 		}
 		const char *end = p;
+		if (p[0] == '\r' && p[1] == '\n')   /* CRLF ends the line like LF */
+			p++;
 		if (*p && *p != '\n' && brk)
 			end = p = brk;
 		if (line >= skip) {
@@ -289,11 +291,12 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	long row = review_row(rv);
 	if (row < 0)
 		return;
-	char idbuf[32];
+	char idbuf[32], cls[1024];
 	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s", row, dataset_id(d, (size_t)row, idbuf));
-	canvas_printf(c, x, y + 1, w, ST_GIVEN, "given:     %s", d->class_names[d->labels[row]]);
+	canvas_printf(c, x, y + 1, w, ST_GIVEN, "given:     %s",
+		      san_class(cls, sizeof cls, d->class_names[d->labels[row]]));
 	canvas_printf(c, x, y + 2, w, ST_SUGGESTED, "suggested: %s",
-		      d->class_names[rv->scan->suggested[row]]);
+		      san_class(cls, sizeof cls, d->class_names[rv->scan->suggested[row]]));
 	int yy = y + 3;
 	long w1 = rv->win1[row], w2 = rv->win2[row];
 	int hidden = review_annotator_hidden(rv, (size_t)row);

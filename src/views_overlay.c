@@ -63,7 +63,7 @@ void view_picker(struct ui *u, struct canvas *c)
 		canvas_printf(c, x + 3, y + 1 + i, 2, given ? ST_GIVEN : sugg ? ST_SUGGESTED : st,
 			      "%c%c", given ? 'G' : ' ', sugg ? 'S' : ' ');
 		char name[160];
-		tw_fit(name, sizeof name, d->class_names[cls], (size_t)namew, 1);
+		tw_fit_class(name, sizeof name, d->class_names[cls], (size_t)namew, 1);
 		canvas_put(c, x + 6, y + 1 + i, name, namew, st);
 		if (p)
 			canvas_printf(c, x + 7 + namew, y + 1 + i, 6, st, "%.3f", p[cls]);
@@ -124,7 +124,7 @@ static int draw_quality(struct ui *u, struct canvas *c, int y, int maxy)
 		const struct cl_class_quality *q = &st->classes[i];
 		size_t cls = q->class_index;
 		char name[80], agr[80] = "";
-		tw_fit(name, sizeof name, rv->d->class_names[cls], 16, 1);
+		tw_fit_class(name, sizeof name, rv->d->class_names[cls], 16, 1);
 		size_t same = 0, nb = any_both ? review_agreement_count(rv, (int)cls, &same) : 0;
 		if (nb)
 			snprintf(agr, sizeof agr, "  %zu decided in both, %zu agree (%.0f%%)", nb,
@@ -155,13 +155,13 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 			max = st->cj[i];
 	for (size_t j = 0; j < show; j++) {
 		char name[32];
-		tw_fit(name, sizeof name, u->rv->d->class_names[j], (size_t)cell - 1, 0);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[j], (size_t)cell - 1, 0);
 		canvas_put(c, namew + 2 + (int)j * cell, y, name, cell - 1, ST_DIM);
 	}
 	y++;
 	for (size_t i = 0; i < show; i++, y++) {
 		char name[64];
-		tw_fit(name, sizeof name, u->rv->d->class_names[i], (size_t)namew, 1);
+		tw_fit_class(name, sizeof name, u->rv->d->class_names[i], (size_t)namew, 1);
 		canvas_put(c, 1, y, name, namew, ST_DIM);
 		for (size_t j = 0; j < show; j++) {
 			int sel = (int)i == u->stats_given && (int)j == u->stats_sugg;
@@ -175,9 +175,11 @@ static int draw_heatmap(struct ui *u, struct canvas *c, int y)
 		canvas_printf(c, 1, y++, c->cols - 2, ST_DIM, "(%zu of %zu classes fit; a larger "
 			      "terminal shows more)", show, k);
 	int g = u->stats_given, sg = u->stats_sugg;
+	char cg[256], cs[256];
 	canvas_printf(c, 1, y++, c->cols - 2, ST_NORMAL, "%s → %s: confident joint %lld, "
-		      "flagged by find_label_issues %zu", u->rv->d->class_names[g],
-		      u->rv->d->class_names[sg], (long long)st->cj[(size_t)g * k + (size_t)sg],
+		      "flagged by find_label_issues %zu",
+		      san_class(cg, sizeof cg, u->rv->d->class_names[g]),
+		      san_class(cs, sizeof cs, u->rv->d->class_names[sg]), (long long)st->cj[(size_t)g * k + (size_t)sg],
 		      review_cell_flagged(u->rv, g, sg));
 	return y;
 }

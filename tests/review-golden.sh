@@ -17,6 +17,20 @@ mkdir -p "$T/snaps"
 printf 'id,text,label\nw1,"漢字 wide text, café with e\314\201 and a tab\there",chat\nw2,plain words that wrap across the preview pane because they are long enough to need it,chien\nw3,x,chat\n' >"$T/text.csv"
 printf 'chat,chien\n0.1,0.9\n0.2,0.8\n0.95,0.05\n' >"$T/text-probs.csv"
 
+# Screen text: escapes, bidi controls and invalid bytes shown in visible form
+# everywhere (list, detail, preview), tabs expanded, ZWJ emoji sequences drawn
+# as separate emoji (no ZWJ, variation selector or skin-tone modifier
+# reaches the terminal), CRLF inside a cell a line break, and the classes
+# "cat" and "cat " told apart by "␠".
+Z=$(printf '\360\237\221\250\342\200\215\360\237\221\251\342\200\215\360\237\221\247')
+E=$(printf '\033]0;T\a\302\233\233\342\200\256\177')
+{
+	printf 'id,text,label\n'
+	printf 'e%s,"family %s heart \342\235\244\357\270\217 thumb \360\237\221\215\360\237\217\275 flag \360\237\207\253\360\237\207\267 end\r\ncol\tx\ty\r\nctl %s end",cat\n' "$E" "$Z" "$E"
+	printf '%s,second,cat\nz3,x,cat\nz4,four,cat\nz5,y,cat \nz6,y,cat \nz7,y,cat \nz8,y,cat\nz9,y,cat\nz10,y,cat\n' "$Z"
+} >"$T/st.csv"
+printf 'cat,cat \n0.1,0.9\n0.2,0.8\n0.35,0.65\n0.3,0.7\n0.4,0.6\n0.4,0.6\n0.4,0.6\n0.9,0.1\n0.9,0.1\n0.9,0.1\n' >"$T/st-probs.csv"
+
 run() { # name script-text [extra args]
 	name=$1 text=$2
 	shift 2
@@ -59,6 +73,16 @@ commit first pass
 snapshot committed
 resize 50x10
 snapshot too-small' data.csv --size 100x30
+run screentext 'snapshot screen-text
+down
+snapshot screen-text-down
+key l
+snapshot screen-text-picker
+key Esc
+relabel cat 
+snapshot screen-text-saved
+stats
+snapshot screen-text-stats' st.csv --probs st-probs.csv --size 120x30
 run text 'snapshot text
 preview-down
 snapshot scrolled' text.csv --probs text-probs.csv --size 80x20

@@ -21,9 +21,22 @@ struct cl_work {
 	int64_t *pc;      /* k*k prune counts [suggested][given] */
 	size_t *off;      /* off-diagonal rows of the raw joint */
 	size_t noff;
+	int *suggested;   /* n: first argmax of each row (taken by cl_scan_run) */
 };
 
 void cl_work_init(struct cl_work *w, const struct cl_problem *pb);
+
+/* n_k, and each class's rows in row order: class c's are
+ * rows[start[c] .. start[c+1]) (start has k+1 entries). */
+void cl_class_index(const struct cl_problem *pb, size_t *nk, size_t *start,
+		    uint32_t *rows);
+/* cl_thresholds from that index (one gather per class, classes in parallel). */
+void cl_thresholds_indexed(const struct cl_problem *pb, const size_t *nk,
+			   const size_t *start, const uint32_t *rows, double *t);
+/* cl_confident_joint that also fills suggested[i] = argmax of row i when
+ * suggested is not NULL (one pass over the rows, split across cores). */
+size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
+		     size_t *off_rows, int *suggested);
 void cl_work_free(struct cl_work *w);
 
 /* Scratch buffers of n elements for selections and sorts. */
@@ -35,14 +48,13 @@ void cl_scratch_init(struct cl_scratch *s, size_t n);
 void cl_scratch_free(struct cl_scratch *s);
 
 /* Flag rows[p] (or p when rows is NULL) for the first c positions of
- * argsort(key[0..m-1]). */
+ * argsort(key[0..m-1]) (cl_select.c). */
 void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
 		      unsigned char *flag, struct cl_scratch *s);
 
 /* prune_by_noise_rate (by_class = 0) or prune_by_class (1): set flag[] for
  * the rows each class's selections pick (cl_select.c). */
-void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
-		     struct cl_scratch *s);
+void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag);
 
 int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
 			unsigned char *flag, struct err *e);

@@ -1,5 +1,5 @@
-/* cl_scores.c — label quality scores (ALGORITHM.md §8) and the one-call scan
- * that the commands and the review screen use. */
+/* cl_scores.c — label quality scores (ALGORITHM.md §8), row by row, the
+ * rows split across cores. */
 #include "cl.h"
 
 #include <math.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cl_internal.h"
+#include "cl_par.h"
 #include "npy.h"
 #include "util.h"
 
@@ -47,6 +48,36 @@ static void adjust_row(const double *row, size_t k, const double *t, double tmax
 		out[j] = out[j] / s;
 }
 
+struct score_pass {
+	const struct cl_problem *pb;
+	enum cl_score sc;
+	const double *t;   /* thresholds with adjust, else NULL */
+	double tmax, logk;
+	double *out;
+};
+
+static void score_part(void *ctx, size_t lo, size_t hi, size_t part)
+{
+	struct score_pass *q = ctx;
+	size_t k = q->pb->k;
+	double *tmp = xmallocarray(k, sizeof *tmp);
+	(void)part;
+	for (size_t i = lo; i < hi; i++) {
+		const double *row = q->pb->p + i * k;
+		size_t l = (size_t)q->pb->labels[i];
+		if (q->t) {
+			adjust_row(row, k, q->t, q->tmax, tmp);
+			row = tmp;
+		}
+		switch (q->sc) {
+		case CL_SELF_CONFIDENCE: q->out[i] = self_conf(row, l); break;
+		case CL_NORMALIZED_MARGIN: q->out[i] = norm_margin(row, k, l); break;
+		default: q->out[i] = entropy_score(row, k, l, q->logk, tmp); break;
+		}
+	}
+	free(tmp);
+}
+
 int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 			    int adjust, double *out, struct err *e)
 {
@@ -60,7 +91,7 @@ int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 		if (cl_check_unit_interval(pb, e) < 0)
 			return -1;
 	}
-	double *t = NULL, tmax = 0, *tmp = xmallocarray(k, sizeof *tmp);
+	double *t = NULL, tmax = 0;
 	if (adjust) {
 		t = xmallocarray(k, sizeof *t);
 		cl_thresholds(pb, t);
@@ -69,76 +100,9 @@ int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 			if (t[j] > tmax)
 				tmax = t[j];
 	}
-	double logk = log((double)k);
-	for (size_t i = 0; i < n; i++) {
-		const double *row = pb->p + i * k;
-		size_t l = (size_t)pb->labels[i];
-		if (adjust) {
-			adjust_row(row, k, t, tmax, tmp);
-			row = tmp;
-		}
-		switch (sc) {
-		case CL_SELF_CONFIDENCE: out[i] = self_conf(row, l); break;
-		case CL_NORMALIZED_MARGIN: out[i] = norm_margin(row, k, l); break;
-		default: out[i] = entropy_score(row, k, l, logk, tmp); break;
-		}
-	}
+	struct score_pass q = { pb, sc, t, tmax, log((double)k), out };
+	size_t work = sc == CL_SELF_CONFIDENCE && !adjust ? n : n * k;
+	cl_par_run(n, cl_par_parts(work), score_part, &q);
 	free(t);
-	free(tmp);
-	return 0;
-}
-
-void cl_scan_free(struct cl_scan *s)
-{
-	if (!s)
-		return;
-	free(s->thresholds);
-	free(s->cj_raw);
-	free(s->cj);
-	free(s->suggested);
-	free(s->scores);
-	free(s->flagged);
-	free(s->ranked);
-	memset(s, 0, sizeof *s);
-}
-
-int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
-		struct cl_scan *out, struct err *e)
-{
-	size_t n = pb->n, k = pb->k, n1 = n ? n : 1;
-	memset(out, 0, sizeof *out);
-	if (n > UINT32_MAX)
-		return err_set(e, ERR_INPUT, "%zu examples: at most %u are supported", n, UINT32_MAX);
-	out->n = n;
-	out->k = k;
-	struct cl_work w;
-	cl_work_init(&w, pb);
-	out->thresholds = xmallocarray(k, sizeof(double));
-	memcpy(out->thresholds, w.t, k * sizeof(double));
-	out->cj_raw = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj_raw, w.cj, k * k * sizeof(int64_t));
-	out->cj = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj, w.cal, k * k * sizeof(int64_t));
-	out->suggested = xmallocarray(n1, sizeof(int));
-	for (size_t i = 0; i < n; i++)
-		out->suggested[i] = (int)cl_argmax(pb->p + i * k, k);
-	out->flagged = xcalloc(n1, 1);
-	out->scores = xmallocarray(n1, sizeof(double));
-	out->ranked = xmallocarray(n1, sizeof(size_t));
-	if (cl_find_issues_work(&w, prm->filter_by, out->flagged, e) < 0 ||
-	    cl_label_quality_scores(pb, prm->rank_by, prm->adjust, out->scores, e) < 0) {
-		cl_work_free(&w);
-		cl_scan_free(out);
-		return -1;
-	}
-	cl_work_free(&w);
-	for (size_t i = 0; i < n; i++)
-		out->n_flagged += out->flagged[i];
-	if (prm->all) {
-		npy_argsort(out->scores, n, out->ranked);
-		out->n_ranked = n;
-	} else {
-		out->n_ranked = cl_order_issues(pb, out->flagged, out->scores, out->ranked);
-	}
 	return 0;
 }

@@ -8,6 +8,13 @@
  * by in cache-sized blocks. If the cnt-th and (cnt+1)-th smallest keys differ,
  * the heap holds exactly the rows any argsort would select; if they are tied,
  * the selection is redone with numpy's exact argsort, which decides ties.
+ * Classes are independent (each flags only its own rows), so they are
+ * shared out across cores.
+ *
+ * cl_flag_smallest, the same selection over one array, is done with a
+ * partial selection when the key at the cut-off is not tied (the selected
+ * set is then the same whatever the sort), and with numpy's exact argsort
+ * when it is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +23,75 @@
 #include "npy.h"
 #include "util.h"
 
+#include "cl_par.h"
+
 #define BLOCK_ROWS 16384
+
+/* Put the element of rank r (0-based) of a[0..m-1] in place (introselect
+ * with three-way partitioning). Returns 0, or -1 if it degenerated. */
+static int select_rank(double *a, size_t m, size_t r)
+{
+	size_t lo = 0, hi = m, budget = 64;
+	while (hi - lo > 1) {
+		if (budget-- == 0)
+			return -1;
+		size_t mid = lo + (hi - lo) / 2;
+		double x = a[lo], y = a[mid], z = a[hi - 1], piv;
+		piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			double v = a[i];
+			if (v < piv) {
+				a[i++] = a[lt];
+				a[lt++] = v;
+			} else if (v > piv) {
+				a[i] = a[--gt];
+				a[gt] = v;
+			} else {
+				i++;
+			}
+		}
+		if (r < lt)
+			hi = lt;
+		else if (r >= gt)
+			lo = gt;
+		else
+			return 0;
+	}
+	return 0;
+}
+
+void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
+		      unsigned char *flag, struct cl_scratch *s)
+{
+	if (c == 0 || m == 0)
+		return;
+	if (c >= m) {
+		for (size_t p = 0; p < m; p++)
+			flag[rows ? rows[p] : p] = 1;
+		return;
+	}
+	double *tmp = s->dbl;
+	memcpy(tmp, key, m * sizeof *tmp);
+	if (select_rank(tmp, m, c - 1) == 0) {
+		double v = tmp[c - 1], w = tmp[c];
+		for (size_t p = c + 1; p < m; p++)
+			if (tmp[p] < w)
+				w = tmp[p];
+		/* Elements after c-1 are >= v; if the smallest is > v, the
+		 * c smallest keys are exactly those <= v. */
+		if (v < w) {
+			for (size_t p = 0; p < m; p++)
+				if (key[p] <= v)
+					flag[rows ? rows[p] : p] = 1;
+			return;
+		}
+	}
+	size_t *ord = s->idx;
+	npy_argsort(key, m, ord);
+	for (size_t p = 0; p < c; p++)
+		flag[rows ? rows[ord[p]] : ord[p]] = 1;
+}
 
 struct heap {
 	size_t cap, size;
@@ -128,20 +203,33 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 			pick_exact(w, c, &picks[a], flag, s);
 }
 
-/* by_class = 0: prune_by_noise_rate; 1: prune_by_class. */
-void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
-		     struct cl_scratch *s)
+struct select_pass {
+	const struct cl_work *w;
+	int by_class;
+	unsigned char *flag;
+};
+
+/* The selections of classes [lo, hi), with scratch of their largest size. */
+static void select_part(void *ctx, size_t lo, size_t hi, size_t part)
 {
-	size_t k = w->pb->k;
+	struct select_pass *q = ctx;
+	const struct cl_work *w = q->w;
+	size_t k = w->pb->k, most = 1;
+	(void)part;
+	for (size_t c = lo; c < hi; c++)
+		if (w->nk[c] > most)
+			most = w->nk[c];
+	struct cl_scratch s;
+	cl_scratch_init(&s, most);
 	struct pick *picks = xcalloc(k, sizeof *picks);
 	double *block = xmallocarray((size_t)BLOCK_ROWS * k, sizeof *block);
-	for (size_t c = 0; c < k; c++) {
+	for (size_t c = lo; c < hi; c++) {
 		size_t m = w->nk[c], np = 0;
 		if (m <= 1)
 			continue;
 		for (size_t j = 0; j < k; j++) {
-			int64_t cnt = by_class ? (j == c ? (int64_t)m - w->pc[c * k + c] : 0)
-					       : (j == c ? 0 : w->pc[j * k + c]);
+			int64_t cnt = q->by_class ? (j == c ? (int64_t)m - w->pc[c * k + c] : 0)
+						  : (j == c ? 0 : w->pc[j * k + c]);
 			if (cnt <= 0)
 				continue;
 			struct pick *pk = &picks[np++];
@@ -152,7 +240,7 @@ void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
 			pk->h.key = xmallocarray(pk->h.cap, sizeof(double));
 			pk->h.pos = xmallocarray(pk->h.cap, sizeof(size_t));
 		}
-		select_class(w, c, picks, np, flag, s, block);
+		select_class(w, c, picks, np, q->flag, &s, block);
 		for (size_t a = 0; a < np; a++) {
 			free(picks[a].h.key);
 			free(picks[a].h.pos);
@@ -160,4 +248,13 @@ void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
 	}
 	free(picks);
 	free(block);
+	cl_scratch_free(&s);
+}
+
+/* by_class = 0: prune_by_noise_rate; 1: prune_by_class. */
+void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag)
+{
+	size_t k = w->pb->k, parts = cl_par_parts(w->pb->n * k);
+	struct select_pass q = { w, by_class, flag };
+	cl_par_run(k, parts < k ? parts : k, select_part, &q);
 }

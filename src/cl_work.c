@@ -5,15 +5,6 @@
 #include "cl_internal.h"
 #include "util.h"
 
-size_t cl_argmax(const double *row, size_t k)
-{
-	size_t best = 0;
-	for (size_t j = 1; j < k; j++)
-		if (row[j] > row[best])
-			best = j;
-	return best;
-}
-
 void cl_work_init(struct cl_work *w, const struct cl_problem *pb)
 {
 	size_t n = pb->n, k = pb->k;
@@ -21,20 +12,13 @@ void cl_work_init(struct cl_work *w, const struct cl_problem *pb)
 	w->nk = xcalloc(k, sizeof *w->nk);
 	w->start = xcalloc(k + 1, sizeof *w->start);
 	w->rows = xmallocarray(n ? n : 1, sizeof *w->rows);
-	cl_class_counts(pb, w->nk);
-	for (size_t c = 0; c < k; c++)
-		w->start[c + 1] = w->start[c] + w->nk[c];
-	size_t *fill = xcalloc(k, sizeof *fill);
-	for (size_t i = 0; i < n; i++) {
-		size_t c = (size_t)pb->labels[i];
-		w->rows[w->start[c] + fill[c]++] = (uint32_t)i;
-	}
-	free(fill);
+	cl_class_index(pb, w->nk, w->start, w->rows);
 	w->t = xmallocarray(k, sizeof *w->t);
-	cl_thresholds(pb, w->t);
+	cl_thresholds_indexed(pb, w->nk, w->start, w->rows, w->t);
 	w->cj = xmallocarray(k * k, sizeof *w->cj);
 	w->off = xmallocarray(n ? n : 1, sizeof *w->off);
-	w->noff = cl_confident_joint(pb, w->t, w->cj, w->off);
+	w->suggested = xmallocarray(n ? n : 1, sizeof *w->suggested);
+	w->noff = cl_joint_pass(pb, w->t, w->cj, w->off, w->suggested);
 	w->cal = xmallocarray(k * k, sizeof *w->cal);
 	cl_calibrate(k, w->cj, w->nk, w->cal);
 	w->pc = xmallocarray(k * k, sizeof *w->pc);
@@ -51,6 +35,7 @@ void cl_work_free(struct cl_work *w)
 	free(w->off);
 	free(w->cal);
 	free(w->pc);
+	free(w->suggested);
 }
 
 void cl_scratch_init(struct cl_scratch *s, size_t n)

@@ -41,4 +41,12 @@ struct csvr {
  * Returns 0, or -1 with r->e filled. */
 int csvr_run(struct csvr *r);
 
+/* The same over a range [start, end) (start > 0, end set) holding only plain
+ * unquoted records ending in '\n' (dataset_plain.c): much faster than
+ * libcsv. Returns 0, or 1 where the range needs libcsv after all — a quote,
+ * CR, NUL or blank line, or a callback that failed — and the caller must
+ * reset its state and call csvr_run on the range, which then gives the
+ * exact result or error. */
+int csvr_run_plain(struct csvr *r);
+
 #endif

@@ -5,7 +5,9 @@
  * number is checked (plain decimal, finite, within [0,1] up to 1e-6). A
  * large body with no quoted fields is parsed by several libcsv parsers at
  * once, each over a range of whole lines; the result is identical to the
- * serial parse, which is used whenever a quote shows up.
+ * serial parse, which is used whenever a quote shows up. Each range goes
+ * through the plain tokenizer (dataset_plain.c) unless it needs libcsv;
+ * --exact-floats keeps libcsv and strtod for everything (the safe path).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -176,9 +178,23 @@ static void body_init(struct body_ctx *b, struct dataset *d,
 	b->r.e = &b->err;
 }
 
+/* Parse one range: the plain tokenizer first, libcsv if it gives up (from
+ * the range's start again, so results and errors are libcsv's). */
 static void *body_thread(void *arg)
 {
 	struct body_ctx *b = arg;
+	size_t line = b->r.line;
+	uint64_t off = b->r.off;
+	if (!b->o->exact_floats && csvr_run_plain(&b->r) == 0) {
+		b->rc = 0;
+		return NULL;
+	}
+	b->rows = b->fields = b->off_sum = 0;
+	b->warn_line = 0;
+	memset(&b->err, 0, sizeof b->err);
+	b->r.line = line;
+	b->r.off = off;
+	b->r.field = 0;
 	b->rc = csvr_run(&b->r);
 	return NULL;
 }

@@ -11,7 +11,8 @@
 #include "cl.h"
 
 struct cl_work {
-	const struct cl_problem *pb;
+	const struct cl_problem *pb;   /* &problem */
+	struct cl_problem problem;
 	size_t *nk;       /* k */
 	size_t *start;    /* k+1: class c's rows are rows[start[c] .. start[c+1]) */
 	uint32_t *rows;   /* n (the engine takes at most 2^32 - 1 rows) */
@@ -22,9 +23,12 @@ struct cl_work {
 	size_t *off;      /* off-diagonal rows of the raw joint */
 	size_t noff;
 	int *suggested;   /* n: first argmax of each row (taken by cl_scan_run) */
+	int range_state;  /* V1 once checked: 0 unknown, 1 ok, -1 failed */
 };
 
 void cl_work_init(struct cl_work *w, const struct cl_problem *pb);
+/* cl_check_range, remembered. */
+int cl_work_check_range(struct cl_work *w, struct err *e);
 
 /* n_k, and each class's rows in row order: class c's are
  * rows[start[c] .. start[c+1]) (start has k+1 entries). */
@@ -56,8 +60,12 @@ void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *row
  * the rows each class's selections pick (cl_select.c). */
 void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag);
 
-int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
+int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
 			unsigned char *flag, struct err *e);
+/* get_label_quality_scores on a shared computation (its range check and,
+ * with adjust, its thresholds). */
+int cl_work_scores(struct cl_work *w, enum cl_score s, int adjust, double *out,
+		   struct err *e);
 size_t cl_count_from_joint(size_t k, const int64_t *cj, const size_t *nk, size_t n);
 
 /* First index of the maximum of row[0..k-1]. */

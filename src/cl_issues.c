@@ -65,12 +65,12 @@ static int low_score_issues(const struct cl_work *w, enum cl_score sc,
 	return 0;
 }
 
-int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
+int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
 			unsigned char *flag, struct err *e)
 {
 	const struct cl_problem *pb = w->pb;
 	size_t n = pb->n, k = pb->k;
-	if (cl_check_range(pb, e) < 0)
+	if (cl_work_check_range(w, e) < 0)
 		return -1;
 	int exempt = f != CL_PREDICTED_NEQ_GIVEN && f != CL_LOW_NORMALIZED_MARGIN &&
 		     f != CL_LOW_SELF_CONFIDENCE;
@@ -146,22 +146,31 @@ size_t cl_order_issues(const struct cl_problem *pb, const unsigned char *flagged
 	return m;
 }
 
+int cl_work_num_label_issues(struct cl_work *w, enum cl_count_method m,
+			     size_t *out, struct err *e)
+{
+	const struct cl_problem *pb = w->pb;
+	if (cl_work_check_range(w, e) < 0 || cl_check_two_classes(pb, 0, e) < 0)
+		return -1;
+	if (m == CL_OFF_DIAGONAL) {
+		unsigned char *flag = xcalloc(pb->n ? pb->n : 1, 1);
+		*out = off_diagonal_count(w, flag);
+		free(flag);
+	} else {
+		*out = cl_count_from_joint(pb->k, w->cal, w->nk, pb->n);
+	}
+	return 0;
+}
+
 int cl_num_label_issues(const struct cl_problem *pb, enum cl_count_method m,
 			size_t *out, struct err *e)
 {
 	if (cl_check_range(pb, e) < 0 || cl_check_two_classes(pb, 0, e) < 0)
 		return -1;
-	struct cl_work w;
-	cl_work_init(&w, pb);
-	if (m == CL_OFF_DIAGONAL) {
-		unsigned char *flag = xcalloc(pb->n ? pb->n : 1, 1);
-		*out = off_diagonal_count(&w, flag);
-		free(flag);
-	} else {
-		*out = cl_count_from_joint(pb->k, w.cal, w.nk, pb->n);
-	}
-	cl_work_free(&w);
-	return 0;
+	struct cl_work *w = cl_work_new(pb);
+	int rc = cl_work_num_label_issues(w, m, out, e);
+	cl_work_delete(w);
+	return rc;
 }
 
 int cl_num_label_issues_custom(const struct cl_problem *pb, const int64_t *cj,

@@ -21,6 +21,7 @@ void cl_scan_free(struct cl_scan *s)
 	free(s->scores);
 	free(s->flagged);
 	free(s->ranked);
+	cl_work_delete(s->work);
 	memset(s, 0, sizeof *s);
 }
 
@@ -33,26 +34,24 @@ int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 		return err_set(e, ERR_INPUT, "%zu examples: at most %u are supported", n, UINT32_MAX);
 	out->n = n;
 	out->k = k;
-	struct cl_work w;
-	cl_work_init(&w, pb);
+	struct cl_work *w = cl_work_new(pb);
+	out->work = w;
 	out->thresholds = xmallocarray(k, sizeof(double));
-	memcpy(out->thresholds, w.t, k * sizeof(double));
+	memcpy(out->thresholds, w->t, k * sizeof(double));
 	out->cj_raw = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj_raw, w.cj, k * k * sizeof(int64_t));
+	memcpy(out->cj_raw, w->cj, k * k * sizeof(int64_t));
 	out->cj = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj, w.cal, k * k * sizeof(int64_t));
-	out->suggested = w.suggested;     /* computed in the joint's pass */
-	w.suggested = NULL;
+	memcpy(out->cj, w->cal, k * k * sizeof(int64_t));
+	out->suggested = w->suggested;    /* computed in the joint's pass */
+	w->suggested = NULL;
 	out->flagged = xcalloc(n1, 1);
 	out->scores = xmallocarray(n1, sizeof(double));
 	out->ranked = xmallocarray(n1, sizeof(size_t));
-	if (cl_find_issues_work(&w, prm->filter_by, out->flagged, e) < 0 ||
-	    cl_label_quality_scores(pb, prm->rank_by, prm->adjust, out->scores, e) < 0) {
-		cl_work_free(&w);
+	if (cl_find_issues_work(w, prm->filter_by, out->flagged, e) < 0 ||
+	    cl_work_scores(w, prm->rank_by, prm->adjust, out->scores, e) < 0) {
 		cl_scan_free(out);
 		return -1;
 	}
-	cl_work_free(&w);
 	for (size_t i = 0; i < n; i++)
 		out->n_flagged += out->flagged[i];
 	if (prm->all) {
@@ -60,6 +59,8 @@ int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 		out->n_ranked = n;
 	} else {
 		out->n_ranked = cl_order_issues(pb, out->flagged, out->scores, out->ranked);
+		out->ranked = xrealloc(out->ranked, (out->n_ranked ? out->n_ranked : 1) *
+				       sizeof(size_t));
 	}
 	return 0;
 }

@@ -78,12 +78,11 @@ static void score_part(void *ctx, size_t lo, size_t hi, size_t part)
 	free(tmp);
 }
 
-int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
-			    int adjust, double *out, struct err *e)
+/* The scores, validated by the caller; t: thresholds with adjust. */
+static int scores_run(const struct cl_problem *pb, enum cl_score sc, int adjust,
+		      const double *t, double *out, struct err *e)
 {
 	size_t n = pb->n, k = pb->k;
-	if (cl_check_range(pb, e) < 0)
-		return -1;
 	if (sc == CL_CONFIDENCE_WEIGHTED_ENTROPY) {
 		if (adjust)
 			return err_set(e, ERR_INPUT,
@@ -91,18 +90,38 @@ int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 		if (cl_check_unit_interval(pb, e) < 0)
 			return -1;
 	}
-	double *t = NULL, tmax = 0;
+	double tmax = 0;
 	if (adjust) {
-		t = xmallocarray(k, sizeof *t);
-		cl_thresholds(pb, t);
 		tmax = t[0];
 		for (size_t j = 1; j < k; j++)
 			if (t[j] > tmax)
 				tmax = t[j];
 	}
-	struct score_pass q = { pb, sc, t, tmax, log((double)k), out };
+	struct score_pass q = { pb, sc, adjust ? t : NULL, tmax, log((double)k), out };
 	size_t work = sc == CL_SELF_CONFIDENCE && !adjust ? n : n * k;
 	cl_par_run(n, cl_par_parts(work), score_part, &q);
-	free(t);
 	return 0;
+}
+
+int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
+			    int adjust, double *out, struct err *e)
+{
+	if (cl_check_range(pb, e) < 0)
+		return -1;
+	double *t = NULL;
+	if (adjust && sc != CL_CONFIDENCE_WEIGHTED_ENTROPY) {
+		t = xmallocarray(pb->k, sizeof *t);
+		cl_thresholds(pb, t);
+	}
+	int rc = scores_run(pb, sc, adjust, t, out, e);
+	free(t);
+	return rc;
+}
+
+int cl_work_scores(struct cl_work *w, enum cl_score sc, int adjust, double *out,
+		   struct err *e)
+{
+	if (cl_work_check_range(w, e) < 0)
+		return -1;
+	return scores_run(w->pb, sc, adjust, w->t, out, e);
 }

@@ -115,3 +115,12 @@ size_t cl_argmax(const double *row, size_t k)
 			best = j;
 	return best;
 }
+
+int cl_reduce_keeps(const double *row, size_t k, size_t l)
+{
+	double q = row[l] + 1e-6;
+	for (size_t j = 0; j < k; j++)
+		if ((j < l && row[j] >= q) || (j > l && row[j] > q))
+			return 1;
+	return 0;
+}

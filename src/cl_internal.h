@@ -24,6 +24,8 @@ struct cl_work {
 	size_t noff;
 	int *suggested;   /* n: first argmax of each row (taken by cl_scan_run) */
 	int range_state;  /* V1 once checked: 0 unknown, 1 ok, -1 failed */
+	unsigned char *keep;  /* n or NULL: cl_reduce_keeps of every row, for a
+			       * computation with no probabilities in memory */
 };
 
 void cl_work_init(struct cl_work *w, const struct cl_problem *pb);
@@ -70,5 +72,36 @@ size_t cl_count_from_joint(size_t k, const int64_t *cj, const size_t *nk, size_t
 
 /* First index of the maximum of row[0..k-1]. */
 size_t cl_argmax(const double *row, size_t k);
+/* _reduce_issues' test for one row labelled l: 1 if the row stays flagged
+ * (another column beats the given one even with a 1e-6 bonus). */
+int cl_reduce_keeps(const double *row, size_t k, size_t l);
+/* One row's label quality score (tmp: k doubles of scratch). */
+double cl_row_score(const double *row, size_t k, size_t l, enum cl_score sc,
+		    double logk, double *tmp);
+/* adjust_pred_probs for one row: (P - t) + tmax over its numpy sum. */
+void cl_adjust_row(const double *row, size_t k, const double *t, double tmax,
+		   double *out);
+
+/* A bounded max-heap keeping the cap smallest keys pushed, with a position
+ * each: one prune selection of cnt rows keeps cnt + 1 (cl_select.c). */
+struct cl_heap {
+	size_t cap, size;
+	double *key;
+	size_t *pos;
+};
+void cl_heap_init(struct cl_heap *h, size_t cap);
+void cl_heap_free(struct cl_heap *h);
+void cl_heap_push(struct cl_heap *h, double key, size_t pos);
+/* With cnt < cap = cnt + 1 entries kept: flag pos_to_row(pos) of the cnt
+ * smallest and return 0, or return -1 if the cut-off is tied (an exact
+ * argsort must decide). rows maps positions to rows (NULL: identity). */
+int cl_heap_flag(const struct cl_heap *h, size_t cnt, const uint32_t *rows,
+		 unsigned char *flag);
+/* The key of a row of class c in the selection against column j:
+ * -(P[j] - P[c]), or P[c] for prune_by_class (j == c). */
+static inline double cl_prune_key(const double *row, size_t j, size_t c)
+{
+	return j == c ? row[c] : -(row[j] - row[c]);
+}
 
 #endif

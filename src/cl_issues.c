@@ -12,23 +12,16 @@
 #include "npy.h"
 #include "util.h"
 
-/* _reduce_issues: drop flagged rows whose given label wins the argmax once
- * it gets a 1e-6 bonus (ties to the lower column). */
-static void reduce_issues(const struct cl_problem *pb, unsigned char *flag)
+/* _reduce_issues on the flagged rows (keep bits precomputed by a streaming
+ * scan, or computed from the rows). */
+static void reduce_issues(const struct cl_work *w, unsigned char *flag)
 {
-	size_t k = pb->k;
-	for (size_t i = 0; i < pb->n; i++) {
-		if (!flag[i])
-			continue;
-		const double *row = pb->p + i * k;
-		size_t l = (size_t)pb->labels[i];
-		double q = row[l] + 1e-6;
-		int keep = 0;
-		for (size_t j = 0; j < k && !keep; j++)
-			if ((j < l && row[j] >= q) || (j > l && row[j] > q))
-				keep = 1;
-		flag[i] = (unsigned char)keep;
-	}
+	const struct cl_problem *pb = w->pb;
+	for (size_t i = 0; i < pb->n; i++)
+		if (flag[i])
+			flag[i] = w->keep ? w->keep[i] :
+				  (unsigned char)cl_reduce_keeps(pb->p + i * pb->k, pb->k,
+								 (size_t)pb->labels[i]);
 }
 
 /* Rows counted off the diagonal of the raw joint that survive reduction. */
@@ -37,7 +30,7 @@ static size_t off_diagonal_count(const struct cl_work *w, unsigned char *flag)
 	memset(flag, 0, w->pb->n);
 	for (size_t a = 0; a < w->noff; a++)
 		flag[w->off[a]] = 1;
-	reduce_issues(w->pb, flag);
+	reduce_issues(w, flag);
 	size_t cnt = 0;
 	for (size_t i = 0; i < w->pb->n; i++)
 		cnt += flag[i];
@@ -112,7 +105,7 @@ int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
 		rc = err_set(e, ERR_INPUT, "unknown filter_by method");
 	}
 	if (rc == 0 && f != CL_LOW_NORMALIZED_MARGIN && f != CL_LOW_SELF_CONFIDENCE)
-		reduce_issues(pb, flag);
+		reduce_issues(w, flag);
 	return rc;
 }
 

@@ -37,9 +37,19 @@ static double entropy_score(const double *row, size_t k, size_t l, double logk,
 	return log(s + 1) / clipped;
 }
 
+double cl_row_score(const double *row, size_t k, size_t l, enum cl_score sc,
+		    double logk, double *tmp)
+{
+	switch (sc) {
+	case CL_SELF_CONFIDENCE: return self_conf(row, l);
+	case CL_NORMALIZED_MARGIN: return norm_margin(row, k, l);
+	default: return entropy_score(row, k, l, logk, tmp);
+	}
+}
+
 /* Adjusted row: (P - t) + tmax, divided by its numpy row sum. */
-static void adjust_row(const double *row, size_t k, const double *t, double tmax,
-		       double *out)
+void cl_adjust_row(const double *row, size_t k, const double *t, double tmax,
+		   double *out)
 {
 	for (size_t j = 0; j < k; j++)
 		out[j] = (row[j] - t[j]) + tmax;
@@ -66,14 +76,10 @@ static void score_part(void *ctx, size_t lo, size_t hi, size_t part)
 		const double *row = q->pb->p + i * k;
 		size_t l = (size_t)q->pb->labels[i];
 		if (q->t) {
-			adjust_row(row, k, q->t, q->tmax, tmp);
+			cl_adjust_row(row, k, q->t, q->tmax, tmp);
 			row = tmp;
 		}
-		switch (q->sc) {
-		case CL_SELF_CONFIDENCE: q->out[i] = self_conf(row, l); break;
-		case CL_NORMALIZED_MARGIN: q->out[i] = norm_margin(row, k, l); break;
-		default: q->out[i] = entropy_score(row, k, l, q->logk, tmp); break;
-		}
+		q->out[i] = cl_row_score(row, k, l, q->sc, q->logk, tmp);
 	}
 	free(tmp);
 }

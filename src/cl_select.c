@@ -93,13 +93,21 @@ void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *row
 		flag[rows ? rows[ord[p]] : ord[p]] = 1;
 }
 
-struct heap {
-	size_t cap, size;
-	double *key;
-	size_t *pos;
-};
+void cl_heap_init(struct cl_heap *h, size_t cap)
+{
+	h->cap = cap;
+	h->size = 0;
+	h->key = xmallocarray(cap ? cap : 1, sizeof(double));
+	h->pos = xmallocarray(cap ? cap : 1, sizeof(size_t));
+}
 
-static void heap_sift_down(struct heap *h, size_t i)
+void cl_heap_free(struct cl_heap *h)
+{
+	free(h->key);
+	free(h->pos);
+}
+
+static void heap_sift_down(struct cl_heap *h, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, big = i;
@@ -119,7 +127,7 @@ static void heap_sift_down(struct heap *h, size_t i)
 	}
 }
 
-static void heap_push(struct heap *h, double key, size_t pos)
+void cl_heap_push(struct cl_heap *h, double key, size_t pos)
 {
 	if (h->size == h->cap) {
 		if (!(key < h->key[0]))
@@ -142,25 +150,12 @@ static void heap_push(struct heap *h, double key, size_t pos)
 	h->pos[i] = pos;
 }
 
-/* One selection: flag the first cnt positions of argsort(keys). */
-struct pick {
-	size_t j, cnt;
-	struct heap h;
-};
-
-static double key_of(const double *row, size_t j, size_t c)
+int cl_heap_flag(const struct cl_heap *h, size_t cnt, const uint32_t *rows,
+		 unsigned char *flag)
 {
-	return j == c ? row[c] : -(row[j] - row[c]);
-}
-
-/* The heap holds the cnt + 1 smallest keys; flag its cnt smallest unless the
- * boundary is tied. Returns 0 when done, -1 when the exact sort is needed. */
-static int pick_flag(struct pick *pk, const uint32_t *rows, unsigned char *flag)
-{
-	struct heap *h = &pk->h;
-	if (h->size <= pk->cnt) {         /* fewer rows than cnt: all of them */
+	if (h->size <= cnt) {             /* fewer rows than cnt: all of them */
 		for (size_t a = 0; a < h->size; a++)
-			flag[rows[h->pos[a]]] = 1;
+			flag[rows ? rows[h->pos[a]] : h->pos[a]] = 1;
 		return 0;
 	}
 	double w = h->key[0], v = h->key[1];
@@ -169,9 +164,15 @@ static int pick_flag(struct pick *pk, const uint32_t *rows, unsigned char *flag)
 	if (!(v < w))
 		return -1;
 	for (size_t a = 1; a < h->size; a++)
-		flag[rows[h->pos[a]]] = 1;
+		flag[rows ? rows[h->pos[a]] : h->pos[a]] = 1;
 	return 0;
 }
+
+/* One selection: flag the first cnt positions of argsort(keys). */
+struct pick {
+	size_t j, cnt;
+	struct cl_heap h;
+};
 
 static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
 		       unsigned char *flag, struct cl_scratch *s)
@@ -179,7 +180,7 @@ static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
 	size_t k = w->pb->k, m = w->nk[c];
 	const uint32_t *rows = w->rows + w->start[c];
 	for (size_t p = 0; p < m; p++)
-		s->key[p] = key_of(w->pb->p + (size_t)rows[p] * k, pk->j, c);
+		s->key[p] = cl_prune_key(w->pb->p + (size_t)rows[p] * k, pk->j, c);
 	cl_flag_smallest(s->key, m, pk->cnt, rows, flag, s);
 }
 
@@ -196,10 +197,10 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 			memcpy(block + p * k, w->pb->p + (size_t)rows[b + p] * k, k * sizeof(double));
 		for (size_t a = 0; a < np; a++)
 			for (size_t p = 0; p < len; p++)
-				heap_push(&picks[a].h, key_of(block + p * k, picks[a].j, c), b + p);
+				cl_heap_push(&picks[a].h, cl_prune_key(block + p * k, picks[a].j, c), b + p);
 	}
 	for (size_t a = 0; a < np; a++)
-		if (pick_flag(&picks[a], rows, flag) < 0)
+		if (cl_heap_flag(&picks[a].h, picks[a].cnt, rows, flag) < 0)
 			pick_exact(w, c, &picks[a], flag, s);
 }
 
@@ -235,16 +236,11 @@ static void select_part(void *ctx, size_t lo, size_t hi, size_t part)
 			struct pick *pk = &picks[np++];
 			pk->j = j;
 			pk->cnt = (size_t)cnt < m ? (size_t)cnt : m;
-			pk->h.cap = pk->cnt + 1;
-			pk->h.size = 0;
-			pk->h.key = xmallocarray(pk->h.cap, sizeof(double));
-			pk->h.pos = xmallocarray(pk->h.cap, sizeof(size_t));
+			cl_heap_init(&pk->h, pk->cnt + 1);
 		}
 		select_class(w, c, picks, np, q->flag, &s, block);
-		for (size_t a = 0; a < np; a++) {
-			free(picks[a].h.key);
-			free(picks[a].h.pos);
-		}
+		for (size_t a = 0; a < np; a++)
+			cl_heap_free(&picks[a].h);
 	}
 	free(picks);
 	free(block);

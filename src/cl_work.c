@@ -12,6 +12,7 @@ void cl_work_init(struct cl_work *w, const struct cl_problem *src)
 	w->problem = *src;
 	w->pb = &w->problem;
 	w->range_state = 0;
+	w->keep = NULL;
 	const struct cl_problem *pb = w->pb;
 	w->nk = xcalloc(k, sizeof *w->nk);
 	w->start = xcalloc(k + 1, sizeof *w->start);
@@ -41,6 +42,7 @@ void cl_work_free(struct cl_work *w)
 	free(w->cal);
 	free(w->pc);
 	free(w->suggested);
+	free(w->keep);
 }
 
 struct cl_work *cl_work_new(const struct cl_problem *pb)

@@ -2,7 +2,8 @@
  * bit for bit: fast_float and Clinger against strtod on random and
  * adversarial decimals; the plain PROBS.csv tokenizer against libcsv, for
  * values and for error positions; the engine split across 1, 2 and 3
- * threads against one thread, for every filter_by method. */
+ * threads against one thread, and the streaming scan against the in-memory
+ * one, for every filter_by method, score and adjust setting. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include "cl.h"
 #include "cl_par.h"
+#include "cl_stream.h"
 #include "dataset.h"
 #include "numparse.h"
 
@@ -256,6 +258,87 @@ START_TEST(test_engine_threads_agree)
 }
 END_TEST
 
+/* An in-memory row source that copies rows out, as a file's would be. */
+struct mem_src {
+	const double *p;
+	size_t k;
+	size_t reads;
+};
+
+static int mem_read(void *ctx, size_t a, size_t b, double *out, struct err *e)
+{
+	struct mem_src *m = ctx;
+	(void)e;
+	memcpy(out, m->p + a * m->k, (b - a) * m->k * sizeof(double));
+	__atomic_add_fetch(&m->reads, b - a, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void random_problem(size_t n, size_t k, int levels, double *p, int *labels)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t truth = next() % k;
+		labels[i] = (int)(next() % 7 == 0 ? next() % k : truth);
+		double sum = 0;
+		for (size_t j = 0; j < k; j++) {
+			double v = (double)(next() % (uint64_t)levels) / levels +
+				   (j == truth ? 1.5 : 0.0);
+			p[i * k + j] = v;
+			sum += v;
+		}
+		for (size_t j = 0; j < k; j++)
+			p[i * k + j] /= sum;
+	}
+}
+
+static void stream_vs_memory(size_t n, size_t k, int levels, size_t threads)
+{
+	double *p = malloc(n * k * sizeof *p);
+	int *labels = malloc(n * sizeof *labels);
+	random_problem(n, k, levels, p, labels);
+	struct cl_problem pb = { n, k, p, labels };
+	struct mem_src ms = { p, k, 0 };
+	struct cl_source src = { n, k, labels, mem_read, NULL, NULL, &ms };
+	cl_par_set_threads(threads);
+	for (int f = 0; f < CL_FILTER_COUNT; f++)
+		for (int sc = 0; sc < CL_SCORE_COUNT; sc++)
+			for (int adj = 0; adj < 2; adj++) {
+				struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
+							      adj, f == 1 && sc == 0 };
+				struct cl_scan ref, got;
+				struct err e1 = { 0 }, e2 = { 0 };
+				int r1 = cl_scan_run(&pb, &prm, &ref, &e1);
+				int r2 = cl_scan_stream(&src, &prm, &got, &e2);
+				ck_assert_msg(r1 == r2, "filter %d score %d adjust %d: %d vs %d (%s / %s)",
+					      f, sc, adj, r1, r2, e1.msg, e2.msg);
+				if (r1 < 0) {
+					ck_assert_str_eq(e1.msg, e2.msg);
+					continue;
+				}
+				ck_assert_msg(scan_equal(&ref, &got), "n %zu k %zu filter %d score %d "
+					      "adjust %d threads %zu", n, k, f, sc, adj, threads);
+				/* the summaries from the kept computations agree too */
+				size_t c1, c2;
+				ck_assert_int_eq(cl_work_num_label_issues(ref.work, CL_OFF_DIAGONAL, &c1, &e1), 0);
+				ck_assert_int_eq(cl_work_num_label_issues(got.work, CL_OFF_DIAGONAL, &c2, &e2), 0);
+				ck_assert_uint_eq(c1, c2);
+				cl_scan_free(&ref);
+				cl_scan_free(&got);
+			}
+	cl_par_set_threads(0);
+	free(p);
+	free(labels);
+}
+
+START_TEST(test_stream_equals_memory)
+{
+	stream_vs_memory(3000, 4, 6, 1);       /* coarse values: tied cut-offs */
+	stream_vs_memory(20000, 12, 1000, 1);
+	stream_vs_memory(90000, 7, 9, 3);      /* split passes, merged heaps */
+	stream_vs_memory(70000, 3, 1 << 20, 2);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -266,6 +349,7 @@ int main(void)
 	tcase_add_test(tc, test_random_decimals);
 	tcase_add_test(tc, test_plain_tokenizer_agrees);
 	tcase_add_test(tc, test_engine_threads_agree);
+	tcase_add_test(tc, test_stream_equals_memory);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

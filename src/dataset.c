@@ -290,6 +290,7 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		goto fail;
 	if (probs && !npy && dataset_probs_header(d, probs, &join, e) < 0)
 		goto fail;
+	d->delim = dataset_delimiter(o, d->data_path);
 	if (load_data(d, o, e) < 0)
 		goto fail;
 	dataset_set_image_base(d, o);

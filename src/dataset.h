@@ -57,6 +57,7 @@ struct dataset {
 	                             into DATA.csv: where each data record starts,
 	                             [n] = the file size; else NULL */
 	char warning[512];        /* non-fatal notice (rows not summing to 1), or "" */
+	char delim;               /* DATA.csv's field delimiter (',' or '\t' ...) */
 	int folder;               /* built from an image folder DIR/CLASS/FILE */
 	int virtual_labels;       /* the label column was made from --labels */
 	struct dataset_priv *priv;  /* cell storage and id index */
@@ -93,6 +94,11 @@ int dataset_column(const struct dataset *d, const char *name);
 void dataset_image_path(const struct dataset *d, size_t row, char *path, size_t n);
 /* The folder relative image paths resolve against ("" = current). */
 const char *dataset_image_base(const struct dataset *d);
+
+/* Open an input file, inflating it when it is gzip-compressed (into an
+ * unlinked temporary file); the fd reads the uncompressed bytes. */
+int dataset_open_input(const char *path, const char *what, uint64_t *size,
+		       struct err *e);
 
 /* SHA-256 and size of what the dataset was loaded from, as the corrections
  * log records it: the data file's bytes, or for a dataset built from an

@@ -88,8 +88,5 @@ void dataset_virtual_label_column(struct dataset *d);
 void dataset_set_image_base(struct dataset *d, const struct dataset_opts *o);
 /* The delimiter DATA.csv is read with. */
 char dataset_delimiter(const struct dataset_opts *o, const char *path);
-/* A gzip-compressed input inflated into an unlinked temporary file; returns
- * its fd (or the file's own fd when it is not gzip), -1 on error. */
-int dataset_open_input(const char *path, const char *what, uint64_t *size,
-		       struct err *e);
+
 #endif

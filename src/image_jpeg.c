@@ -40,6 +40,10 @@ int image_decode_jpeg(const uint8_t *data, size_t len, int want_w, int want_h,
 		*full_w = w;
 	if (full_h)
 		*full_h = h;
+	if (want_w <= 0 && want_h <= 0) {     /* full size, if it fits */
+		want_w = w;
+		want_h = h;
+	}
 	int nsf = 0;
 	tjscalingfactor *sf = tjGetScalingFactors(&nsf);
 	int best = -1, bw = 0, bh = 0;

@@ -36,7 +36,7 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
 		return image_decode_jpeg(data, len, want_w, want_h, out, full_w, full_h, e);
 	default:
 		memset(out, 0, sizeof *out);
-		return err_set(e, ERR_INPUT, "not a PNG or JPEG file (by its first bytes)");
+		return err_set(e, ERR_INPUT, "not a PNG or JPEG file");
 	}
 }
 
@@ -70,10 +70,5 @@ int image_load(const char *path, int want_w, int want_h, struct image *out,
 	}
 	int rc = image_decode(buf, len, want_w, want_h, out, full_w, full_h, e);
 	free(buf);
-	if (rc < 0) {
-		char why[sizeof e->msg];
-		memcpy(why, e->msg, sizeof why);
-		err_set(e, e->code, "%s: %.900s", path, why);
-	}
 	return rc;
 }

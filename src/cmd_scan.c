@@ -151,9 +151,9 @@ int cmd_scan(int argc, char **argv)
 		default: return cli_usage_error("scan", "unknown option");
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("scan", "expected one DATA.csv");
-	o.data_path = argv[optind];
+	if (optind != argc - 1 && !(o.labels_path && optind == argc))
+		return cli_usage_error("scan", "expected one DATA.csv (or --labels FILE.npy)");
+	o.data_path = optind < argc ? argv[optind] : NULL;
 	struct progress pg;
 	progress_start(&pg, "scan");
 	o.progress = progress_report;

@@ -48,9 +48,9 @@ int cmd_stats(int argc, char **argv)
 			return cli_usage_error("stats", "unknown option");
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 && !(o.labels_path && optind == argc))
 		return cli_usage_error("stats", "expected one DATA.csv");
-	o.data_path = argv[optind];
+	o.data_path = optind < argc ? argv[optind] : NULL;
 	struct dataset *d;
 	if (cli_load_dataset(&d, &o, &e) < 0)
 		return cli_fail(&e);

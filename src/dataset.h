@@ -24,6 +24,12 @@ struct dataset_opts {
 	const char *text_col;    /* NULL = "text" (optional column) */
 	const char *image_col;   /* NULL = "image" (optional column) */
 	int renormalize;         /* divide each probability row by its sum */
+	/* Bring-your-own-data inputs (dataset_byod.c, dataset_npy.c): */
+	const char *labels_path; /* --labels FILE.npy: integer class indices */
+	const char *classes_path;/* --classes FILE: names for .npy classes */
+	int label_index;         /* integer labels are class indices */
+	const char *image_root;  /* --image-root DIR; NULL = DATA.csv's folder */
+	char delimiter;          /* 0 = by extension (.tsv/.tab: tab), else it */
 	/* When no probabilities file is given or found: 0 = bad input (the
 	 * message says what was looked for); 1 = load DATA.csv alone, with
 	 * probs = NULL and the classes = the distinct labels in byte order. */
@@ -51,6 +57,9 @@ struct dataset {
 	                             into DATA.csv: where each data record starts,
 	                             [n] = the file size; else NULL */
 	char warning[512];        /* non-fatal notice (rows not summing to 1), or "" */
+	char delim;               /* DATA.csv's field delimiter (',' or '\t' ...) */
+	int folder;               /* built from an image folder DIR/CLASS/FILE */
+	int virtual_labels;       /* the label column was made from --labels */
 	struct dataset_priv *priv;  /* cell storage and id index */
 };
 
@@ -79,5 +88,22 @@ double *dataset_alloc_probs(struct dataset *d);
 
 /* Index of a DATA.csv column by exact name, or -1. */
 int dataset_column(const struct dataset *d, const char *name);
+
+/* The file of a row's image cell: absolute as is, else relative to
+ * --image-root, the image folder, or DATA.csv's folder (dataset_byod.c). */
+void dataset_image_path(const struct dataset *d, size_t row, char *path, size_t n);
+/* The folder relative image paths resolve against ("" = current). */
+const char *dataset_image_base(const struct dataset *d);
+
+/* Open an input file, inflating it when it is gzip-compressed (into an
+ * unlinked temporary file); the fd reads the uncompressed bytes. */
+int dataset_open_input(const char *path, const char *what, uint64_t *size,
+		       struct err *e);
+
+/* SHA-256 and size of what the dataset was loaded from, as the corrections
+ * log records it: the data file's bytes, or for a dataset built from an
+ * image folder its listing (path and label of every file). */
+int dataset_content_sha256(const struct dataset *d, char hex[65], uint64_t *size,
+			   struct err *e);
 
 #endif

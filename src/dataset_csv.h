@@ -34,6 +34,7 @@ struct csvr {
 	int failed;
 	int stop;                 /* set by a callback: end after this line */
 	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
+	char delim;               /* field delimiter; 0 = ',' */
 };
 
 /* Read the range [start, end) of the open file fd (skipping a UTF-8 BOM at

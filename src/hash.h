@@ -2,11 +2,15 @@
 #ifndef RELABEL_HASH_H
 #define RELABEL_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 
 /* Hash the file at path into hex (65 bytes incl. NUL) and its size. */
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e);
+
+/* Hash len bytes of memory into hex. */
+void hash_mem_sha256(const void *data, size_t len, char hex[65]);
 
 #endif

@@ -14,9 +14,9 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 	c->d = NULL;
 	c->db = NULL;
 	char *dbp = NULL, *recorded = NULL;
-	if (!data_path && !db_path)
+	if (!data_path && !db_path && !o->labels_path)
 		return err_set(e, ERR_INPUT, "give DATA.csv or --db FILE");
-	if (!data_path) {
+	if (!data_path && !o->labels_path) {
 		if (log_open_existing(&c->db, db_path, e) < 0)
 			return -1;
 		if (!need_dataset)
@@ -32,7 +32,7 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 	if (rc == 0 && c->d->warning[0])
 		fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
-		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
+		dbp = db_path ? xstrdup(db_path) : log_default_path(c->d->data_path);
 		rc = log_open(&c->db, dbp, c->d, force, e);
 	}
 	if (rc == 0 && !c->d->probs && need_dataset > 1)

@@ -75,8 +75,7 @@ static int any_outside(const struct cl_problem *pb, double lo, double hi)
 int cl_check_range(const struct cl_problem *pb, struct err *e)
 {
 	if (any_outside(pb, -1e-6, 1 + 1e-6))
-		return err_set(e, ERR_INPUT,
-			       "Values in pred_probs must be between 0 and 1.");
+		return err_set(e, ERR_INPUT, CL_MSG_RANGE);
 	return 0;
 }
 

@@ -10,6 +10,9 @@
 
 #include "cl.h"
 
+/* cleanlab's messages where more than one file raises them. */
+#define CL_MSG_RANGE "Values in pred_probs must be between 0 and 1."
+
 struct cl_work {
 	const struct cl_problem *pb;   /* &problem */
 	struct cl_problem problem;

@@ -70,7 +70,7 @@ static void pass_part(void *ctx, size_t lo, size_t hi, size_t part)
 	pr->rc[part] = 0;
 	for (size_t a = lo; a < hi; a += block) {
 		size_t b = hi - a < block ? hi : a + block;
-		if (src->read(src->ctx, a, b, buf, &pr->err[part]) < 0) {
+		if (src->read(src->ctx, pr->pass, a, b, buf, &pr->err[part]) < 0) {
 			pr->rc[part] = -1;
 			break;
 		}
@@ -332,8 +332,9 @@ static int low_method(enum cl_filter_by f)
 	return f == CL_LOW_NORMALIZED_MARGIN || f == CL_LOW_SELF_CONFIDENCE;
 }
 
-int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm,
-		   struct cl_scan *out, struct err *e)
+/* The scan, or with work_only just passes 1 and 2 and out->work. */
+static int stream(const struct cl_source *src, const struct cl_scan_params *prm,
+		  int work_only, struct cl_scan *out, struct err *e)
 {
 	size_t n = src->n, k = src->k, n1 = n ? n : 1;
 	memset(out, 0, sizeof *out);
@@ -372,7 +373,8 @@ int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm
 	}
 	for (size_t p = 0; p < st.parts; p++)
 		st.tmp[p] = xmallocarray(2 * k, sizeof(double));
-	int prune = f == CL_PRUNE_BY_NOISE_RATE || f == CL_PRUNE_BY_CLASS || f == CL_BOTH;
+	int prune = !work_only && (f == CL_PRUNE_BY_NOISE_RATE || f == CL_PRUNE_BY_CLASS ||
+				   f == CL_BOTH);
 	int passes = 2 + prune;
 	unsigned char *flag = NULL, *other = NULL;
 	size_t *off = NULL;
@@ -387,15 +389,17 @@ int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm
 		bad_range |= st.bad_range[p];
 		bad_unit |= st.bad_unit[p];
 	}
-	if (bad_range) {
-		err_set(e, ERR_INPUT, "Values in pred_probs must be between 0 and 1.");
+	if (bad_range && !work_only) {
+		err_set(e, ERR_INPUT, CL_MSG_RANGE);
 		goto out;
 	}
 	int exempt = f != CL_PREDICTED_NEQ_GIVEN && !low_method(f);
-	if (cl_check_two_classes(&lab, exempt, e) < 0 ||
+	if (work_only) {
+		/* no validation: the summaries validate as cleanlab does */
+	} else if (cl_check_two_classes(&lab, exempt, e) < 0 ||
 	    (low_method(f) && cl_check_two_classes(&lab, 0, e) < 0))
 		goto out;
-	if (prm->rank_by == CL_CONFIDENCE_WEIGHTED_ENTROPY) {
+	if (!work_only && prm->rank_by == CL_CONFIDENCE_WEIGHTED_ENTROPY) {
 		if (prm->adjust) {
 			err_set(e, ERR_INPUT, "adjust_pred_probs is not currently supported "
 				"for confidence_weighted_entropy.");
@@ -440,6 +444,15 @@ int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm
 	cl_calibrate(k, cj, st.nk, cal);
 	pc = xmallocarray(k * k, sizeof *pc);
 	cl_prune_counts(k, cal, pc);
+	if (work_only) {
+		out->n = n;
+		out->k = k;
+		out->work = make_work(&st, cj, cal, pc, off, noff);
+		out->work->range_state = bad_range ? -1 : 1;
+		off = NULL;
+		rc = 0;
+		goto out;
+	}
 
 	/* find_label_issues. */
 	flag = xcalloc(n1, 1);
@@ -512,4 +525,19 @@ out:
 	free(pc);
 	state_free(&st);
 	return rc;
+}
+
+int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm,
+		   struct cl_scan *out, struct err *e)
+{
+	return stream(src, prm, 0, out, e);
+}
+
+struct cl_work *cl_work_stream(const struct cl_source *src, struct err *e)
+{
+	struct cl_scan_params prm = { CL_CONFIDENT_LEARNING, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan s;
+	if (stream(src, &prm, 1, &s, e) < 0)
+		return NULL;
+	return s.work;
 }

@@ -30,10 +30,12 @@
 struct cl_source {
 	size_t n, k;
 	const int *labels;    /* n, in memory */
-	/* Rows [a, b) as (b - a) * k doubles in out; 0, or -1 with e set (bad
-	 * values are the source's to report, with their row and column). May
-	 * be called from several threads at once for disjoint ranges. */
-	int (*read)(void *ctx, size_t a, size_t b, double *out, struct err *e);
+	/* Rows [a, b) as (b - a) * k doubles in out, for pass 1, 2, ...; 0, or
+	 * -1 with e set (bad values are the source's to report, with their row
+	 * and column). May be called from several threads at once for disjoint
+	 * ranges. */
+	int (*read)(void *ctx, int pass, size_t a, size_t b, double *out,
+		    struct err *e);
 	/* Rows [a, b) will not be read again in this pass (may be NULL). */
 	void (*release)(void *ctx, size_t a, size_t b);
 	/* After each block of the first core's range: pass p of `passes`,
@@ -46,5 +48,10 @@ struct cl_source {
  * probabilities (summaries work on it; nothing that needs rows does). */
 int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm,
 		   struct cl_scan *out, struct err *e);
+
+/* Just the shared computation (passes 1 and 2), for the summaries of
+ * relabel stats: nothing is validated here (each summary validates as
+ * cleanlab does); errors come only from the source. */
+struct cl_work *cl_work_stream(const struct cl_source *src, struct err *e);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cl_internal.h"
+#include "err.h"
 #include "util.h"
 
 void cl_work_init(struct cl_work *w, const struct cl_problem *src)
@@ -66,7 +67,7 @@ int cl_work_check_range(struct cl_work *w, struct err *e)
 		w->range_state = cl_check_range(w->pb, NULL) < 0 ? -1 : 1;
 	if (w->range_state > 0)
 		return 0;
-	return cl_check_range(w->pb, e);
+	return err_set(e, ERR_INPUT, CL_MSG_RANGE);
 }
 
 const struct cl_problem *cl_work_problem(const struct cl_work *w) { return w->pb; }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_par.h"
 #include "output.h"
 
 const char cli_dataset_help[] =
@@ -31,6 +32,9 @@ const char cli_dataset_help[] =
 	"                      range check)\n"
 	"  --threads N         threads for parsing probabilities (default: all cores)\n"
 	"  --exact-floats      convert every number with strtod (slower, same result)\n"
+	"  --low-memory        scan and stats: read .npy probabilities in passes\n"
+	"                      instead of holding them in memory (same results; the\n"
+	"                      default when they would fill 40% of memory)\n"
 	"Without predicted probabilities a model is trained (cross-validated):\n"
 	"  --features F        text, image, numeric, or numeric column names (a,b,c)\n"
 	"  --folds N           cross-validation folds (default 5)\n"
@@ -61,6 +65,7 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 	case CLI_OPT_TEXT_COL: o->text_col = arg; return 1;
 	case CLI_OPT_IMAGE_COL: o->image_col = arg; return 1;
 	case CLI_OPT_RENORMALIZE: o->renormalize = 1; return 1;
+	case CLI_OPT_LOW_MEMORY: o->low_memory = 1; return 1;
 	case CLI_OPT_EXACT_FLOATS: o->exact_floats = 1; return 1;
 	case CLI_OPT_LABELS: o->labels_path = arg; return 1;
 	case CLI_OPT_CLASSES: o->classes_path = arg; return 1;
@@ -114,6 +119,7 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 			return err_set(e, ERR_INPUT,
 				       "--threads: '%s' is not a whole number from 1 to 256", arg);
 		o->threads = (int)v;
+		cl_par_set_threads((size_t)v);
 		return 1;
 	}
 	default:
@@ -176,7 +182,8 @@ int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e
 		return -1;
 	if ((*out)->warning[0])
 		fprintf(stderr, "relabel: warning: %s\n", (*out)->warning);
-	if (!(*out)->probs && cli_fit_model(*out, NULL, e) < 0) {
+	if (!(*out)->probs && !dataset_probs_streamed(*out) &&
+	    cli_fit_model(*out, NULL, e) < 0) {
 		dataset_free(*out);
 		*out = NULL;
 		return -1;

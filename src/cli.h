@@ -32,6 +32,7 @@ enum {
 	CLI_OPT_LABEL_INDEX,
 	CLI_OPT_IMAGE_ROOT,
 	CLI_OPT_DELIMITER,
+	CLI_OPT_LOW_MEMORY,
 	CLI_OPT_FIRST_FREE     /* commands number their own options from here */
 };
 
@@ -53,7 +54,8 @@ enum {
 	{ "classes", required_argument, NULL, CLI_OPT_CLASSES }, \
 	{ "label-index", no_argument, NULL, CLI_OPT_LABEL_INDEX }, \
 	{ "image-root", required_argument, NULL, CLI_OPT_IMAGE_ROOT }, \
-	{ "delimiter", required_argument, NULL, CLI_OPT_DELIMITER }
+	{ "delimiter", required_argument, NULL, CLI_OPT_DELIMITER }, \
+	{ "low-memory", no_argument, NULL, CLI_OPT_LOW_MEMORY }
 
 /* Help text lines for the options above (for COMMAND --help). */
 extern const char cli_dataset_help[];

@@ -37,6 +37,11 @@ struct dataset_opts {
 	int threads;             /* PROBS.csv parse threads: 0 = auto, 1 = serial */
 	int exact_floats;        /* 1 = strtod for every number (the safe path) */
 	int record_offsets;      /* fill row_offset (export needs it) */
+	/* Streaming (.npy probabilities only): stream_ok = the command can scan
+	 * a streamed source (dataset_probs_rows) instead of d->probs; it is
+	 * then streamed with low_memory (--low-memory), or when N*K doubles
+	 * would take more than 40% of physical memory. */
+	int stream_ok, low_memory;
 	/* Optional progress report (stage name, fraction 0..1); may be NULL. */
 	void (*progress)(void *ctx, const char *stage, double fraction);
 	void *progress_ctx;
@@ -67,6 +72,20 @@ struct dataset {
  * a new dataset to free with dataset_free. */
 int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e);
 void dataset_free(struct dataset *d);
+
+/* A streamed dataset: d->probs is NULL and its rows are read on demand,
+ * converted exactly to double, renormalised with --renormalize and checked
+ * as loading checks them (the first bad value named by row and column).
+ * count_sums: count rows whose sum is off by more than 1e-3 into
+ * d->warning (pass it on one pass only). Safe from several threads for
+ * disjoint ranges. */
+int dataset_probs_streamed(const struct dataset *d);
+int dataset_probs_rows(struct dataset *d, const struct dataset_opts *o, size_t a,
+		       size_t b, double *out, int count_sums, struct err *e);
+/* Rows [a, b) will not be read again soon (drops their pages). */
+void dataset_probs_release(const struct dataset *d, size_t a, size_t b);
+/* Write d->warning from the counts of a streamed pass. */
+void dataset_probs_stream_done(struct dataset *d, const struct dataset_opts *o);
 
 /* The cell of DATA.csv at (row, col), unquoted, NUL-terminated. */
 const char *dataset_cell(const struct dataset *d, size_t row, size_t col);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "dataset_priv.h"
 #include "numpyfile.h"
@@ -322,6 +324,68 @@ static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 	return 0;
 }
 
+static void sum_warning(struct dataset *d, const struct dataset_opts *o, size_t off,
+			size_t first, double first_sum)
+{
+	if (off)
+		snprintf(d->warning, sizeof d->warning, "%s: row %zu: probabilities sum to "
+			 "%.6g, not 1 (%zu row%s off by more than 1e-3); %s", d->probs_path,
+			 first, first_sum, off, off == 1 ? "" : "s",
+			 o->renormalize ? "each row was divided by its sum" :
+			 "rows are used as given (--renormalize divides by the sum)");
+}
+
+/* Stream when asked, or when the doubles would take over 40% of memory. */
+static int stream_wanted(const struct dataset *d, const struct dataset_opts *o)
+{
+	if (o->low_memory)
+		return 1;
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || size <= 0)
+		return 0;
+	double bytes = (double)d->n * (double)d->k * 8.0;
+	return bytes > 0.4 * (double)pages * (double)size;
+}
+
+int dataset_probs_streamed(const struct dataset *d)
+{
+	return d->priv && d->priv->probs_streamed;
+}
+
+static pthread_mutex_t sums_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int dataset_probs_rows(struct dataset *d, const struct dataset_opts *o, size_t a,
+		       size_t b, double *out, int count_sums, struct err *e)
+{
+	struct npyfile *f = d->priv->probs_npy;
+	size_t off = 0, first = 0;
+	double first_sum = 0;
+	if (npyf_rows(f, a, b, out, e) < 0 ||
+	    check_rows(d, o, out, a, b, &off, &first, &first_sum, e) < 0)
+		return -1;
+	if (count_sums && off) {
+		pthread_mutex_lock(&sums_lock);
+		if (!d->priv->sum_off || first < d->priv->sum_first) {
+			d->priv->sum_first = first;
+			d->priv->sum_first_value = first_sum;
+		}
+		d->priv->sum_off += off;
+		pthread_mutex_unlock(&sums_lock);
+	}
+	return 0;
+}
+
+void dataset_probs_release(const struct dataset *d, size_t a, size_t b)
+{
+	if (d->priv->probs_npy)
+		npyf_release(d->priv->probs_npy, a, b);
+}
+
+void dataset_probs_stream_done(struct dataset *d, const struct dataset_opts *o)
+{
+	sum_warning(d, o, d->priv->sum_off, d->priv->sum_first, d->priv->sum_first_value);
+}
+
 int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 			   struct err *e)
 {
@@ -332,6 +396,11 @@ int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 			       d->data_path);
 	size_t off = 0, first = 0;
 	double first_sum = 0;
+	if (o->stream_ok && f->mapped && stream_wanted(d, o)) {
+		d->priv->probs_streamed = 1;
+		return 0;
+	}
+	npyf_prefault(f);
 	double *native = npyf_native(f);
 	if (native) {
 		/* read-only pages stay shared with the page cache unless written */
@@ -353,12 +422,7 @@ int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 		free(f);
 		d->priv->probs_npy = NULL;
 	}
-	if (off)
-		snprintf(d->warning, sizeof d->warning, "%s: row %zu: probabilities sum to "
-			 "%.6g, not 1 (%zu row%s off by more than 1e-3); %s", d->probs_path,
-			 first, first_sum, off, off == 1 ? "" : "s",
-			 o->renormalize ? "each row was divided by its sum" :
-			 "rows are used as given (--renormalize divides by the sum)");
+	sum_warning(d, o, off, first, first_sum);
 	return 0;
 }
 

@@ -29,6 +29,9 @@ struct dataset_priv {
 	size_t body_line;
 	struct npyfile *probs_npy;  /* .npy probabilities (d->probs may point in) */
 	int probs_in_npy;           /* d->probs is the file's mapped doubles */
+	int probs_streamed;         /* rows are read on demand (d->probs NULL) */
+	size_t sum_off, sum_first;  /* streamed: rows whose sum is off, first one */
+	double sum_first_value;
 	char *image_base;           /* folder image paths resolve against */
 	char content_sha[65];       /* set for built datasets (image folders) */
 	uint64_t content_size;

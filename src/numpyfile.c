@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,7 +399,7 @@ int npyf_open(struct npyfile *f, const char *path, struct err *e)
 		return 0;
 	}
 	size_t len = (size_t)st.st_size;
-	void *m = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
+	void *m = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
 	close(fd);
 	if (len && m == MAP_FAILED) {
 		err_set(e, ERR_RUNTIME, "%s: cannot map: %s", path, strerror(errno));
@@ -459,6 +460,24 @@ double npyf_half(uint16_t h)
 	return sign ? -v : v;
 }
 
+/* Every float16 value as a double, built once (512 KB): a lookup per
+ * element instead of a decode. */
+static double *half_values;
+static pthread_once_t half_once = PTHREAD_ONCE_INIT;
+
+static void half_init(void)
+{
+	half_values = xmallocarray(65536, sizeof *half_values);
+	for (uint32_t h = 0; h < 65536; h++)
+		half_values[h] = npyf_half((uint16_t)h);
+}
+
+static const double *half_table(void)
+{
+	pthread_once(&half_once, half_init);
+	return half_values;
+}
+
 static uint64_t load_bits(const uint8_t *p, int size, int swap)
 {
 	uint64_t v = 0;
@@ -501,6 +520,16 @@ int npyf_rows(const struct npyfile *f, size_t a, size_t b, double *out,
 		memcpy(out, f->data + a * k * 8, (b - a) * k * 8);
 		return 0;
 	}
+	if (!f->fortran && !swap && sz == 2) {
+		const double *half = half_table();
+		const uint8_t *p = f->data + a * k * 2;
+		for (size_t i = 0; i < (b - a) * k; i++) {
+			uint16_t h;
+			memcpy(&h, p + i * 2, 2);
+			out[i] = half[h];
+		}
+		return 0;
+	}
 	if (!f->fortran && !swap && sz == 4) {
 		const uint8_t *p = f->data + a * k * 4;
 		for (size_t i = 0; i < (b - a) * k; i++) {
@@ -516,6 +545,45 @@ int npyf_rows(const struct npyfile *f, size_t a, size_t b, double *out,
 			out[(i - a) * k + j] = to_double(f->data + idx * sz, f->itemsize, swap);
 		}
 	return 0;
+}
+
+void npyf_prefault(const struct npyfile *f)
+{
+	if (!f->mapped)
+		return;
+#ifdef MADV_POPULATE_READ
+	if (madvise(f->base, f->base_len, MADV_POPULATE_READ) == 0)
+		return;
+#endif
+	/* Older kernels: read ahead, then touch one byte a page. */
+	madvise(f->base, f->base_len, MADV_WILLNEED);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	volatile uint8_t sink = 0;
+	for (size_t off = 0; off < f->base_len; off += page)
+		sink ^= f->base[off];
+	(void)sink;
+}
+
+void npyf_release(const struct npyfile *f, size_t a, size_t b)
+{
+	if (!f->mapped || b <= a)
+		return;
+	size_t sz = (size_t)f->itemsize, page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t spans = f->fortran ? f->k : 1;
+	for (size_t j = 0; j < spans; j++) {
+		/* The bytes of rows [a, b) (of column j in Fortran order), shrunk to
+		 * whole pages: a page shared with rows still to come stays. */
+		const uint8_t *lo = f->fortran ? f->data + (j * f->n + a) * sz
+					       : f->data + a * f->k * sz;
+		const uint8_t *hi = f->fortran ? f->data + (j * f->n + b) * sz
+					       : f->data + b * f->k * sz;
+		uintptr_t l = ((uintptr_t)lo + page - 1) / page * page;
+		uintptr_t h = (uintptr_t)hi / page * page;
+		if (b == f->n && !f->fortran)
+			h = ((uintptr_t)hi + page - 1) / page * page;
+		if (h > l)
+			madvise((void *)l, h - l, MADV_DONTNEED);
+	}
 }
 
 int npyf_ints(const struct npyfile *f, size_t a, size_t b, int64_t *out,

@@ -55,6 +55,15 @@ double *npyf_native(const struct npyfile *f);
 int npyf_rows(const struct npyfile *f, size_t a, size_t b, double *out,
 	      struct err *e);
 
+/* Fault the whole mapping in at once (the in-memory path: much faster
+ * than page by page); a streaming pass reads it lazily instead. */
+void npyf_prefault(const struct npyfile *f);
+
+/* Rows [a, b) will not be read again soon: drop their whole pages from
+ * this process's memory (MADV_DONTNEED on the file mapping; the file and
+ * the page cache are untouched). Nothing for an inflated .npy.gz. */
+void npyf_release(const struct npyfile *f, size_t a, size_t b);
+
 /* Convert elements [a, b) of a 1-D integer array into out. An unsigned
  * value above INT64_MAX fails, naming its row. */
 int npyf_ints(const struct npyfile *f, size_t a, size_t b, int64_t *out,

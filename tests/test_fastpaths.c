@@ -265,10 +265,11 @@ struct mem_src {
 	size_t reads;
 };
 
-static int mem_read(void *ctx, size_t a, size_t b, double *out, struct err *e)
+static int mem_read(void *ctx, int pass, size_t a, size_t b, double *out, struct err *e)
 {
 	struct mem_src *m = ctx;
 	(void)e;
+	(void)pass;
 	memcpy(out, m->p + a * m->k, (b - a) * m->k * sizeof(double));
 	__atomic_add_fetch(&m->reads, b - a, __ATOMIC_RELAXED);
 	return 0;

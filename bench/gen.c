@@ -1,10 +1,14 @@
 /* bench/gen.c — writes a synthetic labelled dataset for benchmarks:
- *   gen N K DIR   ->  DIR/data.csv (id,label) and DIR/probs.csv (%.6f)
+ *   gen N K DIR [short]  ->  DIR/data.csv (id,label) and DIR/probs.csv
+ * Probabilities are written %.6f, or with "short" as the shortest decimal
+ * that reads back to the same double (up to 17 significant digits, as
+ * pandas' to_csv and Python's repr write them).
  * Labels are drawn uniformly, probabilities from a peaked random row around
  * a "true" class that disagrees with the label for about 10% of rows.
  * Deterministic (fixed seed). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static unsigned long long state = 88172645463325252ull;
 
@@ -16,13 +20,26 @@ static double urand(void)
 	return (double)(state >> 11) / 9007199254740992.0;
 }
 
+/* The shortest %.*g form of v that strtod reads back as v. */
+static void shortest(FILE *f, double v)
+{
+	char buf[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, f);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: gen N K DIR\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: gen N K DIR [short]\n");
 		return 2;
 	}
 	long n = atol(argv[1]), k = atol(argv[2]);
+	int short_digits = argc == 5 && !strcmp(argv[4], "short");
 	char path[4096];
 	snprintf(path, sizeof path, "%s/data.csv", argv[3]);
 	FILE *d = fopen(path, "w");
@@ -48,8 +65,14 @@ int main(int argc, char **argv)
 		double sum = 0;
 		for (long j = 0; j < k; j++)
 			sum += row[j] = urand() * (j == truth ? 4.0 + 8.0 * urand() : 1.0);
-		for (long j = 0; j < k; j++)
-			fprintf(p, "%s%.6f", j ? "," : "", row[j] / sum);
+		for (long j = 0; j < k; j++) {
+			if (j)
+				fputc(',', p);
+			if (short_digits)
+				shortest(p, row[j] / sum);
+			else
+				fprintf(p, "%.6f", row[j] / sum);
+		}
 		fputc('\n', p);
 	}
 	free(row);

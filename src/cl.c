@@ -1,7 +1,8 @@
-/* cl.c — confident learning's counting core: validation, per-class
- * thresholds, the confident joint, calibration and the prune counts
- * (ALGORITHM.md §1-§6.1). Every formula is evaluated in cleanlab's order;
- * sums use npy.c so the last bits match numpy.
+/* cl.c — confident learning's counting core: per-class thresholds, the
+ * confident joint, calibration and the prune counts (ALGORITHM.md §2-§6.1).
+ * Every formula is evaluated in cleanlab's order; sums use npy.c so the
+ * last bits match numpy. The passes over rows are split across cores
+ * (cl_par.h) without changing any result.
  */
 #include "cl.h"
 
@@ -10,145 +11,166 @@
 #include <string.h>
 
 #include "cl_internal.h"
+#include "cl_par.h"
 #include "npy.h"
 #include "util.h"
 
-static const char *const filter_names[CL_FILTER_COUNT] = {
-	"prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
-	"predicted_neq_given", "low_normalized_margin", "low_self_confidence",
-};
-static const char *const score_names[CL_SCORE_COUNT] = {
-	"self_confidence", "normalized_margin", "confidence_weighted_entropy",
-};
-
-const char *cl_filter_name(enum cl_filter_by f)
+void cl_class_index(const struct cl_problem *pb, size_t *nk, size_t *start,
+		    uint32_t *rows)
 {
-	return f < CL_FILTER_COUNT ? filter_names[f] : "?";
-}
-
-const char *cl_score_name(enum cl_score s)
-{
-	return s < CL_SCORE_COUNT ? score_names[s] : "?";
-}
-
-int cl_filter_parse(const char *name, enum cl_filter_by *out)
-{
-	for (int i = 0; i < CL_FILTER_COUNT; i++)
-		if (!strcmp(name, filter_names[i])) {
-			*out = (enum cl_filter_by)i;
-			return 0;
-		}
-	return -1;
-}
-
-int cl_score_parse(const char *name, enum cl_score *out)
-{
-	for (int i = 0; i < CL_SCORE_COUNT; i++)
-		if (!strcmp(name, score_names[i])) {
-			*out = (enum cl_score)i;
-			return 0;
-		}
-	return -1;
-}
-
-int cl_check_range(const struct cl_problem *pb, struct err *e)
-{
-	size_t nk = pb->n * pb->k;
-	for (size_t i = 0; i < nk; i++)
-		if (pb->p[i] < -1e-6 || pb->p[i] > 1 + 1e-6)
-			return err_set(e, ERR_INPUT,
-				       "Values in pred_probs must be between 0 and 1.");
-	return 0;
-}
-
-int cl_check_two_classes(const struct cl_problem *pb, int allow_all_zero,
-			 struct err *e)
-{
-	int first = pb->n ? pb->labels[0] : 0;
-	for (size_t i = 1; i < pb->n; i++)
-		if (pb->labels[i] != first)
-			return 0;
-	if (allow_all_zero && first == 0)
-		return 0;
-	return err_set(e, ERR_INPUT, "Labels must contain at least 2 classes.");
-}
-
-int cl_check_unit_interval(const struct cl_problem *pb, struct err *e)
-{
-	size_t nk = pb->n * pb->k;
-	for (size_t i = 0; i < nk; i++)
-		if (pb->p[i] < 0 || pb->p[i] > 1)
-			return err_set(e, ERR_INPUT,
-				       "All probabilities are required to be in the interval [0, 1].");
-	return 0;
-}
-
-void cl_class_counts(const struct cl_problem *pb, size_t *nk)
-{
-	memset(nk, 0, pb->k * sizeof *nk);
-	for (size_t i = 0; i < pb->n; i++)
-		nk[pb->labels[i]]++;
-}
-
-/* Threshold of every class: the numpy mean of its column over its own rows,
- * in row order. Each class's values are gathered contiguously in turn, so
- * the buffer is the size of the largest class. */
-void cl_thresholds(const struct cl_problem *pb, double *t)
-{
-	size_t n = pb->n, k = pb->k, most = 1;
-	size_t *nk = xcalloc(k, sizeof *nk);
+	size_t k = pb->k;
 	cl_class_counts(pb, nk);
+	start[0] = 0;
 	for (size_t c = 0; c < k; c++)
-		if (nk[c] > most)
-			most = nk[c];
+		start[c + 1] = start[c] + nk[c];
+	size_t *fill = xmallocarray(k ? k : 1, sizeof *fill);
+	memcpy(fill, start, k * sizeof *fill);
+	for (size_t i = 0; i < pb->n; i++)
+		rows[fill[pb->labels[i]]++] = (uint32_t)i;
+	free(fill);
+}
+
+struct thr_pass {
+	const struct cl_problem *pb;
+	const size_t *nk, *start;
+	const uint32_t *rows;
+	double *t;
+};
+
+/* Thresholds of classes [lo, hi): the numpy mean of the class's column over
+ * its own rows in row order, gathered contiguously. */
+static void thr_part(void *ctx, size_t lo, size_t hi, size_t part)
+{
+	struct thr_pass *q = ctx;
+	size_t k = q->pb->k, most = 1;
+	(void)part;
+	for (size_t c = lo; c < hi; c++)
+		if (q->nk[c] > most)
+			most = q->nk[c];
 	double *buf = xmallocarray(most, sizeof *buf);
-	for (size_t c = 0; c < k; c++) {
+	for (size_t c = lo; c < hi; c++) {
 		double v = 2.0;
-		if (nk[c]) {
-			size_t m = 0;
-			for (size_t i = 0; i < n; i++)
-				if ((size_t)pb->labels[i] == c)
-					buf[m++] = pb->p[i * k + c];
-			v = npy_sum(buf, m, 1) / (double)nk[c];
+		size_t m = q->nk[c];
+		if (m) {
+			const uint32_t *r = q->rows + q->start[c];
+			for (size_t a = 0; a < m; a++)
+				buf[a] = q->pb->p[(size_t)r[a] * k + c];
+			v = npy_sum(buf, m, 1) / (double)m;
 		}
-		t[c] = v < 2e-6 ? 2e-6 : v;
+		q->t[c] = v < 2e-6 ? 2e-6 : v;
 	}
 	free(buf);
-	free(nk);
 }
 
-size_t cl_confident_joint(const struct cl_problem *pb, const double *t,
-			  int64_t *cj, size_t *off_rows)
+void cl_thresholds_indexed(const struct cl_problem *pb, const size_t *nk,
+			   const size_t *start, const uint32_t *rows, double *t)
 {
-	size_t n = pb->n, k = pb->k, noff = 0;
-	double *cut = xmallocarray(k, sizeof *cut);
-	for (size_t c = 0; c < k; c++)
-		cut[c] = t[c] - 1e-6;
-	memset(cj, 0, k * k * sizeof *cj);
-	for (size_t i = 0; i < n; i++) {
+	struct thr_pass q = { pb, nk, start, rows, t };
+	size_t parts = cl_par_parts(pb->n);
+	cl_par_run(pb->k, parts < pb->k ? parts : pb->k, thr_part, &q);
+}
+
+void cl_thresholds(const struct cl_problem *pb, double *t)
+{
+	size_t k = pb->k;
+	size_t *nk = xmallocarray(k ? k : 1, sizeof *nk);
+	size_t *start = xmallocarray(k + 1, sizeof *start);
+	uint32_t *rows = xmallocarray(pb->n ? pb->n : 1, sizeof *rows);
+	cl_class_index(pb, nk, start, rows);
+	cl_thresholds_indexed(pb, nk, start, rows, t);
+	free(nk);
+	free(start);
+	free(rows);
+}
+
+struct joint_pass {
+	const struct cl_problem *pb;
+	const double *cut;
+	int *suggested;            /* n, or NULL */
+	int64_t *cj[CL_PAR_MAX];   /* k*k per part */
+	size_t *off[CL_PAR_MAX];   /* the part's off-diagonal rows, or NULL */
+	size_t noff[CL_PAR_MAX];
+};
+
+static void joint_part(void *ctx, size_t lo, size_t hi, size_t part)
+{
+	struct joint_pass *q = ctx;
+	const struct cl_problem *pb = q->pb;
+	size_t k = pb->k, noff = 0;
+	int64_t *cj = q->cj[part];
+	size_t *off = q->off[part];
+	for (size_t i = lo; i < hi; i++) {
 		const double *row = pb->p + i * k;
 		size_t count = 0, guess = 0;
 		for (size_t c = 0; c < k; c++)
-			if (row[c] >= cut[c]) {
+			if (row[c] >= q->cut[c]) {
 				count++;
 				guess = c;
 			}
+		if (q->suggested) {
+			size_t best = cl_argmax(row, k);
+			q->suggested[i] = (int)best;
+			if (count > 1)
+				guess = best;
+		} else if (count > 1) {
+			guess = cl_argmax(row, k);
+		}
 		if (count == 0)
 			continue;
-		if (count > 1)
-			guess = cl_argmax(row, k);
 		size_t given = (size_t)pb->labels[i];
 		cj[given * k + guess]++;
-		if (guess != given && off_rows)
-			off_rows[noff] = i;
-		if (guess != given)
+		if (guess != given) {
+			if (off)
+				off[noff] = i;
 			noff++;
+		}
+	}
+	q->noff[part] = noff;
+}
+
+size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
+		     size_t *off_rows, int *suggested)
+{
+	size_t n = pb->n, k = pb->k, total = 0;
+	size_t parts = cl_par_parts(n * k);
+	if (parts > n)
+		parts = n ? n : 1;
+	struct joint_pass q = { pb, NULL, suggested, { 0 }, { 0 }, { 0 } };
+	double *cut = xmallocarray(k ? k : 1, sizeof *cut);
+	for (size_t c = 0; c < k; c++)
+		cut[c] = t[c] - 1e-6;
+	q.cut = cut;
+	for (size_t i = 0; i < parts; i++) {
+		q.cj[i] = xcalloc(k ? k * k : 1, sizeof(int64_t));
+		/* Part 0 writes straight into off_rows; the others into their own
+		 * buffers, appended in part order below. */
+		if (off_rows)
+			q.off[i] = i == 0 ? off_rows :
+				   xmallocarray(n / parts + 1, sizeof(size_t));
+	}
+	cl_par_run(n, parts, joint_part, &q);
+	memset(cj, 0, k * k * sizeof *cj);
+	for (size_t i = 0; i < parts; i++) {
+		for (size_t a = 0; a < k * k; a++)
+			cj[a] += q.cj[i][a];
+		if (off_rows && i > 0)
+			memmove(off_rows + total, q.off[i], q.noff[i] * sizeof(size_t));
+		total += q.noff[i];
+		free(q.cj[i]);
+		if (i > 0)
+			free(q.off[i]);
 	}
 	for (size_t c = 0; c < k; c++)
 		if (cj[c * k + c] < 1)
 			cj[c * k + c] = 1;
 	free(cut);
-	return noff;
+	return total;
+}
+
+size_t cl_confident_joint(const struct cl_problem *pb, const double *t,
+			  int64_t *cj, size_t *off_rows)
+{
+	return cl_joint_pass(pb, t, cj, off_rows, NULL);
 }
 
 /* round_preserving_sum of one row y (k values) into r. */

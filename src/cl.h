@@ -56,6 +56,13 @@ struct cl_scan_params {
 	int all;         /* rank every row, not only the flagged ones */
 };
 
+/* The computation every method and summary starts from — class counts,
+ * thresholds, the raw and calibrated joints, the off-diagonal rows — done
+ * once and shared (cl_internal.h). The problem's arrays must outlive it. */
+struct cl_work;
+struct cl_work *cl_work_new(const struct cl_problem *pb);
+void cl_work_delete(struct cl_work *w);
+
 /* The result of one scan. Every array is owned by the struct. */
 struct cl_scan {
 	size_t n, k;
@@ -68,6 +75,7 @@ struct cl_scan {
 	size_t n_flagged;
 	size_t n_ranked;        /* n_flagged, or n with params.all */
 	size_t *ranked;         /* n_ranked rows, worst score first */
+	struct cl_work *work;   /* the shared computation, for summaries */
 };
 
 /* find_label_issues + the scores + the joints in one call. */
@@ -152,5 +160,22 @@ struct cl_overlap {
 void cl_overlapping_classes(const struct cl_problem *pb, struct cl_overlap *out);
 /* overall_label_health_score. */
 int cl_health_score(const struct cl_problem *pb, double *out, struct err *e);
+
+/* The same summaries from a shared computation (no pass over the
+ * probabilities but the off-diagonal count's reduction of its own rows).
+ * Each function above is its twin here on a fresh cl_work. */
+int cl_work_num_label_issues(struct cl_work *w, enum cl_count_method m,
+			     size_t *out, struct err *e);
+void cl_work_py_and_noise(struct cl_work *w, double *py, double *nm,
+			  double *inv, int64_t *cj_out);
+void cl_work_rank_classes(struct cl_work *w, struct cl_class_quality *out);
+void cl_work_overlapping_classes(struct cl_work *w, struct cl_overlap *out);
+int cl_work_health_score(struct cl_work *w, double *out, struct err *e);
+/* Read-only views of the shared computation (k, k*k, k*k entries). */
+const struct cl_problem *cl_work_problem(const struct cl_work *w);
+const size_t *cl_work_class_counts(const struct cl_work *w);
+const double *cl_work_thresholds(const struct cl_work *w);
+const int64_t *cl_work_joint_raw(const struct cl_work *w);
+const int64_t *cl_work_joint(const struct cl_work *w);
 
 #endif

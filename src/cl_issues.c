@@ -1,9 +1,7 @@
 /* cl_issues.c — find_label_issues for every filter_by, the final reduction,
  * order_label_issues and num_label_issues (ALGORITHM.md §6, §9).
- *
- * Selecting "the first c rows of an argsort" is done with a partial
- * selection when the key at the cut-off is not tied (the selected set is then
- * the same whatever the sort), and with numpy's exact argsort when it is.
+ * The selections themselves ("the first c rows of an argsort") are
+ * cl_select.c's.
  */
 #include "cl.h"
 
@@ -14,89 +12,16 @@
 #include "npy.h"
 #include "util.h"
 
-/* Put the element of rank r (0-based) of a[0..m-1] in place (introselect
- * with three-way partitioning). Returns 0, or -1 if it degenerated. */
-static int select_rank(double *a, size_t m, size_t r)
+/* _reduce_issues on the flagged rows (keep bits precomputed by a streaming
+ * scan, or computed from the rows). */
+static void reduce_issues(const struct cl_work *w, unsigned char *flag)
 {
-	size_t lo = 0, hi = m, budget = 64;
-	while (hi - lo > 1) {
-		if (budget-- == 0)
-			return -1;
-		size_t mid = lo + (hi - lo) / 2;
-		double x = a[lo], y = a[mid], z = a[hi - 1], piv;
-		piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-		size_t lt = lo, i = lo, gt = hi;
-		while (i < gt) {
-			double v = a[i];
-			if (v < piv) {
-				a[i++] = a[lt];
-				a[lt++] = v;
-			} else if (v > piv) {
-				a[i] = a[--gt];
-				a[gt] = v;
-			} else {
-				i++;
-			}
-		}
-		if (r < lt)
-			hi = lt;
-		else if (r >= gt)
-			lo = gt;
-		else
-			return 0;
-	}
-	return 0;
-}
-
-void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
-		      unsigned char *flag, struct cl_scratch *s)
-{
-	if (c == 0 || m == 0)
-		return;
-	if (c >= m) {
-		for (size_t p = 0; p < m; p++)
-			flag[rows ? rows[p] : p] = 1;
-		return;
-	}
-	double *tmp = s->dbl;
-	memcpy(tmp, key, m * sizeof *tmp);
-	if (select_rank(tmp, m, c - 1) == 0) {
-		double v = tmp[c - 1], w = tmp[c];
-		for (size_t p = c + 1; p < m; p++)
-			if (tmp[p] < w)
-				w = tmp[p];
-		/* Elements after c-1 are >= v; if the smallest is > v, the
-		 * c smallest keys are exactly those <= v. */
-		if (v < w) {
-			for (size_t p = 0; p < m; p++)
-				if (key[p] <= v)
-					flag[rows ? rows[p] : p] = 1;
-			return;
-		}
-	}
-	size_t *ord = s->idx;
-	npy_argsort(key, m, ord);
-	for (size_t p = 0; p < c; p++)
-		flag[rows ? rows[ord[p]] : ord[p]] = 1;
-}
-
-/* _reduce_issues: drop flagged rows whose given label wins the argmax once
- * it gets a 1e-6 bonus (ties to the lower column). */
-static void reduce_issues(const struct cl_problem *pb, unsigned char *flag)
-{
-	size_t k = pb->k;
-	for (size_t i = 0; i < pb->n; i++) {
-		if (!flag[i])
-			continue;
-		const double *row = pb->p + i * k;
-		size_t l = (size_t)pb->labels[i];
-		double q = row[l] + 1e-6;
-		int keep = 0;
-		for (size_t j = 0; j < k && !keep; j++)
-			if ((j < l && row[j] >= q) || (j > l && row[j] > q))
-				keep = 1;
-		flag[i] = (unsigned char)keep;
-	}
+	const struct cl_problem *pb = w->pb;
+	for (size_t i = 0; i < pb->n; i++)
+		if (flag[i])
+			flag[i] = w->keep ? w->keep[i] :
+				  (unsigned char)cl_reduce_keeps(pb->p + i * pb->k, pb->k,
+								 (size_t)pb->labels[i]);
 }
 
 /* Rows counted off the diagonal of the raw joint that survive reduction. */
@@ -105,7 +30,7 @@ static size_t off_diagonal_count(const struct cl_work *w, unsigned char *flag)
 	memset(flag, 0, w->pb->n);
 	for (size_t a = 0; a < w->noff; a++)
 		flag[w->off[a]] = 1;
-	reduce_issues(w->pb, flag);
+	reduce_issues(w, flag);
 	size_t cnt = 0;
 	for (size_t i = 0; i < w->pb->n; i++)
 		cnt += flag[i];
@@ -113,7 +38,7 @@ static size_t off_diagonal_count(const struct cl_work *w, unsigned char *flag)
 }
 
 static int low_score_issues(const struct cl_work *w, enum cl_score sc,
-			    unsigned char *flag, struct cl_scratch *s, struct err *e)
+			    unsigned char *flag, struct err *e)
 {
 	const struct cl_problem *pb = w->pb;
 	if (cl_check_two_classes(pb, 0, e) < 0)
@@ -125,37 +50,38 @@ static int low_score_issues(const struct cl_work *w, enum cl_score sc,
 		return -1;
 	}
 	memset(flag, 0, pb->n);
-	cl_flag_smallest(score, pb->n, m, NULL, flag, s);
+	struct cl_scratch s;
+	cl_scratch_init(&s, pb->n);
+	cl_flag_smallest(score, pb->n, m, NULL, flag, &s);
+	cl_scratch_free(&s);
 	free(score);
 	return 0;
 }
 
-int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
+int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
 			unsigned char *flag, struct err *e)
 {
 	const struct cl_problem *pb = w->pb;
 	size_t n = pb->n, k = pb->k;
-	if (cl_check_range(pb, e) < 0)
+	if (cl_work_check_range(w, e) < 0)
 		return -1;
 	int exempt = f != CL_PREDICTED_NEQ_GIVEN && f != CL_LOW_NORMALIZED_MARGIN &&
 		     f != CL_LOW_SELF_CONFIDENCE;
 	if (cl_check_two_classes(pb, exempt, e) < 0)
 		return -1;
-	struct cl_scratch s;
-	cl_scratch_init(&s, n);
 	memset(flag, 0, n);
 	int rc = 0;
 	switch (f) {
 	case CL_PRUNE_BY_NOISE_RATE:
-		cl_prune_select(w, 0, flag, &s);
+		cl_prune_select(w, 0, flag);
 		break;
 	case CL_PRUNE_BY_CLASS:
-		cl_prune_select(w, 1, flag, &s);
+		cl_prune_select(w, 1, flag);
 		break;
 	case CL_BOTH: {
 		unsigned char *other = xcalloc(n ? n : 1, 1);
-		cl_prune_select(w, 0, flag, &s);
-		cl_prune_select(w, 1, other, &s);
+		cl_prune_select(w, 0, flag);
+		cl_prune_select(w, 1, other);
 		for (size_t i = 0; i < n; i++)
 			flag[i] = flag[i] && other[i];
 		free(other);
@@ -173,14 +99,13 @@ int cl_find_issues_work(const struct cl_work *w, enum cl_filter_by f,
 	case CL_LOW_SELF_CONFIDENCE:
 		rc = low_score_issues(w, f == CL_LOW_SELF_CONFIDENCE ?
 				      CL_SELF_CONFIDENCE : CL_NORMALIZED_MARGIN,
-				      flag, &s, e);
+				      flag, e);
 		break;
 	default:
 		rc = err_set(e, ERR_INPUT, "unknown filter_by method");
 	}
 	if (rc == 0 && f != CL_LOW_NORMALIZED_MARGIN && f != CL_LOW_SELF_CONFIDENCE)
-		reduce_issues(pb, flag);
-	cl_scratch_free(&s);
+		reduce_issues(w, flag);
 	return rc;
 }
 
@@ -214,22 +139,31 @@ size_t cl_order_issues(const struct cl_problem *pb, const unsigned char *flagged
 	return m;
 }
 
+int cl_work_num_label_issues(struct cl_work *w, enum cl_count_method m,
+			     size_t *out, struct err *e)
+{
+	const struct cl_problem *pb = w->pb;
+	if (cl_work_check_range(w, e) < 0 || cl_check_two_classes(pb, 0, e) < 0)
+		return -1;
+	if (m == CL_OFF_DIAGONAL) {
+		unsigned char *flag = xcalloc(pb->n ? pb->n : 1, 1);
+		*out = off_diagonal_count(w, flag);
+		free(flag);
+	} else {
+		*out = cl_count_from_joint(pb->k, w->cal, w->nk, pb->n);
+	}
+	return 0;
+}
+
 int cl_num_label_issues(const struct cl_problem *pb, enum cl_count_method m,
 			size_t *out, struct err *e)
 {
 	if (cl_check_range(pb, e) < 0 || cl_check_two_classes(pb, 0, e) < 0)
 		return -1;
-	struct cl_work w;
-	cl_work_init(&w, pb);
-	if (m == CL_OFF_DIAGONAL) {
-		unsigned char *flag = xcalloc(pb->n ? pb->n : 1, 1);
-		*out = off_diagonal_count(&w, flag);
-		free(flag);
-	} else {
-		*out = cl_count_from_joint(pb->k, w.cal, w.nk, pb->n);
-	}
-	cl_work_free(&w);
-	return 0;
+	struct cl_work *w = cl_work_new(pb);
+	int rc = cl_work_num_label_issues(w, m, out, e);
+	cl_work_delete(w);
+	return rc;
 }
 
 int cl_num_label_issues_custom(const struct cl_problem *pb, const int64_t *cj,

@@ -84,12 +84,12 @@ void cl_estimate_latent(size_t k, const int64_t *cj, const size_t *nk, size_t n,
 	free(col);
 }
 
-void cl_estimate_py_and_noise(const struct cl_problem *pb, double *py,
-			      double *nm, double *inv, int64_t *cj_out)
+void cl_work_py_and_noise(struct cl_work *wp, double *py, double *nm,
+			  double *inv, int64_t *cj_out)
 {
+	const struct cl_problem *pb = wp->pb;
 	size_t k = pb->k;
-	struct cl_work w;
-	cl_work_init(&w, pb);
+	const struct cl_work w = *wp;
 	cl_estimate_latent(k, w.cal, w.nk, pb->n, py, nm, inv);
 	double *ps = xmallocarray(k, sizeof *ps), *col = xmallocarray(k, sizeof *col);
 	for (size_t j = 0; j < k; j++)
@@ -117,30 +117,30 @@ void cl_estimate_py_and_noise(const struct cl_problem *pb, double *py,
 			cj_out[i] = w.cal[i];
 	free(ps);
 	free(col);
-	cl_work_free(&w);
+}
+
+void cl_estimate_py_and_noise(const struct cl_problem *pb, double *py,
+			      double *nm, double *inv, int64_t *cj_out)
+{
+	struct cl_work *w = cl_work_new(pb);
+	cl_work_py_and_noise(w, py, nm, inv, cj_out);
+	cl_work_delete(w);
 }
 
 /* estimate_joint(labels, pred_probs): the once-calibrated joint, normalised. */
-static double *joint_of(const struct cl_problem *pb)
+static double *joint_of(const struct cl_work *w)
 {
-	size_t k = pb->k;
-	size_t *nk = xcalloc(k, sizeof *nk);
-	double *t = xmallocarray(k, sizeof *t), *J = xmallocarray(k * k, sizeof *J);
-	int64_t *cj = xmallocarray(k * k, sizeof *cj);
-	cl_class_counts(pb, nk);
-	cl_thresholds(pb, t);
-	cl_confident_joint(pb, t, cj, NULL);
-	cl_estimate_joint(k, cj, nk, J);
-	free(nk);
-	free(t);
-	free(cj);
+	size_t k = w->pb->k;
+	double *J = xmallocarray(k * k, sizeof *J);
+	cl_estimate_joint(k, w->cj, w->nk, J);
 	return J;
 }
 
-void cl_rank_classes(const struct cl_problem *pb, struct cl_class_quality *out)
+void cl_work_rank_classes(struct cl_work *w, struct cl_class_quality *out)
 {
+	const struct cl_problem *pb = w->pb;
 	size_t k = pb->k;
-	double *J = joint_of(pb), *lqs = xmallocarray(k, sizeof *lqs);
+	double *J = joint_of(w), *lqs = xmallocarray(k, sizeof *lqs);
 	struct cl_class_quality *tmp = xmallocarray(k, sizeof *tmp);
 	size_t *ord = xmallocarray(k, sizeof *ord);
 	for (size_t c = 0; c < k; c++) {
@@ -163,10 +163,11 @@ void cl_rank_classes(const struct cl_problem *pb, struct cl_class_quality *out)
 	free(ord);
 }
 
-void cl_overlapping_classes(const struct cl_problem *pb, struct cl_overlap *out)
+void cl_work_overlapping_classes(struct cl_work *w, struct cl_overlap *out)
 {
+	const struct cl_problem *pb = w->pb;
 	size_t k = pb->k, m = k * (k - 1) / 2, p = 0;
-	double *J = joint_of(pb);
+	double *J = joint_of(w);
 	struct cl_overlap *tmp = xmallocarray(m ? m : 1, sizeof *tmp);
 	double *rev = xmallocarray(m ? m : 1, sizeof *rev);
 	size_t *ord = xmallocarray(m ? m : 1, sizeof *ord);
@@ -191,11 +192,36 @@ void cl_overlapping_classes(const struct cl_problem *pb, struct cl_overlap *out)
 	free(ord);
 }
 
-int cl_health_score(const struct cl_problem *pb, double *out, struct err *e)
+int cl_work_health_score(struct cl_work *w, double *out, struct err *e)
 {
 	size_t cnt;
-	if (cl_num_label_issues(pb, CL_OFF_DIAGONAL, &cnt, e) < 0)
+	if (cl_work_num_label_issues(w, CL_OFF_DIAGONAL, &cnt, e) < 0)
 		return -1;
-	*out = 1 - (double)cnt / (double)pb->n;
+	*out = 1 - (double)cnt / (double)w->pb->n;
 	return 0;
+}
+
+/* The one-shot forms: each on a computation of its own. */
+void cl_rank_classes(const struct cl_problem *pb, struct cl_class_quality *out)
+{
+	struct cl_work *w = cl_work_new(pb);
+	cl_work_rank_classes(w, out);
+	cl_work_delete(w);
+}
+
+void cl_overlapping_classes(const struct cl_problem *pb, struct cl_overlap *out)
+{
+	struct cl_work *w = cl_work_new(pb);
+	cl_work_overlapping_classes(w, out);
+	cl_work_delete(w);
+}
+
+int cl_health_score(const struct cl_problem *pb, double *out, struct err *e)
+{
+	if (cl_check_range(pb, e) < 0 || cl_check_two_classes(pb, 0, e) < 0)
+		return -1;
+	struct cl_work *w = cl_work_new(pb);
+	int rc = cl_work_health_score(w, out, e);
+	cl_work_delete(w);
+	return rc;
 }

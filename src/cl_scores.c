@@ -1,5 +1,5 @@
-/* cl_scores.c — label quality scores (ALGORITHM.md §8) and the one-call scan
- * that the commands and the review screen use. */
+/* cl_scores.c — label quality scores (ALGORITHM.md §8), row by row, the
+ * rows split across cores. */
 #include "cl.h"
 
 #include <math.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cl_internal.h"
+#include "cl_par.h"
 #include "npy.h"
 #include "util.h"
 
@@ -36,9 +37,19 @@ static double entropy_score(const double *row, size_t k, size_t l, double logk,
 	return log(s + 1) / clipped;
 }
 
+double cl_row_score(const double *row, size_t k, size_t l, enum cl_score sc,
+		    double logk, double *tmp)
+{
+	switch (sc) {
+	case CL_SELF_CONFIDENCE: return self_conf(row, l);
+	case CL_NORMALIZED_MARGIN: return norm_margin(row, k, l);
+	default: return entropy_score(row, k, l, logk, tmp);
+	}
+}
+
 /* Adjusted row: (P - t) + tmax, divided by its numpy row sum. */
-static void adjust_row(const double *row, size_t k, const double *t, double tmax,
-		       double *out)
+void cl_adjust_row(const double *row, size_t k, const double *t, double tmax,
+		   double *out)
 {
 	for (size_t j = 0; j < k; j++)
 		out[j] = (row[j] - t[j]) + tmax;
@@ -47,12 +58,37 @@ static void adjust_row(const double *row, size_t k, const double *t, double tmax
 		out[j] = out[j] / s;
 }
 
-int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
-			    int adjust, double *out, struct err *e)
+struct score_pass {
+	const struct cl_problem *pb;
+	enum cl_score sc;
+	const double *t;   /* thresholds with adjust, else NULL */
+	double tmax, logk;
+	double *out;
+};
+
+static void score_part(void *ctx, size_t lo, size_t hi, size_t part)
+{
+	struct score_pass *q = ctx;
+	size_t k = q->pb->k;
+	double *tmp = xmallocarray(k, sizeof *tmp);
+	(void)part;
+	for (size_t i = lo; i < hi; i++) {
+		const double *row = q->pb->p + i * k;
+		size_t l = (size_t)q->pb->labels[i];
+		if (q->t) {
+			cl_adjust_row(row, k, q->t, q->tmax, tmp);
+			row = tmp;
+		}
+		q->out[i] = cl_row_score(row, k, l, q->sc, q->logk, tmp);
+	}
+	free(tmp);
+}
+
+/* The scores, validated by the caller; t: thresholds with adjust. */
+static int scores_run(const struct cl_problem *pb, enum cl_score sc, int adjust,
+		      const double *t, double *out, struct err *e)
 {
 	size_t n = pb->n, k = pb->k;
-	if (cl_check_range(pb, e) < 0)
-		return -1;
 	if (sc == CL_CONFIDENCE_WEIGHTED_ENTROPY) {
 		if (adjust)
 			return err_set(e, ERR_INPUT,
@@ -60,85 +96,38 @@ int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 		if (cl_check_unit_interval(pb, e) < 0)
 			return -1;
 	}
-	double *t = NULL, tmax = 0, *tmp = xmallocarray(k, sizeof *tmp);
+	double tmax = 0;
 	if (adjust) {
-		t = xmallocarray(k, sizeof *t);
-		cl_thresholds(pb, t);
 		tmax = t[0];
 		for (size_t j = 1; j < k; j++)
 			if (t[j] > tmax)
 				tmax = t[j];
 	}
-	double logk = log((double)k);
-	for (size_t i = 0; i < n; i++) {
-		const double *row = pb->p + i * k;
-		size_t l = (size_t)pb->labels[i];
-		if (adjust) {
-			adjust_row(row, k, t, tmax, tmp);
-			row = tmp;
-		}
-		switch (sc) {
-		case CL_SELF_CONFIDENCE: out[i] = self_conf(row, l); break;
-		case CL_NORMALIZED_MARGIN: out[i] = norm_margin(row, k, l); break;
-		default: out[i] = entropy_score(row, k, l, logk, tmp); break;
-		}
-	}
-	free(t);
-	free(tmp);
+	struct score_pass q = { pb, sc, adjust ? t : NULL, tmax, log((double)k), out };
+	size_t work = sc == CL_SELF_CONFIDENCE && !adjust ? n : n * k;
+	cl_par_run(n, cl_par_parts(work), score_part, &q);
 	return 0;
 }
 
-void cl_scan_free(struct cl_scan *s)
+int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
+			    int adjust, double *out, struct err *e)
 {
-	if (!s)
-		return;
-	free(s->thresholds);
-	free(s->cj_raw);
-	free(s->cj);
-	free(s->suggested);
-	free(s->scores);
-	free(s->flagged);
-	free(s->ranked);
-	memset(s, 0, sizeof *s);
-}
-
-int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
-		struct cl_scan *out, struct err *e)
-{
-	size_t n = pb->n, k = pb->k, n1 = n ? n : 1;
-	memset(out, 0, sizeof *out);
-	if (n > UINT32_MAX)
-		return err_set(e, ERR_INPUT, "%zu examples: at most %u are supported", n, UINT32_MAX);
-	out->n = n;
-	out->k = k;
-	struct cl_work w;
-	cl_work_init(&w, pb);
-	out->thresholds = xmallocarray(k, sizeof(double));
-	memcpy(out->thresholds, w.t, k * sizeof(double));
-	out->cj_raw = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj_raw, w.cj, k * k * sizeof(int64_t));
-	out->cj = xmallocarray(k * k, sizeof(int64_t));
-	memcpy(out->cj, w.cal, k * k * sizeof(int64_t));
-	out->suggested = xmallocarray(n1, sizeof(int));
-	for (size_t i = 0; i < n; i++)
-		out->suggested[i] = (int)cl_argmax(pb->p + i * k, k);
-	out->flagged = xcalloc(n1, 1);
-	out->scores = xmallocarray(n1, sizeof(double));
-	out->ranked = xmallocarray(n1, sizeof(size_t));
-	if (cl_find_issues_work(&w, prm->filter_by, out->flagged, e) < 0 ||
-	    cl_label_quality_scores(pb, prm->rank_by, prm->adjust, out->scores, e) < 0) {
-		cl_work_free(&w);
-		cl_scan_free(out);
+	if (cl_check_range(pb, e) < 0)
 		return -1;
+	double *t = NULL;
+	if (adjust && sc != CL_CONFIDENCE_WEIGHTED_ENTROPY) {
+		t = xmallocarray(pb->k, sizeof *t);
+		cl_thresholds(pb, t);
 	}
-	cl_work_free(&w);
-	for (size_t i = 0; i < n; i++)
-		out->n_flagged += out->flagged[i];
-	if (prm->all) {
-		npy_argsort(out->scores, n, out->ranked);
-		out->n_ranked = n;
-	} else {
-		out->n_ranked = cl_order_issues(pb, out->flagged, out->scores, out->ranked);
-	}
-	return 0;
+	int rc = scores_run(pb, sc, adjust, t, out, e);
+	free(t);
+	return rc;
+}
+
+int cl_work_scores(struct cl_work *w, enum cl_score sc, int adjust, double *out,
+		   struct err *e)
+{
+	if (cl_work_check_range(w, e) < 0)
+		return -1;
+	return scores_run(w->pb, sc, adjust, w->t, out, e);
 }

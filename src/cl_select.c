@@ -8,6 +8,13 @@
  * by in cache-sized blocks. If the cnt-th and (cnt+1)-th smallest keys differ,
  * the heap holds exactly the rows any argsort would select; if they are tied,
  * the selection is redone with numpy's exact argsort, which decides ties.
+ * Classes are independent (each flags only its own rows), so they are
+ * shared out across cores.
+ *
+ * cl_flag_smallest, the same selection over one array, is done with a
+ * partial selection when the key at the cut-off is not tied (the selected
+ * set is then the same whatever the sort), and with numpy's exact argsort
+ * when it is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +23,91 @@
 #include "npy.h"
 #include "util.h"
 
+#include "cl_par.h"
+
 #define BLOCK_ROWS 16384
 
-struct heap {
-	size_t cap, size;
-	double *key;
-	size_t *pos;
-};
+/* Put the element of rank r (0-based) of a[0..m-1] in place (introselect
+ * with three-way partitioning). Returns 0, or -1 if it degenerated. */
+static int select_rank(double *a, size_t m, size_t r)
+{
+	size_t lo = 0, hi = m, budget = 64;
+	while (hi - lo > 1) {
+		if (budget-- == 0)
+			return -1;
+		size_t mid = lo + (hi - lo) / 2;
+		double x = a[lo], y = a[mid], z = a[hi - 1], piv;
+		piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			double v = a[i];
+			if (v < piv) {
+				a[i++] = a[lt];
+				a[lt++] = v;
+			} else if (v > piv) {
+				a[i] = a[--gt];
+				a[gt] = v;
+			} else {
+				i++;
+			}
+		}
+		if (r < lt)
+			hi = lt;
+		else if (r >= gt)
+			lo = gt;
+		else
+			return 0;
+	}
+	return 0;
+}
 
-static void heap_sift_down(struct heap *h, size_t i)
+void cl_flag_smallest(const double *key, size_t m, size_t c, const uint32_t *rows,
+		      unsigned char *flag, struct cl_scratch *s)
+{
+	if (c == 0 || m == 0)
+		return;
+	if (c >= m) {
+		for (size_t p = 0; p < m; p++)
+			flag[rows ? rows[p] : p] = 1;
+		return;
+	}
+	double *tmp = s->dbl;
+	memcpy(tmp, key, m * sizeof *tmp);
+	if (select_rank(tmp, m, c - 1) == 0) {
+		double v = tmp[c - 1], w = tmp[c];
+		for (size_t p = c + 1; p < m; p++)
+			if (tmp[p] < w)
+				w = tmp[p];
+		/* Elements after c-1 are >= v; if the smallest is > v, the
+		 * c smallest keys are exactly those <= v. */
+		if (v < w) {
+			for (size_t p = 0; p < m; p++)
+				if (key[p] <= v)
+					flag[rows ? rows[p] : p] = 1;
+			return;
+		}
+	}
+	size_t *ord = s->idx;
+	npy_argsort(key, m, ord);
+	for (size_t p = 0; p < c; p++)
+		flag[rows ? rows[ord[p]] : ord[p]] = 1;
+}
+
+void cl_heap_init(struct cl_heap *h, size_t cap)
+{
+	h->cap = cap;
+	h->size = 0;
+	h->key = xmallocarray(cap ? cap : 1, sizeof(double));
+	h->pos = xmallocarray(cap ? cap : 1, sizeof(size_t));
+}
+
+void cl_heap_free(struct cl_heap *h)
+{
+	free(h->key);
+	free(h->pos);
+}
+
+static void heap_sift_down(struct cl_heap *h, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, big = i;
@@ -44,7 +127,7 @@ static void heap_sift_down(struct heap *h, size_t i)
 	}
 }
 
-static void heap_push(struct heap *h, double key, size_t pos)
+void cl_heap_push(struct cl_heap *h, double key, size_t pos)
 {
 	if (h->size == h->cap) {
 		if (!(key < h->key[0]))
@@ -67,25 +150,12 @@ static void heap_push(struct heap *h, double key, size_t pos)
 	h->pos[i] = pos;
 }
 
-/* One selection: flag the first cnt positions of argsort(keys). */
-struct pick {
-	size_t j, cnt;
-	struct heap h;
-};
-
-static double key_of(const double *row, size_t j, size_t c)
+int cl_heap_flag(const struct cl_heap *h, size_t cnt, const uint32_t *rows,
+		 unsigned char *flag)
 {
-	return j == c ? row[c] : -(row[j] - row[c]);
-}
-
-/* The heap holds the cnt + 1 smallest keys; flag its cnt smallest unless the
- * boundary is tied. Returns 0 when done, -1 when the exact sort is needed. */
-static int pick_flag(struct pick *pk, const uint32_t *rows, unsigned char *flag)
-{
-	struct heap *h = &pk->h;
-	if (h->size <= pk->cnt) {         /* fewer rows than cnt: all of them */
+	if (h->size <= cnt) {             /* fewer rows than cnt: all of them */
 		for (size_t a = 0; a < h->size; a++)
-			flag[rows[h->pos[a]]] = 1;
+			flag[rows ? rows[h->pos[a]] : h->pos[a]] = 1;
 		return 0;
 	}
 	double w = h->key[0], v = h->key[1];
@@ -94,9 +164,15 @@ static int pick_flag(struct pick *pk, const uint32_t *rows, unsigned char *flag)
 	if (!(v < w))
 		return -1;
 	for (size_t a = 1; a < h->size; a++)
-		flag[rows[h->pos[a]]] = 1;
+		flag[rows ? rows[h->pos[a]] : h->pos[a]] = 1;
 	return 0;
 }
+
+/* One selection: flag the first cnt positions of argsort(keys). */
+struct pick {
+	size_t j, cnt;
+	struct cl_heap h;
+};
 
 static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
 		       unsigned char *flag, struct cl_scratch *s)
@@ -104,7 +180,7 @@ static void pick_exact(const struct cl_work *w, size_t c, struct pick *pk,
 	size_t k = w->pb->k, m = w->nk[c];
 	const uint32_t *rows = w->rows + w->start[c];
 	for (size_t p = 0; p < m; p++)
-		s->key[p] = key_of(w->pb->p + (size_t)rows[p] * k, pk->j, c);
+		s->key[p] = cl_prune_key(w->pb->p + (size_t)rows[p] * k, pk->j, c);
 	cl_flag_smallest(s->key, m, pk->cnt, rows, flag, s);
 }
 
@@ -121,43 +197,60 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 			memcpy(block + p * k, w->pb->p + (size_t)rows[b + p] * k, k * sizeof(double));
 		for (size_t a = 0; a < np; a++)
 			for (size_t p = 0; p < len; p++)
-				heap_push(&picks[a].h, key_of(block + p * k, picks[a].j, c), b + p);
+				cl_heap_push(&picks[a].h, cl_prune_key(block + p * k, picks[a].j, c), b + p);
 	}
 	for (size_t a = 0; a < np; a++)
-		if (pick_flag(&picks[a], rows, flag) < 0)
+		if (cl_heap_flag(&picks[a].h, picks[a].cnt, rows, flag) < 0)
 			pick_exact(w, c, &picks[a], flag, s);
 }
 
-/* by_class = 0: prune_by_noise_rate; 1: prune_by_class. */
-void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag,
-		     struct cl_scratch *s)
+struct select_pass {
+	const struct cl_work *w;
+	int by_class;
+	unsigned char *flag;
+};
+
+/* The selections of classes [lo, hi), with scratch of their largest size. */
+static void select_part(void *ctx, size_t lo, size_t hi, size_t part)
 {
-	size_t k = w->pb->k;
+	struct select_pass *q = ctx;
+	const struct cl_work *w = q->w;
+	size_t k = w->pb->k, most = 1;
+	(void)part;
+	for (size_t c = lo; c < hi; c++)
+		if (w->nk[c] > most)
+			most = w->nk[c];
+	struct cl_scratch s;
+	cl_scratch_init(&s, most);
 	struct pick *picks = xcalloc(k, sizeof *picks);
 	double *block = xmallocarray((size_t)BLOCK_ROWS * k, sizeof *block);
-	for (size_t c = 0; c < k; c++) {
+	for (size_t c = lo; c < hi; c++) {
 		size_t m = w->nk[c], np = 0;
 		if (m <= 1)
 			continue;
 		for (size_t j = 0; j < k; j++) {
-			int64_t cnt = by_class ? (j == c ? (int64_t)m - w->pc[c * k + c] : 0)
-					       : (j == c ? 0 : w->pc[j * k + c]);
+			int64_t cnt = q->by_class ? (j == c ? (int64_t)m - w->pc[c * k + c] : 0)
+						  : (j == c ? 0 : w->pc[j * k + c]);
 			if (cnt <= 0)
 				continue;
 			struct pick *pk = &picks[np++];
 			pk->j = j;
 			pk->cnt = (size_t)cnt < m ? (size_t)cnt : m;
-			pk->h.cap = pk->cnt + 1;
-			pk->h.size = 0;
-			pk->h.key = xmallocarray(pk->h.cap, sizeof(double));
-			pk->h.pos = xmallocarray(pk->h.cap, sizeof(size_t));
+			cl_heap_init(&pk->h, pk->cnt + 1);
 		}
-		select_class(w, c, picks, np, flag, s, block);
-		for (size_t a = 0; a < np; a++) {
-			free(picks[a].h.key);
-			free(picks[a].h.pos);
-		}
+		select_class(w, c, picks, np, q->flag, &s, block);
+		for (size_t a = 0; a < np; a++)
+			cl_heap_free(&picks[a].h);
 	}
 	free(picks);
 	free(block);
+	cl_scratch_free(&s);
+}
+
+/* by_class = 0: prune_by_noise_rate; 1: prune_by_class. */
+void cl_prune_select(const struct cl_work *w, int by_class, unsigned char *flag)
+{
+	size_t k = w->pb->k, parts = cl_par_parts(w->pb->n * k);
+	struct select_pass q = { w, by_class, flag };
+	cl_par_run(k, parts < k ? parts : k, select_part, &q);
 }

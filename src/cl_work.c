@@ -1,40 +1,31 @@
-/* cl_work.c — computing the shared starting point of find_label_issues once
- * (see cl_internal.h), and the engine's scratch buffers. */
+/* cl_work.c — computing the shared starting point of every method and
+ * summary once (see cl_internal.h and cl.h), and the engine's scratch
+ * buffers. */
 #include <stdlib.h>
 
 #include "cl_internal.h"
+#include "err.h"
 #include "util.h"
 
-size_t cl_argmax(const double *row, size_t k)
+void cl_work_init(struct cl_work *w, const struct cl_problem *src)
 {
-	size_t best = 0;
-	for (size_t j = 1; j < k; j++)
-		if (row[j] > row[best])
-			best = j;
-	return best;
-}
-
-void cl_work_init(struct cl_work *w, const struct cl_problem *pb)
-{
-	size_t n = pb->n, k = pb->k;
-	w->pb = pb;
+	size_t n = src->n, k = src->k;
+	w->problem = *src;
+	w->pb = &w->problem;
+	w->range_state = 0;
+	w->keep = NULL;
+	const struct cl_problem *pb = w->pb;
 	w->nk = xcalloc(k, sizeof *w->nk);
 	w->start = xcalloc(k + 1, sizeof *w->start);
 	w->rows = xmallocarray(n ? n : 1, sizeof *w->rows);
-	cl_class_counts(pb, w->nk);
-	for (size_t c = 0; c < k; c++)
-		w->start[c + 1] = w->start[c] + w->nk[c];
-	size_t *fill = xcalloc(k, sizeof *fill);
-	for (size_t i = 0; i < n; i++) {
-		size_t c = (size_t)pb->labels[i];
-		w->rows[w->start[c] + fill[c]++] = (uint32_t)i;
-	}
-	free(fill);
+	cl_class_index(pb, w->nk, w->start, w->rows);
 	w->t = xmallocarray(k, sizeof *w->t);
-	cl_thresholds(pb, w->t);
+	cl_thresholds_indexed(pb, w->nk, w->start, w->rows, w->t);
 	w->cj = xmallocarray(k * k, sizeof *w->cj);
 	w->off = xmallocarray(n ? n : 1, sizeof *w->off);
-	w->noff = cl_confident_joint(pb, w->t, w->cj, w->off);
+	w->suggested = xmallocarray(n ? n : 1, sizeof *w->suggested);
+	w->noff = cl_joint_pass(pb, w->t, w->cj, w->off, w->suggested);
+	w->off = xrealloc(w->off, (w->noff ? w->noff : 1) * sizeof *w->off);
 	w->cal = xmallocarray(k * k, sizeof *w->cal);
 	cl_calibrate(k, w->cj, w->nk, w->cal);
 	w->pc = xmallocarray(k * k, sizeof *w->pc);
@@ -51,7 +42,39 @@ void cl_work_free(struct cl_work *w)
 	free(w->off);
 	free(w->cal);
 	free(w->pc);
+	free(w->suggested);
+	free(w->keep);
 }
+
+struct cl_work *cl_work_new(const struct cl_problem *pb)
+{
+	struct cl_work *w = xmalloc(sizeof *w);
+	cl_work_init(w, pb);
+	return w;
+}
+
+void cl_work_delete(struct cl_work *w)
+{
+	if (!w)
+		return;
+	cl_work_free(w);
+	free(w);
+}
+
+int cl_work_check_range(struct cl_work *w, struct err *e)
+{
+	if (w->range_state == 0)
+		w->range_state = cl_check_range(w->pb, NULL) < 0 ? -1 : 1;
+	if (w->range_state > 0)
+		return 0;
+	return err_set(e, ERR_INPUT, CL_MSG_RANGE);
+}
+
+const struct cl_problem *cl_work_problem(const struct cl_work *w) { return w->pb; }
+const size_t *cl_work_class_counts(const struct cl_work *w) { return w->nk; }
+const double *cl_work_thresholds(const struct cl_work *w) { return w->t; }
+const int64_t *cl_work_joint_raw(const struct cl_work *w) { return w->cj; }
+const int64_t *cl_work_joint(const struct cl_work *w) { return w->cal; }
 
 void cl_scratch_init(struct cl_scratch *s, size_t n)
 {

@@ -7,18 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cl_par.h"
 #include "output.h"
 #include "sanitize.h"
 
 const char cli_dataset_help[] =
-	"  --probs FILE        predicted probabilities (default: probs.csv beside DATA.csv)\n"
+	"DATA.csv may be a .tsv/.tab file, gzip-compressed (.gz), or a folder of\n"
+	"images DIR/CLASS/*.png|jpg (one folder per class; its log is DIR.relabel.db).\n"
+	"  --probs FILE        predicted probabilities: PROBS.csv or a NumPy .npy of\n"
+	"                      shape (N, K) (default: probs.csv beside DATA.csv)\n"
+	"  --labels FILE.npy   given labels as integer class indices, shape (N,);\n"
+	"                      DATA.csv is then optional (ids are row numbers)\n"
+	"  --classes FILE      class names for .npy columns: one per line or a JSON\n"
+	"                      list (default: 0 .. K-1)\n"
+	"  --label-index       integer labels in DATA.csv are class indices\n"
+	"  --image-root DIR    resolve relative image paths against DIR (default:\n"
+	"                      the folder DATA.csv is in)\n"
+	"  --delimiter C       field delimiter of DATA.csv: a character or 'tab'\n"
+	"                      (default: tab for .tsv/.tab, else comma)\n"
 	"  --label-col NAME    column holding the given label (default: label)\n"
 	"  --id-col NAME       column holding the example id (default: id)\n"
 	"  --text-col NAME     column holding a text preview (default: text)\n"
-	"  --image-col NAME    column holding a PNG path (default: image)\n"
-	"  --renormalize       divide each probability row by its sum\n"
+	"  --image-col NAME    column holding a PNG or JPEG path (default: image)\n"
+	"  --renormalize       divide each probability row by its sum (before the\n"
+	"                      range check)\n"
 	"  --threads N         threads for parsing probabilities (default: all cores)\n"
 	"  --exact-floats      convert every number with strtod (slower, same result)\n"
+	"  --low-memory        scan and stats: read .npy probabilities in passes\n"
+	"                      instead of holding them in memory (same results; the\n"
+	"                      default when they would fill 40% of memory)\n"
 	"Without predicted probabilities a model is trained (cross-validated):\n"
 	"  --features F        text, image, numeric, or numeric column names (a,b,c)\n"
 	"  --folds N           cross-validation folds (default 5)\n"
@@ -50,7 +67,20 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 	case CLI_OPT_TEXT_COL: o->text_col = arg; return 1;
 	case CLI_OPT_IMAGE_COL: o->image_col = arg; return 1;
 	case CLI_OPT_RENORMALIZE: o->renormalize = 1; return 1;
+	case CLI_OPT_LOW_MEMORY: o->low_memory = 1; return 1;
 	case CLI_OPT_EXACT_FLOATS: o->exact_floats = 1; return 1;
+	case CLI_OPT_LABELS: o->labels_path = arg; return 1;
+	case CLI_OPT_CLASSES: o->classes_path = arg; return 1;
+	case CLI_OPT_LABEL_INDEX: o->label_index = 1; return 1;
+	case CLI_OPT_IMAGE_ROOT: o->image_root = arg; return 1;
+	case CLI_OPT_DELIMITER:
+		if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
+			o->delimiter = '\t';
+		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+			o->delimiter = arg[0];
+		else
+			return err_set(e, ERR_INPUT, "--delimiter: one character or 'tab'");
+		return 1;
 	case CLI_OPT_FEATURES: {
 		struct feat_opts *f = &cli_model.opts.feat;
 		f->columns = NULL;
@@ -91,6 +121,7 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 			return err_set(e, ERR_INPUT,
 				       "--threads: '%s' is not a whole number from 1 to 256", arg);
 		o->threads = (int)v;
+		cl_par_set_threads((size_t)v);
 		return 1;
 	}
 	default:
@@ -153,7 +184,8 @@ int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e
 		return -1;
 	if ((*out)->warning[0])
 		san_fprintf(stderr, "relabel: warning: %s\n", (*out)->warning);
-	if (!(*out)->probs && cli_fit_model(*out, NULL, e) < 0) {
+	if (!(*out)->probs && !dataset_probs_streamed(*out) &&
+	    cli_fit_model(*out, NULL, e) < 0) {
 		dataset_free(*out);
 		*out = NULL;
 		return -1;

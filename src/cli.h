@@ -27,6 +27,12 @@ enum {
 	CLI_OPT_SEED,
 	CLI_OPT_RETRAIN,
 	CLI_OPT_SAVE_PROBS,
+	CLI_OPT_LABELS,
+	CLI_OPT_CLASSES,
+	CLI_OPT_LABEL_INDEX,
+	CLI_OPT_IMAGE_ROOT,
+	CLI_OPT_DELIMITER,
+	CLI_OPT_LOW_MEMORY,
 	CLI_OPT_FIRST_FREE     /* commands number their own options from here */
 };
 
@@ -43,7 +49,13 @@ enum {
 	{ "folds", required_argument, NULL, CLI_OPT_FOLDS }, \
 	{ "seed", required_argument, NULL, CLI_OPT_SEED }, \
 	{ "retrain", no_argument, NULL, CLI_OPT_RETRAIN }, \
-	{ "save-probs", required_argument, NULL, CLI_OPT_SAVE_PROBS }
+	{ "save-probs", required_argument, NULL, CLI_OPT_SAVE_PROBS }, \
+	{ "labels", required_argument, NULL, CLI_OPT_LABELS }, \
+	{ "classes", required_argument, NULL, CLI_OPT_CLASSES }, \
+	{ "label-index", no_argument, NULL, CLI_OPT_LABEL_INDEX }, \
+	{ "image-root", required_argument, NULL, CLI_OPT_IMAGE_ROOT }, \
+	{ "delimiter", required_argument, NULL, CLI_OPT_DELIMITER }, \
+	{ "low-memory", no_argument, NULL, CLI_OPT_LOW_MEMORY }
 
 /* Help text lines for the options above (for COMMAND --help). */
 extern const char cli_dataset_help[];

@@ -120,8 +120,8 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		default: return cli_usage_error("review", "unknown option");
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("review", "expected one DATA.csv");
+	if (optind != argc - 1 && !(o->labels_path && optind == argc))
+		return cli_usage_error("review", "expected one DATA.csv (or --labels FILE.npy)");
 	if (a->role && strcmp(a->role, "annotator") && strcmp(a->role, "expert"))
 		return cli_usage_error("review", "--role: annotator or expert");
 	return 0;
@@ -202,7 +202,7 @@ int cmd_review(int argc, char **argv)
 	o.progress = progress_report;
 	o.progress_ctx = &pg;
 	struct logctx c;
-	if (logctx_open(&c, argv[optind], a.db, &o, 2, a.force, &e) < 0) {
+	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o, 2, a.force, &e) < 0) {
 		progress_done(&pg);
 		return cli_fail(&e);
 	}

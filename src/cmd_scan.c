@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
+#include "scan_run.h"
 
 static const char usage[] =
 	"usage: relabel scan DATA.csv [OPTIONS]\n\n"
@@ -151,9 +152,10 @@ int cmd_scan(int argc, char **argv)
 		default: return cli_usage_error("scan", "unknown option");
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("scan", "expected one DATA.csv");
-	o.data_path = argv[optind];
+	if (optind != argc - 1 && !(o.labels_path && optind == argc))
+		return cli_usage_error("scan", "expected one DATA.csv (or --labels FILE.npy)");
+	o.data_path = optind < argc ? argv[optind] : NULL;
+	o.stream_ok = 1;
 	struct progress pg;
 	progress_start(&pg, "scan");
 	o.progress = progress_report;
@@ -164,10 +166,9 @@ int cmd_scan(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	progress_report(&pg, "scoring", 1);
-	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
 	struct cl_scan s;
 	double t0 = seconds_now();
-	int rc = cl_scan_run(&pb, &prm, &s, &e);
+	int rc = scan_run(d, &o, &prm, &s, &pg, &e);
 	double took = seconds_now() - t0;
 	progress_done(&pg);
 	if (rc == 0 && db)

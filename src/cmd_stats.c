@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "scan_run.h"
 #include "stats.h"
 
 static const char usage[] =
@@ -48,14 +49,27 @@ int cmd_stats(int argc, char **argv)
 			return cli_usage_error("stats", "unknown option");
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 && !(o.labels_path && optind == argc))
 		return cli_usage_error("stats", "expected one DATA.csv");
-	o.data_path = argv[optind];
+	o.data_path = optind < argc ? argv[optind] : NULL;
+	o.stream_ok = 1;
 	struct dataset *d;
 	if (cli_load_dataset(&d, &o, &e) < 0)
 		return cli_fail(&e);
+	struct progress pg;
+	progress_start(&pg, "stats");
+	struct cl_work *w = scan_run_work(d, &o, &pg, &e);
+	progress_done(&pg);
+	if (!w && dataset_probs_streamed(d)) {
+		dataset_free(d);
+		return cli_fail(&e);
+	}
 	struct stats s;
-	stats_compute(d, &s);
+	if (w)
+		stats_compute_work(d, w, &s);
+	else
+		stats_compute(d, &s);
+	cl_work_delete(w);
 	if (json)
 		stats_write_json(stdout, d, &s);
 	else

@@ -19,6 +19,7 @@
 
 #include "dataset_csv.h"
 #include "dataset_priv.h"
+#include "numpyfile.h"
 #include "util.h"
 
 struct data_ctx {
@@ -83,6 +84,8 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 		start_row(d, r->rec_off, c->o->record_offsets);
 	if ((int)c->fields == d->label_col && c->have_classes) {
 		long cls = strmap_get(&d->priv->classes, s);
+		if (cls < 0 && c->o->label_index)
+			cls = dataset_label_as_index(s, d->k);
 		if (cls < 0)
 			return err_at(r->e, r->path, r->rec_line, c->fields + 1,
 				      "label '%s' is not a class of %s; expected one of "
@@ -111,7 +114,7 @@ static int header_done(struct csvr *r, struct data_ctx *c)
 	c->fields = 0;
 	const char *label = o->label_col ? o->label_col : "label";
 	d->label_col = find_column(d, label);
-	if (d->label_col < 0)
+	if (d->label_col < 0 && !o->labels_path)
 		return err_at(r->e, r->path, r->rec_line, 0,
 			      "the header has no column '%s'; expected the given labels "
 			      "there (or name their column with --label-col)", label);
@@ -171,7 +174,7 @@ int dataset_open_file(const char *path, const char *what, uint64_t *size,
 static int load_data(struct dataset *d, const struct dataset_opts *o, struct err *e)
 {
 	uint64_t size;
-	int fd = dataset_open_file(d->data_path, "the data file", &size, e);
+	int fd = dataset_open_input(d->data_path, "the data file", &size, e);
 	if (fd < 0)
 		return -1;
 	struct data_ctx c = { .d = d, .o = o, .in_header = 1,
@@ -179,7 +182,8 @@ static int load_data(struct dataset *d, const struct dataset_opts *o, struct err
 	struct csvr r = { .path = d->data_path, .fd = fd, .start = 0,
 			  .end = UINT64_MAX, .line = 1, .off = 0,
 			  .on_field = data_field, .on_record = data_record,
-			  .ctx = &c, .e = e, .progress = data_progress };
+			  .ctx = &c, .e = e, .progress = data_progress,
+			  .delim = dataset_delimiter(o, d->data_path) };
 	int rc = csvr_run(&r);
 	close(fd);
 	if (rc < 0)
@@ -258,6 +262,9 @@ static char *beside(const char *data_path, const char *name)
 int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e)
 {
 	*out = NULL;
+	int byod = dataset_byod_load(out, o, e);
+	if (byod <= 0)
+		return byod;
 	if (!o->data_path)
 		return err_set(e, ERR_INPUT, "no data file given; expected DATA.csv");
 	struct dataset *d = xcalloc(1, sizeof *d);
@@ -278,13 +285,22 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		probs = NULL;
 	}
 	d->probs_path = probs;
-	if (probs && dataset_probs_header(d, probs, &join, e) < 0)
+	int npy = probs && npyf_is_npy_path(probs);
+	if (npy && dataset_npy_probs_header(d, o, e) < 0)
 		goto fail;
+	if (probs && !npy && dataset_probs_header(d, probs, &join, e) < 0)
+		goto fail;
+	d->delim = dataset_delimiter(o, d->data_path);
 	if (load_data(d, o, e) < 0)
 		goto fail;
-	if (!probs)
+	dataset_set_image_base(d, o);
+	if (o->labels_path && dataset_labels_hook(d, o, e) < 0)
+		goto fail;
+	if (!probs && !o->labels_path)
 		classes_from_labels(d);
-	else if (dataset_probs_body(d, o, join, e) < 0)
+	if (npy && dataset_npy_probs_body(d, o, e) < 0)
+		goto fail;
+	if (probs && !npy && dataset_probs_body(d, o, join, e) < 0)
 		goto fail;
 	*out = d;
 	return 0;
@@ -304,7 +320,10 @@ void dataset_free(struct dataset *d)
 		free(d->class_names[c]);
 	free(d->class_names);
 	free(d->labels);
-	dataset_free_big(d->probs, d->n * d->k * sizeof(double));
+	if (!d->priv || !d->priv->probs_in_npy)
+		dataset_free_big(d->probs, d->n * d->k * sizeof(double));
+	if (d->priv)
+		dataset_npy_free(d);
 	free(d->row_offset);
 	free(d->data_path);
 	free(d->probs_path);
@@ -313,6 +332,7 @@ void dataset_free(struct dataset *d)
 		free(d->priv->row_cells);
 		strmap_free(&d->priv->ids);
 		strmap_free(&d->priv->classes);
+		free(d->priv->image_base);
 		free(d->priv);
 	}
 	free(d);
@@ -371,7 +391,9 @@ int dataset_class_index(const struct dataset *d, const char *name)
 
 double *dataset_alloc_probs(struct dataset *d)
 {
-	dataset_free_big(d->probs, d->n * d->k * sizeof(double));
+	if (!d->priv->probs_in_npy)
+		dataset_free_big(d->probs, d->n * d->k * sizeof(double));
+	d->priv->probs_in_npy = 0;
 	d->probs = dataset_alloc_big(d->n * d->k * sizeof(double));
 	return d->probs;
 }

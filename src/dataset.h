@@ -24,6 +24,12 @@ struct dataset_opts {
 	const char *text_col;    /* NULL = "text" (optional column) */
 	const char *image_col;   /* NULL = "image" (optional column) */
 	int renormalize;         /* divide each probability row by its sum */
+	/* Bring-your-own-data inputs (dataset_byod.c, dataset_npy.c): */
+	const char *labels_path; /* --labels FILE.npy: integer class indices */
+	const char *classes_path;/* --classes FILE: names for .npy classes */
+	int label_index;         /* integer labels are class indices */
+	const char *image_root;  /* --image-root DIR; NULL = DATA.csv's folder */
+	char delimiter;          /* 0 = by extension (.tsv/.tab: tab), else it */
 	/* When no probabilities file is given or found: 0 = bad input (the
 	 * message says what was looked for); 1 = load DATA.csv alone, with
 	 * probs = NULL and the classes = the distinct labels in byte order. */
@@ -31,6 +37,11 @@ struct dataset_opts {
 	int threads;             /* PROBS.csv parse threads: 0 = auto, 1 = serial */
 	int exact_floats;        /* 1 = strtod for every number (the safe path) */
 	int record_offsets;      /* fill row_offset (export needs it) */
+	/* Streaming (.npy probabilities only): stream_ok = the command can scan
+	 * a streamed source (dataset_probs_rows) instead of d->probs; it is
+	 * then streamed with low_memory (--low-memory), or when N*K doubles
+	 * would take more than 40% of physical memory. */
+	int stream_ok, low_memory;
 	/* Optional progress report (stage name, fraction 0..1); may be NULL. */
 	void (*progress)(void *ctx, const char *stage, double fraction);
 	void *progress_ctx;
@@ -51,6 +62,9 @@ struct dataset {
 	                             into DATA.csv: where each data record starts,
 	                             [n] = the file size; else NULL */
 	char warning[512];        /* non-fatal notice (rows not summing to 1), or "" */
+	char delim;               /* DATA.csv's field delimiter (',' or '\t' ...) */
+	int folder;               /* built from an image folder DIR/CLASS/FILE */
+	int virtual_labels;       /* the label column was made from --labels */
 	struct dataset_priv *priv;  /* cell storage and id index */
 };
 
@@ -58,6 +72,20 @@ struct dataset {
  * a new dataset to free with dataset_free. */
 int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e);
 void dataset_free(struct dataset *d);
+
+/* A streamed dataset: d->probs is NULL and its rows are read on demand,
+ * converted exactly to double, renormalised with --renormalize and checked
+ * as loading checks them (the first bad value named by row and column).
+ * count_sums: count rows whose sum is off by more than 1e-3 into
+ * d->warning (pass it on one pass only). Safe from several threads for
+ * disjoint ranges. */
+int dataset_probs_streamed(const struct dataset *d);
+int dataset_probs_rows(struct dataset *d, const struct dataset_opts *o, size_t a,
+		       size_t b, double *out, int count_sums, struct err *e);
+/* Rows [a, b) will not be read again soon (drops their pages). */
+void dataset_probs_release(const struct dataset *d, size_t a, size_t b);
+/* Write d->warning from the counts of a streamed pass. */
+void dataset_probs_stream_done(struct dataset *d, const struct dataset_opts *o);
 
 /* The cell of DATA.csv at (row, col), unquoted, NUL-terminated. */
 const char *dataset_cell(const struct dataset *d, size_t row, size_t col);
@@ -79,5 +107,22 @@ double *dataset_alloc_probs(struct dataset *d);
 
 /* Index of a DATA.csv column by exact name, or -1. */
 int dataset_column(const struct dataset *d, const char *name);
+
+/* The file of a row's image cell: absolute as is, else relative to
+ * --image-root, the image folder, or DATA.csv's folder (dataset_byod.c). */
+void dataset_image_path(const struct dataset *d, size_t row, char *path, size_t n);
+/* The folder relative image paths resolve against ("" = current). */
+const char *dataset_image_base(const struct dataset *d);
+
+/* Open an input file, inflating it when it is gzip-compressed (into an
+ * unlinked temporary file); the fd reads the uncompressed bytes. */
+int dataset_open_input(const char *path, const char *what, uint64_t *size,
+		       struct err *e);
+
+/* SHA-256 and size of what the dataset was loaded from, as the corrections
+ * log records it: the data file's bytes, or for a dataset built from an
+ * image folder its listing (path and label of every file). */
+int dataset_content_sha256(const struct dataset *d, char hex[65], uint64_t *size,
+			   struct err *e);
 
 #endif

@@ -87,6 +87,8 @@ int csvr_run(struct csvr *r)
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return err_set(r->e, ERR_RUNTIME, "out of memory");
 	csv_set_space_func(&p, no_space);
+	if (r->delim)
+		csv_set_delim(&p, (unsigned char)r->delim);
 	buf = malloc(CHUNK);
 	if (!buf) {
 		err_set(r->e, ERR_RUNTIME, "out of memory");

@@ -34,11 +34,20 @@ struct csvr {
 	int failed;
 	int stop;                 /* set by a callback: end after this line */
 	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
+	char delim;               /* field delimiter; 0 = ',' */
 };
 
 /* Read the range [start, end) of the open file fd (skipping a UTF-8 BOM at
  * offset 0) through libcsv. line/off must be set to the position of start.
  * Returns 0, or -1 with r->e filled. */
 int csvr_run(struct csvr *r);
+
+/* The same over a range [start, end) (start > 0, end set) holding only plain
+ * unquoted records ending in '\n' (dataset_plain.c): much faster than
+ * libcsv. Returns 0, or 1 where the range needs libcsv after all — a quote,
+ * CR, NUL or blank line, or a callback that failed — and the caller must
+ * reset its state and call csvr_run on the range, which then gives the
+ * exact result or error. */
+int csvr_run_plain(struct csvr *r);
 
 #endif

@@ -7,6 +7,8 @@
 
 #include "dataset.h"
 
+struct npyfile;
+
 /* A string -> index hash table (open addressing; keys are borrowed). */
 struct strmap {
 	size_t cap;          /* power of two */
@@ -25,6 +27,14 @@ struct dataset_priv {
 	struct strmap classes;
 	uint64_t body_off, probs_size;  /* PROBS.csv: where its body starts */
 	size_t body_line;
+	struct npyfile *probs_npy;  /* .npy probabilities (d->probs may point in) */
+	int probs_in_npy;           /* d->probs is the file's mapped doubles */
+	int probs_streamed;         /* rows are read on demand (d->probs NULL) */
+	size_t sum_off, sum_first;  /* streamed: rows whose sum is off, first one */
+	double sum_first_value;
+	char *image_base;           /* folder image paths resolve against */
+	char content_sha[65];       /* set for built datasets (image folders) */
+	uint64_t content_size;
 };
 
 void strmap_init(struct strmap *m, size_t expected);
@@ -50,4 +60,36 @@ long dataset_index_ids(struct dataset *d);
 /* mmap-backed arrays for the probabilities (huge pages where possible). */
 void *dataset_alloc_big(size_t bytes);
 void dataset_free_big(void *p, size_t bytes);
+
+/* dataset_npy.c: .npy probabilities and labels, class-name files. */
+int dataset_npy_probs_header(struct dataset *d, const struct dataset_opts *o,
+			     struct err *e);
+int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
+			   struct err *e);
+int dataset_npy_labels(struct dataset *d, const struct dataset_opts *o,
+		       struct err *e);
+/* Class names from --classes FILE (k = 0: any count) into d. */
+int dataset_classes_file(struct dataset *d, const char *path, size_t k,
+			 struct err *e);
+/* Names "0" .. "k-1" into d. */
+void dataset_classes_numbered(struct dataset *d, size_t k);
+/* A label cell as a class index (for --label-index), or -1. */
+long dataset_label_as_index(const char *s, size_t k);
+/* Release what dataset_npy.c attached to d. */
+void dataset_npy_free(struct dataset *d);
+
+/* dataset_byod.c: datasets with no DATA.csv (labels .npy, image folders);
+ * returns 1 when o is not one of those. */
+int dataset_byod_load(struct dataset **out, const struct dataset_opts *o,
+		      struct err *e);
+/* --labels FILE.npy for a dataset read from DATA.csv. */
+int dataset_labels_hook(struct dataset *d, const struct dataset_opts *o, struct err *e);
+/* Append a "label" column holding the class names of d->labels. */
+void dataset_virtual_label_column(struct dataset *d);
+/* The folder image paths resolve against: --image-root, else the folder of
+ * the data file. */
+void dataset_set_image_base(struct dataset *d, const struct dataset_opts *o);
+/* The delimiter DATA.csv is read with. */
+char dataset_delimiter(const struct dataset_opts *o, const char *path);
+
 #endif

@@ -5,7 +5,9 @@
  * number is checked (plain decimal, finite, within [0,1] up to 1e-6). A
  * large body with no quoted fields is parsed by several libcsv parsers at
  * once, each over a range of whole lines; the result is identical to the
- * serial parse, which is used whenever a quote shows up.
+ * serial parse, which is used whenever a quote shows up. Each range goes
+ * through the plain tokenizer (dataset_plain.c) unless it needs libcsv;
+ * --exact-floats keeps libcsv and strtod for everything (the safe path).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -45,13 +47,13 @@ int dataset_probs_header(struct dataset *d, const char *path, int *join_by_id,
 			 struct err *e)
 {
 	uint64_t size;
-	int fd = dataset_open_file(path, "the probabilities file", &size, e);
+	int fd = dataset_open_input(path, "the probabilities file", &size, e);
 	if (fd < 0)
 		return -1;
 	struct hdr_ctx h = { .d = d };
 	struct csvr r = { .path = path, .fd = fd, .end = UINT64_MAX, .line = 1,
 			  .on_field = hdr_field, .on_record = hdr_record, .ctx = &h,
-			  .e = e };
+			  .e = e, .delim = dataset_delimiter(NULL, path) };
 	int rc = csvr_run(&r);
 	close(fd);
 	if (rc < 0)
@@ -124,10 +126,6 @@ static int body_field(struct csvr *r, const char *s, size_t len)
 		return err_at(r->e, r->path, r->rec_line, col + 1, "%s '%.40s'; "
 			      "expected a probability between 0 and 1",
 			      numparse_reason(st), s);
-	if (v < -1e-6 || v > 1 + 1e-6)
-		return err_at(r->e, r->path, r->rec_line, col + 1, "probability %s "
-			      "is outside [0, 1]; expected a value between 0 and 1 "
-			      "(within 1e-6)", s);
 	b->rowbuf[j] = v;
 	return 0;
 }
@@ -155,8 +153,16 @@ static int body_record(struct csvr *r)
 		b->warn_line = r->rec_line;
 		b->warn_sum = sum;
 	}
-	for (size_t j = 0; j < d->k; j++)
-		dst[j] = b->o->renormalize && sum > 0 ? b->rowbuf[j] / sum : b->rowbuf[j];
+	/* --renormalize divides by the sum before the range check */
+	for (size_t j = 0; j < d->k; j++) {
+		double v = b->o->renormalize && sum > 0 ? b->rowbuf[j] / sum : b->rowbuf[j];
+		if (v < -1e-6 || v > 1 + 1e-6)
+			return err_at(r->e, r->path, r->rec_line, j + 1 + (size_t)b->join,
+				      "probability %.17g is outside [0, 1]; expected a value "
+				      "between 0 and 1 (within 1e-6)%s", v, b->o->renormalize ? "" :
+				      " (--renormalize divides each row by its sum first)");
+		dst[j] = v;
+	}
 	return 0;
 }
 
@@ -174,11 +180,26 @@ static void body_init(struct body_ctx *b, struct dataset *d,
 	b->r.on_record = body_record;
 	b->r.ctx = b;
 	b->r.e = &b->err;
+	b->r.delim = dataset_delimiter(NULL, d->probs_path);
 }
 
+/* Parse one range: the plain tokenizer first, libcsv if it gives up (from
+ * the range's start again, so results and errors are libcsv's). */
 static void *body_thread(void *arg)
 {
 	struct body_ctx *b = arg;
+	size_t line = b->r.line;
+	uint64_t off = b->r.off;
+	if (!b->o->exact_floats && csvr_run_plain(&b->r) == 0) {
+		b->rc = 0;
+		return NULL;
+	}
+	b->rows = b->fields = b->off_sum = 0;
+	b->warn_line = 0;
+	memset(&b->err, 0, sizeof b->err);
+	b->r.line = line;
+	b->r.off = off;
+	b->r.field = 0;
 	b->rc = csvr_run(&b->r);
 	return NULL;
 }
@@ -345,7 +366,7 @@ int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 	if (join && check_join(d, e) < 0)
 		return -1;
 	uint64_t size;
-	int fd = dataset_open_file(d->probs_path, "the probabilities file", &size, e);
+	int fd = dataset_open_input(d->probs_path, "the probabilities file", &size, e);
 	if (fd < 0)
 		return -1;
 	dataset_alloc_probs(d);

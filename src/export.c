@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "effective.h"
+#include "export_formats.h"
 #include "hash.h"
 #include "output.h"
 #include "sanitize.h"
@@ -56,8 +57,8 @@ static int write_changed(const struct dataset *d, size_t row, const char *label,
 	}
 	for (size_t c = 0; c < d->ncols; c++) {
 		if (c)
-			fputc(',', f);
-		out_csv_field(f, (int)c == d->label_col ? label : dataset_cell(d, row, c));
+			fputc(d->delim ? d->delim : ',', f);
+		export_field(f, (int)c == d->label_col ? label : dataset_cell(d, row, c), d->delim);
 	}
 	fwrite(tail, 1, tl, f);
 	return 0;
@@ -192,9 +193,10 @@ int export_write(const struct export_req *r, struct export_counts *c, struct err
 	if (strcmp(sha, r->data_sha256))
 		return err_set(e, ERR_INPUT, "%s: changed since the corrections log was "
 			       "made for it; refusing to export from it", d->data_path);
-	int fd = open(d->data_path, O_RDONLY | O_CLOEXEC);
+	uint64_t size;
+	int fd = dataset_open_input(d->data_path, "the data file", &size, e);
 	if (fd < 0)
-		return err_set(e, ERR_INPUT, "%s: %s", d->data_path, strerror(errno));
+		return -1;
 	long *win = xmallocarray(d->n, sizeof *win);
 	effective_winners(r->dec, r->ndec, r->upto, d->n, win);
 	struct out o, mo;

@@ -168,17 +168,11 @@ static void dense_alloc(struct fmatrix *m, size_t n, size_t dims)
 static int image_features(const struct dataset *d, struct fmatrix *m, struct err *e)
 {
 	dense_alloc(m, d->n, GRID * GRID);
-	const char *slash = strrchr(d->data_path, '/');
 	for (size_t i = 0; i < d->n; i++) {
-		const char *rel = dataset_cell(d, i, (size_t)d->image_col);
 		char path[4096];
-		if (rel[0] == '/')
-			snprintf(path, sizeof path, "%s", rel);
-		else
-			snprintf(path, sizeof path, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
-				 d->data_path, rel);
+		dataset_image_path(d, i, path, sizeof path);
 		struct image im;
-		if (image_load_png(path, &im, e) < 0)
+		if (image_load(path, 64, 64, &im, NULL, NULL, e) < 0)
 			return err_set(e, ERR_INPUT, "%s: row %zu: %s", d->data_path, i, e->msg);
 		float *out = m->val + i * GRID * GRID;
 		for (int gy = 0; gy < GRID; gy++)

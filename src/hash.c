@@ -53,3 +53,14 @@ int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err 
 		*size = total;
 	return 0;
 }
+
+void hash_mem_sha256(const void *data, size_t len, char hex[65])
+{
+	struct sha256_ctx ctx;
+	unsigned char dig[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof dig, dig);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		sprintf(hex + 2 * i, "%02x", dig[i]);
+}

@@ -12,4 +12,7 @@ int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err 
 /* SHA-256 of len bytes at buf as hex (65 bytes incl. NUL). */
 void hash_sha256_hex(const void *buf, size_t len, char hex[65]);
 
+/* Hash len bytes of memory into hex. */
+void hash_mem_sha256(const void *data, size_t len, char hex[65]);
+
 #endif

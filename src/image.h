@@ -1,4 +1,5 @@
-/* image.h — PNG decoding (libpng, kept inside image.c) into 8-bit RGBA.
+/* image.h — PNG (libpng, image.c) and JPEG (libjpeg-turbo, image_jpeg.c)
+ * decoding into 8-bit RGBA.
  *
  * Decoding is bounded in memory and time: at most IMAGE_MAX_SIDE pixels a
  * side, IMAGE_MAX_PIXELS in all and IMAGE_MAX_FILE bytes of file. A missing,
@@ -32,5 +33,19 @@ int image_load_png(const char *path, struct image *out, struct err *e);
 /* Decode a PNG held in memory. */
 int image_decode_png(const uint8_t *data, size_t len, struct image *out, struct err *e);
 void image_free(struct image *im);
+
+/* Any supported image (PNG or JPEG, told apart by their first bytes;
+ * image_load.c). A JPEG is decoded at the smallest DCT scale that is at
+ * least want_w x want_h (0 x 0: full size, within the limits above); a PNG
+ * at full size. full_w/full_h (may be NULL) get the stored size. */
+enum image_type { IMAGE_UNKNOWN, IMAGE_PNG, IMAGE_JPEG };
+enum image_type image_sniff(const uint8_t *data, size_t len);
+int image_load(const char *path, int want_w, int want_h, struct image *out,
+	       int *full_w, int *full_h, struct err *e);
+int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
+		 struct image *out, int *full_w, int *full_h, struct err *e);
+/* JPEG with libjpeg-turbo (image_jpeg.c). */
+int image_decode_jpeg(const uint8_t *data, size_t len, int want_w, int want_h,
+		      struct image *out, int *full_w, int *full_h, struct err *e);
 
 #endif

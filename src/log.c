@@ -239,7 +239,12 @@ char *log_default_path(const char *data_path)
 	size_t n = strlen(data_path);
 	char *p = xmalloc(n + 16);
 	memcpy(p, data_path, n + 1);
-	if (n > 4 && !strcmp(p + n - 4, ".csv"))
+	while (n > 1 && p[n - 1] == '/')     /* an image folder: DIR.relabel.db */
+		p[--n] = '\0';
+	if (n > 3 && !strcmp(p + n - 3, ".gz"))
+		p[n -= 3] = '\0';
+	if (n > 4 && (!strcmp(p + n - 4, ".csv") || !strcmp(p + n - 4, ".tsv") ||
+		      !strcmp(p + n - 4, ".tab") || !strcmp(p + n - 4, ".npy")))
 		p[n - 4] = '\0';
 	strcat(p, ".relabel.db");
 	return p;
@@ -678,7 +683,7 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 {
 	char dsha[65], psha[65] = "";
 	uint64_t dsize, psize = 0;
-	if (hash_file_sha256(d->data_path, dsha, &dsize, e) < 0 ||
+	if (dataset_content_sha256(d, dsha, &dsize, e) < 0 ||
 	    (d->probs_path && hash_file_sha256(d->probs_path, psha, &psize, e) < 0))
 		return -1;
 	l->has_ids = d->id_col >= 0;

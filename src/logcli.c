@@ -16,9 +16,9 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	c->d = NULL;
 	c->db = NULL;
 	char *dbp = NULL, *recorded = NULL;
-	if (!data_path && !db_path)
+	if (!data_path && !db_path && !o->labels_path)
 		return err_set(e, ERR_INPUT, "give DATA.csv or --db FILE");
-	if (!data_path) {
+	if (!data_path && !o->labels_path) {
 		if ((ro ? log_open_read_only(&c->db, db_path, NULL, 0, e)
 			: log_open_existing(&c->db, db_path, e)) < 0)
 			return -1;
@@ -35,12 +35,12 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	if (rc == 0 && c->d->warning[0])
 		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
-		dbp = db_path ? xstrdup(db_path) : log_default_path(data_path);
+		dbp = db_path ? xstrdup(db_path) : log_default_path(c->d->data_path);
 		rc = ro ? log_open_read_only(&c->db, dbp, c->d, force, e)
 			: log_open(&c->db, dbp, c->d, force, e);
 	}
 	if (rc == 0 && log_data_changed(c->db) && c->d->id_col < 0)
-		fprintf(stderr, "relabel: warning: %s has no id column: decisions apply by "
+		san_fprintf(stderr, "relabel: warning: %s has no id column: decisions apply by "
 			"row number, whatever the rows now hold\n", c->d->data_path);
 	if (rc == 0 && !c->d->probs && need_dataset > 1)
 		rc = cli_fit_model(c->d, c->db, e);
@@ -72,7 +72,7 @@ int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
 	const char *msg;
 	size_t n = log_vanished(c->db, &msg);
 	if (n)
-		fprintf(stderr, "relabel: warning: %zu decision%s left out because %s "
+		san_fprintf(stderr, "relabel: warning: %zu decision%s left out because %s "
 			"changed: %s%s\n", n, n == 1 ? "" : "s", c->d ? c->d->data_path : "the data",
 			msg, n > 1 ? " (and more)" : "");
 	return 0;

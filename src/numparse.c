@@ -1,6 +1,9 @@
-/* numparse.c — the decimal grammar check and Clinger's exact fast path, with
- * strtod as the fallback and as the safe path (see numparse.h). */
+/* numparse.c — the decimal grammar check, Clinger's exact fast path and
+ * fast_float (Eisel–Lemire) for longer decimals, with strtod as the safe
+ * path (see numparse.h). */
 #include "numparse.h"
+
+#include "fastfloat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -127,6 +130,16 @@ enum numparse_status numparse_double(const char *s, size_t len, int exact, doubl
 		v = exp10 < 0 ? v / pow10_exact[-exp10] : v * pow10_exact[exp10];
 		*out = neg ? -v : v;
 		return NUM_OK;
+	}
+	if (!exact) {
+		size_t o = (s[0] == '+' || s[0] == '-') ? 1 : 0;
+		double v;
+		if (fastfloat_parse(s + o, len - o, &v) == 0) {
+			if (!isfinite(v))
+				return NUM_INF;
+			*out = neg ? -v : v;
+			return NUM_OK;
+		}
 	}
 	return slow(s, len, out);
 }

@@ -14,8 +14,9 @@ enum numparse_status { NUM_OK = 0, NUM_EMPTY, NUM_SYNTAX, NUM_NAN, NUM_INF, NUM_
 
 /* Parse s[0..len-1]. exact = 1 converts with strtod always (the safe path);
  * exact = 0 uses Clinger's fast path (at most 15 significant digits and a
- * power of ten up to 22, exact in double arithmetic) and strtod otherwise.
- * Both give bit-identical results. */
+ * power of ten up to 22, exact in double arithmetic) and fast_float's
+ * Eisel–Lemire conversion otherwise (17-digit shortest round-trip output
+ * such as pandas writes). All paths give bit-identical results. */
 enum numparse_status numparse_double(const char *s, size_t len, int exact, double *out);
 
 /* A short description of a status, e.g. "not a number". */

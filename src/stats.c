@@ -17,27 +17,25 @@ static void add_err(struct stats *s, const char *key, const struct err *e)
 	snprintf(v->msg, sizeof v->msg, "ValueError: %s", e->msg);
 }
 
-void stats_compute(const struct dataset *d, struct stats *s)
+void stats_compute_work(const struct dataset *d, struct cl_work *w, struct stats *s)
 {
 	size_t n = d->n, k = d->k;
-	struct cl_problem pb = { n, k, d->probs, d->labels };
 	struct err e = { 0 };
 	memset(s, 0, sizeof *s);
 	s->n = n;
 	s->k = k;
-	size_t *nk = xcalloc(k, sizeof *nk);
-	cl_class_counts(&pb, nk);
+	const size_t *nk = cl_work_class_counts(w);
 	s->thresholds = xmallocarray(k, sizeof(double));
 	s->cj_raw = xmallocarray(k * k, sizeof(int64_t));
 	s->cj = xmallocarray(k * k, sizeof(int64_t));
-	cl_thresholds(&pb, s->thresholds);
-	cl_confident_joint(&pb, s->thresholds, s->cj_raw, NULL);
-	cl_calibrate(k, s->cj_raw, nk, s->cj);
-	if (cl_num_label_issues(&pb, CL_OFF_DIAGONAL, &s->off_diag, &e) == 0)
+	memcpy(s->thresholds, cl_work_thresholds(w), k * sizeof(double));
+	memcpy(s->cj_raw, cl_work_joint_raw(w), k * k * sizeof(int64_t));
+	memcpy(s->cj, cl_work_joint(w), k * k * sizeof(int64_t));
+	if (cl_work_num_label_issues(w, CL_OFF_DIAGONAL, &s->off_diag, &e) == 0)
 		s->have_off_diag = 1;
 	else
 		add_err(s, "num_label_issues.off_diagonal", &e);
-	if (cl_num_label_issues(&pb, CL_OFF_DIAGONAL_CALIBRATED, &s->off_diag_cal, &e) == 0)
+	if (cl_work_num_label_issues(w, CL_OFF_DIAGONAL_CALIBRATED, &s->off_diag_cal, &e) == 0)
 		s->have_off_diag_cal = 1;
 	else
 		add_err(s, "num_label_issues.off_diagonal_calibrated", &e);
@@ -46,20 +44,27 @@ void stats_compute(const struct dataset *d, struct stats *s)
 	s->py = xmallocarray(k, sizeof(double));
 	s->nm = xmallocarray(k * k, sizeof(double));
 	s->inv = xmallocarray(k * k, sizeof(double));
-	cl_estimate_py_and_noise(&pb, s->py, s->nm, s->inv, NULL);
+	cl_work_py_and_noise(w, s->py, s->nm, s->inv, NULL);
 	s->lat_py = xmallocarray(k, sizeof(double));
 	s->lat_nm = xmallocarray(k * k, sizeof(double));
 	s->lat_inv = xmallocarray(k * k, sizeof(double));
 	cl_estimate_latent(k, s->cj, nk, n, s->lat_py, s->lat_nm, s->lat_inv);
 	s->classes = xmallocarray(k, sizeof *s->classes);
-	cl_rank_classes(&pb, s->classes);
+	cl_work_rank_classes(w, s->classes);
 	s->overlaps = xmallocarray(k * (k - 1) / 2 + 1, sizeof *s->overlaps);
-	cl_overlapping_classes(&pb, s->overlaps);
-	if (cl_health_score(&pb, &s->health, &e) == 0)
+	cl_work_overlapping_classes(w, s->overlaps);
+	if (cl_work_health_score(w, &s->health, &e) == 0)
 		s->have_health = 1;
 	else
 		add_err(s, "dataset.overall_label_health_score", &e);
-	free(nk);
+}
+
+void stats_compute(const struct dataset *d, struct stats *s)
+{
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_work *w = cl_work_new(&pb);
+	stats_compute_work(d, w, s);
+	cl_work_delete(w);
 }
 
 void stats_free(struct stats *s)

@@ -32,8 +32,12 @@ struct stats {
 	int nerrs;
 };
 
-/* Compute everything for the dataset's labels and probabilities. */
+/* Compute everything for the dataset's labels and probabilities: from one
+ * shared computation of the engine (one pass over the probabilities for
+ * the thresholds, one for the joint), or from a scan's (no pass at all but
+ * the off-diagonal rows'). */
 void stats_compute(const struct dataset *d, struct stats *s);
+void stats_compute_work(const struct dataset *d, struct cl_work *w, struct stats *s);
 void stats_free(struct stats *s);
 
 /* One JSON object with the names and shapes of cleanlab's summary. */

@@ -54,12 +54,13 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	slot->used = tc->clock;
 	struct image im;
 	struct err e = { 0 };
-	if (image_load_png(path, &im, &e) < 0) {
+	int full_w = 0, full_h = 0;
+	if (image_load(path, cols * 2, rows * 4, &im, &full_w, &full_h, &e) < 0) {
 		snprintf(slot->err, sizeof slot->err, "%.250s", e.msg);
 		return slot;
 	}
-	slot->w = im.w;
-	slot->h = im.h;
+	slot->w = full_w;
+	slot->h = full_h;
 	slot->ok = thumb_make(&im, cols, rows, mode, 0x000000, &slot->t) == 0;
 	if (!slot->ok)
 		snprintf(slot->err, sizeof slot->err, "no room to draw the image");

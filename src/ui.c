@@ -150,7 +150,10 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 	case A_REFRESH: return review_refresh(rv);
 	case A_STATS:
 		if (!u->st) {
-			stats_compute(rv->d, &u->st_store);
+			if (rv->scan->work)
+				stats_compute_work(rv->d, rv->scan->work, &u->st_store);
+			else
+				stats_compute(rv->d, &u->st_store);
 			u->st = &u->st_store;
 		}
 		u->mode = u->mode == UI_STATS ? UI_LIST : UI_STATS;

@@ -190,16 +190,11 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 	}
 }
 
-/* The path of a row's image: its image cell, relative to DATA.csv's folder. */
+/* The path of a row's image: its image cell, relative to DATA.csv's folder
+ * (or --image-root, or the image folder). */
 static void image_path(const struct dataset *d, size_t row, char *path, size_t n)
 {
-	const char *img = dataset_cell(d, row, (size_t)d->image_col);
-	const char *slash = strrchr(d->data_path, '/');
-	if (img[0] == '/')
-		snprintf(path, n, "%s", img);
-	else
-		snprintf(path, n, "%.*s%s", slash ? (int)(slash - d->data_path + 1) : 0,
-			 d->data_path, img);
+	dataset_image_path(d, row, path, n);
 }
 
 int ui_prefetch(struct ui *u)

@@ -1,0 +1,97 @@
+/* dataset_plain.c — the fast tokenizer for plain numeric CSV ranges (see
+ * dataset_csv.h): fields split at ',' and records at '\n', nothing else.
+ *
+ * It serves the same callbacks as csvr_run and sets the same positions
+ * (line, rec_line, field), but gives up (returns 1) at the first byte that
+ * would need libcsv's rules — a quote, a carriage return, a NUL, a blank
+ * line — and whenever a callback fails, so that the caller re-reads the
+ * range through libcsv, which stays the one authority on errors and on
+ * anything unusual. A range it accepts yields exactly the fields libcsv
+ * would have delivered.
+ */
+#include "dataset_csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PLAIN_CHUNK (1u << 20)
+
+/* Deliver the record in line[0..len-1] (no '\n'); 0, or 1 to give up. */
+static int plain_record(struct csvr *r, char *line, size_t len)
+{
+	if (len == 0 || memchr(line, '"', len) || memchr(line, '\r', len) ||
+	    memchr(line, '\0', len))
+		return 1;
+	r->rec_line = r->line;
+	r->field = 0;
+	char *p = line, *end = line + len;
+	for (;;) {
+		char *comma = memchr(p, ',', (size_t)(end - p));
+		char *stop = comma ? comma : end;
+		char keep = *stop;
+		*stop = '\0';
+		int rc = r->on_field(r, p, (size_t)(stop - p));
+		*stop = keep;
+		if (rc < 0)
+			return 1;
+		r->field++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (r->on_record(r) < 0)
+		return 1;
+	r->field = 0;
+	return 0;
+}
+
+int csvr_run_plain(struct csvr *r)
+{
+	if (r->end == UINT64_MAX || r->start == 0)
+		return 1;          /* ranges only, never the BOM at offset 0 */
+	/* The buffer holds a partial line carried over plus one chunk, and one
+	 * byte more for the terminator written after the last field. */
+	size_t cap = 2 * PLAIN_CHUNK + 1, have = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return 1;
+	int rc = 0;
+	uint64_t pos = r->start;
+	while (pos < r->end && rc == 0) {
+		size_t want = PLAIN_CHUNK;
+		if (r->end - pos < want)
+			want = (size_t)(r->end - pos);
+		if (have + want + 1 > cap) {
+			rc = 1;       /* a line longer than a chunk: leave it to libcsv */
+			break;
+		}
+		ssize_t got = pread(r->fd, buf + have, want, (off_t)pos);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			rc = 1;
+			break;
+		}
+		pos += (uint64_t)got;
+		have += (size_t)got;
+		char *p = buf, *end = buf + have, *nl;
+		while (rc == 0 && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			rc = plain_record(r, p, (size_t)(nl - p));
+			r->off += (uint64_t)(nl - p) + 1;
+			r->line++;
+			p = nl + 1;
+		}
+		have = (size_t)(end - p);
+		memmove(buf, p, have);
+		if (r->progress)
+			r->progress(r);
+	}
+	if (rc == 0 && have) {      /* the file's last line has no '\n' */
+		rc = plain_record(r, buf, have);
+		r->off += have;
+	}
+	free(buf);
+	return rc;
+}

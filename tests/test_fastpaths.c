@@ -1,0 +1,366 @@
+/* test_fastpaths.c — every fast path kept beside a safe one agrees with it
+ * bit for bit: fast_float and Clinger against strtod on random and
+ * adversarial decimals; the plain PROBS.csv tokenizer against libcsv, for
+ * values and for error positions; the engine split across 1, 2 and 3
+ * threads against one thread, and the streaming scan against the in-memory
+ * one, for every filter_by method, score and adjust setting. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cl.h"
+#include "cl_par.h"
+#include "cl_stream.h"
+#include "dataset.h"
+#include "numparse.h"
+
+static char dir[] = "/tmp/relabel-test-fastpaths-XXXXXX";
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Both paths: the same status and, when OK, the same bits. */
+static void agree(const char *s)
+{
+	double fast = 0, safe = 0;
+	enum numparse_status a = numparse_double(s, strlen(s), 0, &fast);
+	enum numparse_status b = numparse_double(s, strlen(s), 1, &safe);
+	ck_assert_msg(a == b, "'%s': status %d (fast) vs %d (strtod)", s, a, b);
+	if (a == NUM_OK)
+		ck_assert_msg(!memcmp(&fast, &safe, sizeof fast),
+			      "'%s': %.17g (fast) vs %.17g (strtod)", s, fast, safe);
+}
+
+START_TEST(test_adversarial_decimals)
+{
+	static const char *const cases[] = {
+		"0", "-0", "+0", "0.0", "1", "1.", ".5", "-.5", "0.1", "0.3",
+		"0.123456", "0.30000000000000004", "0.1000000000000000055511151231257827",
+		/* halfway between two doubles, and one digit either side */
+		"9007199254740993", "9007199254740992.5", "9007199254740993.0000000001",
+		"1.00000000000000011102230246251565404236316680908203125",
+		"1.00000000000000011102230246251565404236316680908203124",
+		"1.00000000000000011102230246251565404236316680908203126",
+		"0.500000000000000166533453693773481063544750213623046875",
+		/* 19, 20 and many significant digits */
+		"1234567890123456789", "12345678901234567890", "0.12345678901234567890123",
+		"3.14159265358979323846264338327950288419716939937510582097494459",
+		"0.0000000000000000000000000000000000000000000000000000000000001",
+		/* subnormals, the smallest and largest doubles, over- and underflow */
+		"2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072014e-308",
+		"4.9406564584124654e-324", "2.4703282292062327e-324", "2.4703282292062328e-324",
+		"1e-324", "1e-400", "5e-324", "1.7976931348623157e308", "1.7976931348623158e308",
+		"1.7976931348623159e308", "1e308", "1e309", "1e400", "-1e400", "1e-99999",
+		"1e+22", "1e22", "1e23", "8.98846567431158e307", "4.35679828185e-320",
+		/* grammar: all paths must refuse the same strings */
+		"", "+", "-", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10",
+		"nan", "NaN", "inf", "-Infinity", "1e5x", "--1", "+-1", "1d5",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		agree(cases[i]);
+	/* 800 digits: longer than any buffer on the fast side */
+	char big[820] = "0.";
+	for (int i = 2; i < 802; i++)
+		big[i] = (char)('0' + (i * 7) % 10);
+	big[802] = '\0';
+	agree(big);
+}
+END_TEST
+
+START_TEST(test_random_decimals)
+{
+	char s[64];
+	for (int iter = 0; iter < 300000; iter++) {
+		uint64_t r = next();
+		switch (iter % 4) {
+		case 0: {   /* the shortest round-trip form of a random double in [0,1) */
+			double v = (double)(next() >> 11) / 9007199254740992.0;
+			snprintf(s, sizeof s, "%.*g", 1 + (int)(r % 17), v);
+			break;
+		}
+		case 1:     /* random bits: any finite double, 17 digits */
+		{
+			uint64_t bits = next();
+			double v;
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				v = 0.5;
+			snprintf(s, sizeof s, "%.17e", v);
+			break;
+		}
+		case 2: {   /* many digits, random exponent */
+			int nd = 1 + (int)(r % 25), pos = 0;
+			for (int i = 0; i < nd; i++)
+				s[pos++] = (char)('0' + next() % 10);
+			pos += snprintf(s + pos, sizeof s - (size_t)pos, "e%d",
+					(int)(next() % 700) - 350);
+			break;
+		}
+		default:    /* %.6f as the benchmark files, and near-halfway forms */
+			snprintf(s, sizeof s, "%.6f", (double)(r >> 11) / 9007199254740992.0);
+			if (iter % 8 == 7)
+				snprintf(s, sizeof s, "%.20f", (double)(r >> 11) / 9007199254740992.0);
+		}
+		agree(s);
+	}
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert(f != NULL);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A PROBS.csv of n rows (17-digit numbers), with `bad` put at row bad_row
+ * column bad_col (0-based) when bad is not NULL. */
+static void write_probs(const char *data, const char *probs, size_t n, size_t k,
+			const char *bad, size_t bad_row, size_t bad_col)
+{
+	FILE *d = fopen(data, "wb"), *p = fopen(probs, "wb");
+	ck_assert(d && p);
+	fputs("id,label\n", d);
+	for (size_t j = 0; j < k; j++)
+		fprintf(p, "%sc%zu", j ? "," : "", j);
+	fputc('\n', p);
+	double *row = malloc(k * sizeof *row);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(d, "r%zu,c%zu\n", i, (size_t)(next() % k));
+		double sum = 0;
+		for (size_t j = 0; j < k; j++)
+			sum += row[j] = (double)(next() >> 11) / 9007199254740992.0 + 0.01;
+		for (size_t j = 0; j < k; j++) {
+			if (j)
+				fputc(',', p);
+			if (bad && i == bad_row && j == bad_col)
+				fputs(bad, p);
+			else
+				fprintf(p, "%.17g", row[j] / sum);
+		}
+		fputc('\n', p);
+	}
+	free(row);
+	ck_assert(fclose(d) == 0 && fclose(p) == 0);
+}
+
+static int load(const char *data, const char *probs, int threads, int exact,
+		struct dataset **d, struct err *e)
+{
+	struct dataset_opts o = { .data_path = data, .probs_path = probs,
+				  .threads = threads, .exact_floats = exact };
+	return dataset_load(d, &o, e);
+}
+
+START_TEST(test_plain_tokenizer_agrees)
+{
+	char data[600], probs[600];
+	snprintf(data, sizeof data, "%s/data.csv", dir);
+	snprintf(probs, sizeof probs, "%s/probs.csv", dir);
+	write_probs(data, probs, 40000, 7, NULL, 0, 0);
+	struct dataset *ref = NULL, *d = NULL;
+	struct err e;
+	ck_assert_msg(load(data, probs, 1, 1, &ref, &e) == 0, "%s", e.msg);
+	for (int threads = 2; threads <= 4; threads++) {
+		ck_assert_msg(load(data, probs, threads, 0, &d, &e) == 0, "%s", e.msg);
+		ck_assert(!memcmp(d->probs, ref->probs, ref->n * ref->k * sizeof(double)));
+		dataset_free(d);
+	}
+	dataset_free(ref);
+	/* Bad input in the last part of the file: the same error, at the same
+	 * line and column, from libcsv alone and from the split plain path. */
+	static const struct { const char *bad; size_t col; } bads[] = {
+		{ "0.5x", 3 }, { "", 0 }, { "1.5", 6 }, { "nan", 2 }, { "0.1,0.2", 6 },
+		{ "\"0.5\"", 1 }, { "0.1\r", 4 },
+	};
+	for (size_t b = 0; b < sizeof bads / sizeof bads[0]; b++) {
+		write_probs(data, probs, 40000, 7, bads[b].bad, 39000, bads[b].col);
+		struct err e1, e2;
+		int r1 = load(data, probs, 1, 1, &d, &e1);
+		if (r1 == 0)
+			dataset_free(d);
+		int r2 = load(data, probs, 3, 0, &d, &e2);
+		if (r2 == 0)
+			dataset_free(d);
+		ck_assert_int_eq(r1, r2);
+		if (r1 < 0)
+			ck_assert_msg(!strcmp(e1.msg, e2.msg), "case %zu:\n  %s\n  %s", b,
+				      e1.msg, e2.msg);
+	}
+}
+END_TEST
+
+static int scan_equal(const struct cl_scan *a, const struct cl_scan *b)
+{
+	size_t n = a->n, k = a->k;
+	return a->n_flagged == b->n_flagged && a->n_ranked == b->n_ranked &&
+	       !memcmp(a->thresholds, b->thresholds, k * sizeof(double)) &&
+	       !memcmp(a->cj_raw, b->cj_raw, k * k * sizeof(int64_t)) &&
+	       !memcmp(a->cj, b->cj, k * k * sizeof(int64_t)) &&
+	       !memcmp(a->suggested, b->suggested, n * sizeof(int)) &&
+	       !memcmp(a->scores, b->scores, n * sizeof(double)) &&
+	       !memcmp(a->flagged, b->flagged, n) &&
+	       !memcmp(a->ranked, b->ranked, a->n_ranked * sizeof(size_t));
+}
+
+START_TEST(test_engine_threads_agree)
+{
+	/* Large enough that every pass is split (more than 2^19 cells). */
+	size_t n = 120000, k = 9;
+	double *p = malloc(n * k * sizeof *p);
+	int *labels = malloc(n * sizeof *labels);
+	for (size_t i = 0; i < n; i++) {
+		size_t truth = next() % k;
+		labels[i] = (int)(next() % 10 == 0 ? next() % k : truth);
+		double sum = 0;
+		for (size_t j = 0; j < k; j++) {
+			/* coarse values make ties at the selection cut-offs common */
+			double v = (double)(next() % 50) / 50.0 + (j == truth ? 2.0 : 0.0);
+			p[i * k + j] = v;
+			sum += v;
+		}
+		for (size_t j = 0; j < k; j++)
+			p[i * k + j] /= sum;
+	}
+	struct cl_problem pb = { n, k, p, labels };
+	for (int f = 0; f < CL_FILTER_COUNT; f++)
+		for (int sc = 0; sc < CL_SCORE_COUNT; sc++) {
+			struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
+						      sc == CL_SELF_CONFIDENCE, f == 0 };
+			struct cl_scan ref, got;
+			struct err e;
+			cl_par_set_threads(1);
+			ck_assert_msg(cl_scan_run(&pb, &prm, &ref, &e) == 0, "%s", e.msg);
+			for (size_t t = 2; t <= 3; t++) {
+				cl_par_set_threads(t);
+				ck_assert_msg(cl_scan_run(&pb, &prm, &got, &e) == 0, "%s", e.msg);
+				ck_assert_msg(scan_equal(&ref, &got), "filter %d score %d, %zu threads",
+					      f, sc, t);
+				cl_scan_free(&got);
+			}
+			cl_scan_free(&ref);
+		}
+	cl_par_set_threads(0);
+	free(p);
+	free(labels);
+}
+END_TEST
+
+/* An in-memory row source that copies rows out, as a file's would be. */
+struct mem_src {
+	const double *p;
+	size_t k;
+	size_t reads;
+};
+
+static int mem_read(void *ctx, int pass, size_t a, size_t b, double *out, struct err *e)
+{
+	struct mem_src *m = ctx;
+	(void)e;
+	(void)pass;
+	memcpy(out, m->p + a * m->k, (b - a) * m->k * sizeof(double));
+	__atomic_add_fetch(&m->reads, b - a, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void random_problem(size_t n, size_t k, int levels, double *p, int *labels)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t truth = next() % k;
+		labels[i] = (int)(next() % 7 == 0 ? next() % k : truth);
+		double sum = 0;
+		for (size_t j = 0; j < k; j++) {
+			double v = (double)(next() % (uint64_t)levels) / levels +
+				   (j == truth ? 1.5 : 0.0);
+			p[i * k + j] = v;
+			sum += v;
+		}
+		for (size_t j = 0; j < k; j++)
+			p[i * k + j] /= sum;
+	}
+}
+
+static void stream_vs_memory(size_t n, size_t k, int levels, size_t threads)
+{
+	double *p = malloc(n * k * sizeof *p);
+	int *labels = malloc(n * sizeof *labels);
+	random_problem(n, k, levels, p, labels);
+	struct cl_problem pb = { n, k, p, labels };
+	struct mem_src ms = { p, k, 0 };
+	struct cl_source src = { n, k, labels, mem_read, NULL, NULL, &ms };
+	cl_par_set_threads(threads);
+	for (int f = 0; f < CL_FILTER_COUNT; f++)
+		for (int sc = 0; sc < CL_SCORE_COUNT; sc++)
+			for (int adj = 0; adj < 2; adj++) {
+				struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
+							      adj, f == 1 && sc == 0 };
+				struct cl_scan ref, got;
+				struct err e1 = { 0 }, e2 = { 0 };
+				int r1 = cl_scan_run(&pb, &prm, &ref, &e1);
+				int r2 = cl_scan_stream(&src, &prm, &got, &e2);
+				ck_assert_msg(r1 == r2, "filter %d score %d adjust %d: %d vs %d (%s / %s)",
+					      f, sc, adj, r1, r2, e1.msg, e2.msg);
+				if (r1 < 0) {
+					ck_assert_str_eq(e1.msg, e2.msg);
+					continue;
+				}
+				ck_assert_msg(scan_equal(&ref, &got), "n %zu k %zu filter %d score %d "
+					      "adjust %d threads %zu", n, k, f, sc, adj, threads);
+				/* the summaries from the kept computations agree too */
+				size_t c1, c2;
+				ck_assert_int_eq(cl_work_num_label_issues(ref.work, CL_OFF_DIAGONAL, &c1, &e1), 0);
+				ck_assert_int_eq(cl_work_num_label_issues(got.work, CL_OFF_DIAGONAL, &c2, &e2), 0);
+				ck_assert_uint_eq(c1, c2);
+				cl_scan_free(&ref);
+				cl_scan_free(&got);
+			}
+	cl_par_set_threads(0);
+	free(p);
+	free(labels);
+}
+
+START_TEST(test_stream_equals_memory)
+{
+	stream_vs_memory(3000, 4, 6, 1);       /* coarse values: tied cut-offs */
+	stream_vs_memory(20000, 12, 1000, 1);
+	stream_vs_memory(90000, 7, 9, 3);      /* split passes, merged heaps */
+	stream_vs_memory(70000, 3, 1 << 20, 2);
+}
+END_TEST
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 99;
+	Suite *s = suite_create("fastpaths");
+	TCase *tc = tcase_create("agree");
+	tcase_add_test(tc, test_adversarial_decimals);
+	tcase_add_test(tc, test_random_decimals);
+	tcase_add_test(tc, test_plain_tokenizer_agrees);
+	tcase_add_test(tc, test_engine_threads_agree);
+	tcase_add_test(tc, test_stream_equals_memory);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failed++;
+	return failed ? 1 : 0;
+}

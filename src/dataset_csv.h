@@ -4,6 +4,10 @@
  * libcsv neither counts lines nor reports positions, so the reader feeds it
  * one line at a time and keeps, for every record, the line and byte offset
  * where it started, and for an open quoted field the line where it opened.
+ * A line ends at CR, LF or CRLF (as libcsv ends records, and as RFC 4180
+ * readers accept them), so line numbers and record offsets agree with the
+ * records libcsv delivers. A NUL byte is bad input at once (a binary file or
+ * /dev/zero would otherwise grow one field without end).
  * Fields and records go to the caller's callbacks; a callback returns -1 to
  * stop with the error it put in the reader's err.
  */

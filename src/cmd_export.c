@@ -36,7 +36,7 @@ int cmd_export(int argc, char **argv)
 	long version = -1;
 	int working = 0, force = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("export", "%s", e.msg);

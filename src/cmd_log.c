@@ -147,7 +147,7 @@ int cmd_log(int argc, char **argv)
 	long version = -1;
 	int fmt = 't', force = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("log", "%s", e.msg);

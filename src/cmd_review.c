@@ -62,7 +62,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 	struct err e = { 0 };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, o, &e);
 		if (r < 0)
 			return cli_usage_error("review", "%s", e.msg);

@@ -122,7 +122,7 @@ int cmd_scan(int argc, char **argv)
 	int fmt = 'c', force = 0, opt;
 	struct err e = { 0 };
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("scan", "%s", e.msg);

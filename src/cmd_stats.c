@@ -30,7 +30,7 @@ int cmd_stats(int argc, char **argv)
 	struct err e = { 0 };
 	int json = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("stats", "%s", e.msg);

@@ -6,9 +6,12 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "utf8.h"
 
 #define CHUNK (1u << 20)
 
@@ -94,6 +97,29 @@ static int feed(struct csvr *r, struct csv_parser *p, const char *s, size_t len,
 	if (p->entry_size > p->blk_size)
 		csv_set_blk_size(p, p->entry_size);
 	return 0;
+}
+
+/* Line ends (CR, LF, CRLF) in s[0..len-1]. */
+static size_t count_eol(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n' ? i == 0 || s[i - 1] != '\r' : s[i] == '\r')
+			n++;
+	return n;
+}
+
+void csvr_check_utf8(const struct csvr *r, const char *s, size_t len,
+		     char *where, size_t size)
+{
+	if (where[0])
+		return;
+	size_t bad = utf8_first_bad(s, len);
+	if (bad == len)
+		return;
+	/* r->line is the line where the field ended */
+	size_t line = r->line - count_eol(s, len) + count_eol(s, bad);
+	snprintf(where, size, "%s:%zu:%zu", r->path, line, r->field + 1);
 }
 
 static int fail_fini(struct csvr *r)

@@ -40,6 +40,11 @@ struct csvr {
 	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
 };
 
+/* Note in where (if still "") the FILE:LINE:COLUMN of the first byte of the
+ * field s[0..len-1] just delivered that is not well-formed UTF-8. */
+void csvr_check_utf8(const struct csvr *r, const char *s, size_t len,
+		     char *where, size_t size);
+
 /* Read the range [start, end) of the open file fd (skipping a UTF-8 BOM at
  * offset 0) through libcsv. line/off must be set to the position of start.
  * Returns 0, or -1 with r->e filled. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "utf8.h"
 #include "util.h"
 
 void out_csv_field(FILE *f, const char *s)
@@ -36,20 +37,39 @@ void out_tsv_field(FILE *f, const char *s)
 		}
 }
 
+size_t out_json_replaced;
+
+/* The one JSON string writer: every JSON output goes through it. */
 void out_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = p[i];
+		if (c >= 0x80) {
+			size_t n = utf8_seq(p + i, len - i);
+			if (n) {
+				fwrite(p + i, 1, n, f);
+				i += n;
+			} else {
+				fputs("\xEF\xBF\xBD", f);    /* U+FFFD */
+				out_json_replaced++;
+				i++;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
 			fputs("\\n", f);
-		else if (*p == '\t')
+		else if (c == '\t')
 			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
 		else
-			fputc(*p, f);
+			fputc(c, f);
+		i++;
 	}
 	fputc('"', f);
 }

@@ -140,7 +140,7 @@ int numparse_uint(const char *s, unsigned long long max, unsigned long long *out
 		if (*s < '0' || *s > '9')
 			return -1;
 		unsigned d = (unsigned)(*s - '0');
-		if (v > max / 10 || v * 10 > max - d)
+		if (d > max || v > (max - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}

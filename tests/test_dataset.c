@@ -129,7 +129,7 @@ START_TEST(test_bad_quotes)
 {
 	/* The quoted field opens on line 3 and never closes. */
 	load_bad("id,label\nx,a\n\"y\nmore,b\nz,a\n", P2, "data.csv:3:1:", "never closed");
-	load_bad("id,label\nx,a\nab\"c,b\n", P2, "data.csv:3:1:", "quoting");
+	load_bad("id,label\nx,a\nab\"c,b\n", P2, "data.csv:3:1:", "inside an unquoted field");
 	/* A record after a multi-line field is reported at its own line. */
 	load_bad("text,label\n\"one\ntwo\nthree\",a\nx,b,c\n", P2, "data.csv:5:3:", "expected 2");
 }

@@ -78,6 +78,8 @@ int cmd_export(int argc, char **argv)
 	r.ndec = nd;
 	if (rc == 0)
 		rc = export_write(&r, &n, &e);
+	if (rc == 0 && manifest)
+		cli_warn_json_utf8(0, c.d, "a file name in the manifest");
 	if (rc == 0) {
 		if (r.version >= 0)
 			fprintf(stderr, "exported version %ld", r.version);

@@ -185,6 +185,8 @@ int cmd_log(int argc, char **argv)
 		rc = log_list(c.db, 0, &d, &nd, &e);
 	if (rc == 0)
 		print(fmt, v, nv, d, nd, version, rev);
+	if (rc == 0 && fmt == 'j')
+		cli_warn_json_utf8(0, c.d, db ? db : "the corrections log");
 	log_versions_free(v, nv);
 	log_decisions_free(d, nd);
 	logctx_close(&c);

@@ -78,6 +78,7 @@ static int write_scan(const char *path, int fmt, const struct dataset *d,
 		write_row(o.f, fmt, d, s, r);
 	if (fmt == 'j')
 		fputs(s->n_ranked ? "\n]\n" : "]\n", o.f);
+	cli_warn_json_utf8(0, d, d->data_path);
 	return out_close(&o, e);
 }
 

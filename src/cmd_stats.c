@@ -56,9 +56,10 @@ int cmd_stats(int argc, char **argv)
 		return cli_fail(&e);
 	struct stats s;
 	stats_compute(d, &s);
-	if (json)
+	if (json) {
 		stats_write_json(stdout, d, &s);
-	else
+		cli_warn_json_utf8(0, d, d->data_path);
+	} else
 		stats_write_text(stdout, d, &s);
 	stats_free(&s);
 	dataset_free(d);

@@ -326,18 +326,21 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		goto fail;
 	if (load_data(d, o, e) < 0)
 		goto fail;
+	/* duplicate ids: refused for a join, a warning otherwise (checked
+	 * before the probabilities take their memory) */
 	if (join && dataset_ids_unique(d, "to join the probabilities by id", e) < 0)
 		goto fail;
+	if (!join && d->id_col >= 0) {
+		struct err w = { 0 };
+		if (dataset_ids_unique(d, "(decide --id and probabilities joined by id "
+				       "refuse duplicates)", &w) < 0)
+			add_warning(d, w.msg);
+	}
 	if (!probs) {
 		if (classes_from_labels(d, e) < 0)
 			goto fail;
 	} else if (dataset_probs_body(d, o, join, e) < 0)
 		goto fail;
-	if (!join && d->id_col >= 0) {
-		struct err w = { 0 };
-		if (dataset_ids_unique(d, "(decide --id and probabilities joined by id refuse duplicates)", &w) < 0)
-			add_warning(d, w.msg);
-	}
 	*out = d;
 	return 0;
 fail:

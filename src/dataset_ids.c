@@ -1,7 +1,8 @@
 /* dataset_ids.c — duplicate example ids and the line a data row starts on.
  *
- * Duplicates are found by sorting (hash, row) pairs, 16 bytes per row for
- * the moment of the check, instead of keeping a hash table of every id.
+ * Duplicates are found with a table of row numbers (4 bytes a slot, two
+ * slots a row) that lives only for the check, before the probabilities
+ * are allocated.
  * Line numbers are not kept per row; the line of a row is found again by
  * reading DATA.csv up to it (only for messages).
  */
@@ -13,11 +14,6 @@
 #include "dataset_priv.h"
 #include "util.h"
 
-struct hrow {
-	uint64_t h;
-	uint64_t row;
-};
-
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;
@@ -28,42 +24,29 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static int cmp_hrow(const void *a, const void *b)
-{
-	const struct hrow *x = a, *y = b;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return x->row < y->row ? -1 : x->row > y->row;
-}
-
 int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
 {
-	if (d->id_col < 0 || d->n < 2)
-		return 0;
-	struct hrow *v = xmallocarray(d->n, sizeof *v);
-	for (size_t i = 0; i < d->n; i++) {
-		v[i].h = hash_str(dataset_cell(d, i, (size_t)d->id_col));
-		v[i].row = i;
-	}
-	qsort(v, d->n, sizeof *v, cmp_hrow);
+	if (d->id_col < 0 || d->n < 2 || d->n >= UINT32_MAX)
+		return 0;   /* (the engine refuses 2^32 rows anyway) */
+	/* open addressing over row numbers + 1: 4 bytes a slot, freed at once */
+	size_t cap = 16;
+	while (cap < d->n * 2)
+		cap <<= 1;
+	uint32_t *slot = xcalloc(cap, sizeof *slot);
 	int found = 0;
-	for (size_t i = 0; i < d->n; i++) {
-		/* the earliest row with an equal id among the later rows of
-		 * this run of equal hashes */
-		size_t j = i + 1;
-		for (; j < d->n && v[j].h == v[i].h; j++) {
-			if (strcmp(dataset_cell(d, v[i].row, (size_t)d->id_col),
-				   dataset_cell(d, v[j].row, (size_t)d->id_col)))
-				continue;
-			if (!found || v[j].row < *second) {
-				*first = v[i].row;
-				*second = v[j].row;
+	for (size_t i = 0; i < d->n && !found; i++) {
+		const char *id = dataset_cell(d, i, (size_t)d->id_col);
+		size_t h = (size_t)hash_str(id) & (cap - 1);
+		for (; slot[h]; h = (h + 1) & (cap - 1))
+			if (!strcmp(dataset_cell(d, slot[h] - 1, (size_t)d->id_col), id)) {
+				*first = slot[h] - 1;
+				*second = i;
 				found = 1;
+				break;
 			}
-			break;
-		}
+		slot[h] = (uint32_t)(i + 1);
 	}
-	free(v);
+	free(slot);
 	return found;
 }
 

@@ -36,8 +36,9 @@ static void csv_line(const struct log_decision *d)
 
 static void json_line(const struct log_decision *d, int first)
 {
-	printf("%s    {\"id\": %lld, \"uuid\": \"%s\", \"row\": %zu, \"example_id\": ",
-	       first ? "" : ",\n", (long long)d->id, d->uuid, d->row);
+	printf("%s    {\"id\": %lld, \"uuid\": ", first ? "" : ",\n", (long long)d->id);
+	out_json_string(stdout, d->uuid);
+	printf(", \"row\": %zu, \"example_id\": ", d->row);
 	out_json_string(stdout, d->example_id);
 	printf(", \"action\": \"%s\", \"label\": ", log_action_name(d->action));
 	if (d->label)
@@ -46,8 +47,10 @@ static void json_line(const struct log_decision *d, int first)
 		fputs("null", stdout);
 	fputs(", \"reviewer\": ", stdout);
 	out_json_string(stdout, d->reviewer);
-	printf(", \"role\": \"%s\", \"pass\": %d, \"time\": \"%s\", \"version\": ",
-	       d->expert ? "expert" : "annotator", d->pass, d->time);
+	printf(", \"role\": \"%s\", \"pass\": %d, \"time\": ",
+	       d->expert ? "expert" : "annotator", d->pass);
+	out_json_string(stdout, d->time);
+	fputs(", \"version\": ", stdout);
 	if (d->version)
 		printf("%lld", (long long)d->version);
 	else
@@ -90,7 +93,9 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 			       i + 1 == nv ? "" : ",\n", (long long)v[i].number,
 			       (long long)v[i].last_decision);
 			out_json_string(stdout, v[i].author);
-			printf(", \"time\": \"%s\", \"message\": ", v[i].time);
+			fputs(", \"time\": ", stdout);
+			out_json_string(stdout, v[i].time);
+			fputs(", \"message\": ", stdout);
 			out_json_string(stdout, v[i].message);
 			putchar('}');
 		}

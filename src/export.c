@@ -82,9 +82,12 @@ static void manifest_change(FILE *m, const struct export_req *r, size_t row,
 		fputs("null", m);
 	fprintf(m, ", \"excluded\": %s, \"decisions\": [", new ? "false" : "true");
 	int n = 0;
-	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++)
-		if (r->dec[i].row == row)
-			fprintf(m, "%s\"%s\"", n++ ? ", " : "", r->dec[i].uuid);
+	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {
+		if (r->dec[i].row != row)
+			continue;
+		fputs(n++ ? ", " : "", m);
+		out_json_string(m, r->dec[i].uuid);
+	}
 	fputs("], \"reviewers\": [", m);
 	n = 0;
 	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {

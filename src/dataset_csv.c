@@ -138,6 +138,7 @@ int csvr_run(struct csvr *r)
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return err_set(r->e, ERR_RUNTIME, "out of memory");
 	csv_set_space_func(&p, no_space);
+	csv_set_blk_size(&p, 1 << 16);   /* libcsv's default step is 128 bytes */
 	buf = malloc(CHUNK);
 	if (!buf) {
 		err_set(r->e, ERR_RUNTIME, "out of memory");

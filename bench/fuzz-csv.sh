@@ -31,7 +31,7 @@ clang $FLAGS -o "$OUT/fuzz_export" tests/fuzz_export.c $SRC src/export.c \
 status=0
 for t in csv export; do
 	echo "== fuzz_$t, $SECS s"
-	"$OUT/fuzz_$t" -max_total_time="$SECS" -max_len=65536 -rss_limit_mb=2048 \
+	TMPDIR=$OUT "$OUT/fuzz_$t" -max_total_time="$SECS" -max_len=65536 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$OUT/crash-$t-" "$OUT/$t" \
 		>"$OUT/fuzz_$t.log" 2>&1 || status=1
 	grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ *DONE)|ERROR|SUMMARY' \

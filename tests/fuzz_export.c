@@ -19,7 +19,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64];
+static char dir[80];
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -49,7 +49,9 @@ static const char *const labels[] = { "a", "b,c", "d\"e", "f\r\ng" };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/relabel-fuzz-export-XXXXXX");
+		const char *tmp = getenv("TMPDIR");
+		snprintf(dir, sizeof dir, "%.30s/relabel-fuzz-export-XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(dir))
 			abort();
 	}

@@ -1,7 +1,7 @@
 /* dataset_ids.c — duplicate example ids and the line a data row starts on.
  *
- * Duplicates are found with a table of row numbers (4 bytes a slot, two
- * slots a row) that lives only for the check, before the probabilities
+ * Duplicates are found with a hash table of row numbers (8 bytes a slot,
+ * two slots a row) that lives only for the check, before the probabilities
  * are allocated.
  * Line numbers are not kept per row; the line of a row is found again by
  * reading DATA.csv up to it (only for messages).
@@ -28,23 +28,28 @@ int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
 {
 	if (d->id_col < 0 || d->n < 2 || d->n >= UINT32_MAX)
 		return 0;   /* (the engine refuses 2^32 rows anyway) */
-	/* open addressing over row numbers + 1: 4 bytes a slot, freed at once */
+	/* open addressing; a slot holds the hash's high 32 bits and the row
+	 * + 1, so that most probes need no string compare */
 	size_t cap = 16;
 	while (cap < d->n * 2)
 		cap <<= 1;
-	uint32_t *slot = xcalloc(cap, sizeof *slot);
+	uint64_t *slot = xcalloc(cap, sizeof *slot);
 	int found = 0;
 	for (size_t i = 0; i < d->n && !found; i++) {
 		const char *id = dataset_cell(d, i, (size_t)d->id_col);
-		size_t h = (size_t)hash_str(id) & (cap - 1);
-		for (; slot[h]; h = (h + 1) & (cap - 1))
-			if (!strcmp(dataset_cell(d, slot[h] - 1, (size_t)d->id_col), id)) {
-				*first = slot[h] - 1;
+		uint64_t h = hash_str(id), tag = h >> 32 << 32;
+		size_t at = (size_t)h & (cap - 1);
+		for (; slot[at]; at = (at + 1) & (cap - 1)) {
+			size_t row = (size_t)(uint32_t)slot[at] - 1;
+			if ((slot[at] & ~0xffffffffull) == tag &&
+			    !strcmp(dataset_cell(d, row, (size_t)d->id_col), id)) {
+				*first = row;
 				*second = i;
 				found = 1;
 				break;
 			}
-		slot[h] = (uint32_t)(i + 1);
+		}
+		slot[at] = tag | (uint64_t)(i + 1);
 	}
 	free(slot);
 	return found;

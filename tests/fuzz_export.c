@@ -85,11 +85,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nd = d->n < 64 ? d->n : 64;
 	struct log_decision *dec = calloc(nd + 1, sizeof *dec);
 	char rev[] = "fuzz";
+	char (*ids)[32] = calloc(nd + 1, sizeof *ids);
 	for (size_t i = 0; i < nd; i++) {
 		unsigned b = data[(i * 7) % size];
 		dec[i].id = (int64_t)i + 1;
 		dec[i].row = (b * 31u + i) % d->n;
 		dec[i].reviewer = rev;
+		dec[i].example_id = (char *)dataset_id(d, dec[i].row, ids[i]);
 		dec[i].pass = 1;
 		dec[i].action = b % 3 == 0 ? LOG_EXCLUDE : LOG_RELABEL;
 		dec[i].label = b % 3 == 0 ? NULL : (char *)labels[b % 4];
@@ -104,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dataset_opts o2 = { .data_path = out2, .allow_missing_probs = 1 };
 	struct dataset *d2 = NULL;
 	if (n.rows_out == 0) {
+		free(ids);
 		free(win);
 		free(dec);
 		dataset_free(d);
@@ -124,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		j++;
 	}
 	dataset_free(d2);
+	free(ids);
 	free(win);
 	free(dec);
 	dataset_free(d);

@@ -255,12 +255,17 @@ static int one_case(uint64_t seed)
 	/* random decisions */
 	size_t nd = pick(2 * (unsigned)m.n + 1);
 	struct log_decision *dec = calloc(nd + 1, sizeof *dec);
+	char (*ids)[32] = calloc(nd + 1, sizeof *ids);
 	for (size_t i = 0; i < nd; i++) {
 		struct log_decision *x = &dec[i];
 		x->id = (int64_t)i + 1;
 		snprintf(x->uuid, sizeof x->uuid, "00000000-0000-4000-8000-%012zu", i);
 		x->row = pick((unsigned)m.n);
 		x->reviewer = reviewer;
+		/* the example's id as recorded with each decision (no id column:
+		 * the row number) */
+		snprintf(ids[i], sizeof ids[i], "%zu", x->row);
+		x->example_id = ids[i];
 		x->pass = pick(4) == 0 ? 2 : 1;
 		x->expert = x->pass == 2;
 		unsigned a = pick(10);
@@ -359,6 +364,7 @@ static int one_case(uint64_t seed)
 	free(got);
 	free(want.p);
 	free(dec);
+	free(ids);
 done:
 	dataset_free(d);
 	model_free(&m);

@@ -49,14 +49,24 @@ void out_json_string(FILE *f, const char *s)
 		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t n = utf8_seq(p + i, len - i);
-			if (n) {
-				fwrite(p + i, 1, n, f);
-				i += n;
-			} else {
-				fputs("\xEF\xBF\xBD", f);    /* U+FFFD */
+			unsigned cp = 0;
+			if (n == 2)
+				cp = (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu);
+			else if (n == 3)
+				cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+			if (!n) {
+				fputs("\\ufffd", f);     /* not UTF-8: U+FFFD */
 				out_json_replaced++;
 				i++;
+				continue;
 			}
+			/* C1 and bidi controls escaped (a terminal would obey them) */
+			if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+			    (cp >= 0x2066 && cp <= 0x2069))
+				fprintf(f, "\\u%04x", cp);
+			else
+				fwrite(p + i, 1, n, f);
+			i += n;
 			continue;
 		}
 		if (c == '"' || c == '\\')

@@ -101,6 +101,12 @@ printf 'id,text,label\ncaf\351,x,caf\351\nb,y,caf\351\nc,z,dog\n' >"$U/want.csv"
 cmp -s "$U/out.csv" "$U/want.csv" || say "export altered bytes that are not UTF-8"
 grep -q 'd.csv:2:1: text that is not UTF-8\|probs.csv:1:1: text that is not UTF-8' "$T/err" ||
 	say "manifest warning: $(cat "$T/err")"
+# C1 and bidi controls are escaped, an invalid byte is \ufffd
+printf 'id,label\nx\302\205\342\200\256y\351,a\nb,b\n' >"$U/c1.csv"
+printf 'a,b\n0.9,0.1\n0.2,0.8\n' >"$U/c1p.csv"
+expect 0 "scan json of controls" "$R" scan "$U/c1.csv" --probs "$U/c1p.csv" --all --format json -o "$U/c1.json"
+grep -q '"x\\u0085\\u202ey\\ufffd"' "$U/c1.json" || say "controls in JSON: $(cat "$U/c1.json")"
+json_ok "$U/c1.json" "scan json of controls"
 # valid UTF-8 gives no warning
 printf 'id,label\ncaf\303\251,a\nb,b\n' >"$U/ok.csv"
 printf 'a,b\n0.9,0.1\n0.2,0.8\n' >"$U/okp.csv"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cl_par.h"
+#include "numparse.h"
 #include "output.h"
 #include "sanitize.h"
 
@@ -48,13 +49,40 @@ char **cli_argv;
 
 static int parse_count(const char *arg, long lo, long hi, long *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(arg, &end, 10);
-	if (errno || *end || !*arg || v < lo || v > hi)
+	unsigned long long v;
+	if (numparse_uint(arg, (unsigned long long)hi, &v) < 0 || (long)v < lo)
 		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	char spec[64];
+	snprintf(spec, sizeof spec, ":%s", shortopts);
+	opterr = 0;
+	int opt = getopt_long(argc, argv, spec, longopts, NULL);
+	if (opt != ':' && opt != '?')
+		return opt;
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char shortname[3] = { '-', (char)optopt, 0 };
+	const char *name = optopt && arg[0] == '-' && arg[1] != '-' ? shortname : arg;
+	if (opt == ':')
+		san_fprintf(stderr, "relabel %s: option '%s' needs a value\n", argv[0], name);
+	else
+		san_fprintf(stderr, "relabel %s: unknown option '%s'\n", argv[0], name);
+	fprintf(stderr, "Try 'relabel %s --help'.\n", argv[0]);
+	exit(2);
+}
+
+void cli_warn_json_utf8(size_t before, const struct dataset *d, const char *other)
+{
+	if (out_json_replaced <= before)
+		return;
+	san_fprintf(stderr, "relabel: warning: %s: text that is not UTF-8; the JSON "
+		"output shows U+FFFD for each such byte (exported CSV keeps the bytes)\n",
+		d && d->bad_utf8[0] ? d->bad_utf8 : other);
 }
 
 int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
@@ -114,10 +142,8 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 	case CLI_OPT_RETRAIN: cli_model.retrain = 1; return 1;
 	case CLI_OPT_SAVE_PROBS: cli_model.save_probs = arg; return 1;
 	case CLI_OPT_THREADS: {
-		char *end;
-		errno = 0;
-		long v = strtol(arg, &end, 10);
-		if (errno || *end || v < 1 || v > 256)
+		long v;
+		if (parse_count(arg, 1, 256, &v) < 0)
 			return err_set(e, ERR_INPUT,
 				       "--threads: '%s' is not a whole number from 1 to 256", arg);
 		o->threads = (int)v;

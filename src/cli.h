@@ -91,6 +91,18 @@ int cli_fit_model(struct dataset *d, struct logdb *db, struct err *e);
  * loader's warning, if any, to stderr. */
 int cli_load_dataset(struct dataset **out, struct dataset_opts *o, struct err *e);
 
+/* getopt_long for the commands: a missing option value or an unknown option
+ * prints one message ("relabel CMD: option '--row' needs a value") and
+ * exits with status 2; otherwise as getopt_long. argv[0] is the command. */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
+/* After JSON output: if out_json_replaced grew past `before`, warn on
+ * stderr that bytes that are not UTF-8 were shown as U+FFFD, naming the
+ * first such place (the dataset's FILE:LINE:COLUMN when it has one, else
+ * `other`, e.g. the log file). */
+void cli_warn_json_utf8(size_t before, const struct dataset *d, const char *other);
+
 /* Print "relabel: MESSAGE" for a failed step and return its exit status
  * (2 for ERR_INPUT, 1 otherwise). */
 int cli_fail(const struct err *e);

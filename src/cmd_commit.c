@@ -28,7 +28,7 @@ int cmd_commit(int argc, char **argv)
 	const char *msg = NULL, *author = NULL, *db = NULL;
 	int force = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "m:h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("commit", "%s", e.msg);

@@ -10,18 +10,20 @@
 #include "commands.h"
 #include "logcli.h"
 #include "sanitize.h"
+#include "numparse.h"
 
 static const char usage[] =
 	"usage: relabel decide [DATA.csv] [--db FILE] (--row N | --id ID)\n"
 	"                      --action accept|relabel|reject|exclude|undo [OPTIONS]\n\n"
 	"Record one decision in the corrections log.\n\n"
 	"  --row N             the 0-based data row (as relabel scan prints it)\n"
-	"  --id ID             the example whose id column is exactly ID\n"
+	"  --id ID             the example whose id column is exactly ID (ids\n"
+	"                      must be unique)\n"
 	"  --action A          accept (take the suggested label), relabel (needs\n"
 	"                      --label), reject (keep the given label), exclude\n"
 	"                      (drop from exports), undo (revert the latest\n"
 	"                      decision on the example that is not yet undone)\n"
-	"  --label NAME        the class for relabel\n"
+	"  --label NAME        the class for relabel (relabel only)\n"
 	"  --reviewer NAME     who decides (default: $RELABEL_REVIEWER, then login)\n"
 	"  --role R            annotator (default) or expert\n"
 	"  --pass P            1 (first review) or 2 (second review); default 2 for\n"
@@ -62,22 +64,25 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	struct dataset *d = c->d;
 	long row;
 	if (a->id) {
+		if (dataset_ids_unique(d, "to decide by --id", e) < 0)
+			return -1;
 		row = dataset_find_id(d, a->id);
 		if (row < 0)
 			return err_set(e, ERR_INPUT, "no example with id '%s' in %s", a->id,
 				       d->data_path);
 	} else {
-		char *end;
-		errno = 0;
-		row = strtol(a->row, &end, 10);
-		if (errno || *end || row < 0 || (size_t)row >= d->n)
+		unsigned long long v;
+		if (numparse_uint(a->row, d->n - 1, &v) < 0)
 			return err_set(e, ERR_INPUT, "--row '%s': expected a row from 0 to %zu",
 				       a->row, d->n - 1);
+		row = (long)v;
 	}
 	nd->row = (size_t)row;
 	if (log_action_parse(a->action, &nd->action) < 0)
 		return err_set(e, ERR_INPUT, "--action '%s': expected accept, relabel, "
 			       "reject, exclude or undo", a->action);
+	if (a->label && nd->action != LOG_RELABEL)
+		return err_set(e, ERR_INPUT, "--label goes with --action relabel only");
 	const char *given = dataset_cell(d, (size_t)row, (size_t)d->label_col);
 	switch (nd->action) {
 	case LOG_ACCEPT: {
@@ -110,8 +115,6 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	default:
 		break;
 	}
-	if (a->label && nd->action != LOG_RELABEL)
-		return err_set(e, ERR_INPUT, "--label goes with --action relabel only");
 	return log_latest_scan(c->db, &nd->scan_id, e);
 }
 
@@ -154,7 +157,7 @@ int cmd_decide(int argc, char **argv)
 	struct err e = { 0 };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("decide", "%s", e.msg);

@@ -60,7 +60,7 @@ int cmd_diff(int argc, char **argv)
 	const char *db = NULL;
 	int csv = 0, force = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("diff", "%s", e.msg);

@@ -57,7 +57,7 @@ int cmd_export(int argc, char **argv)
 	int working = 0, force = 0, opt, fmt_given = 0;
 	struct export_opts x = { EXPORT_CSV, NULL, NULL, 0 };
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("export", "%s", e.msg);
@@ -119,7 +119,7 @@ int cmd_export(int argc, char **argv)
 	char *from = NULL, *to = NULL;
 	int moved = x.format != EXPORT_FOLDERS && export_rebase_needed(c.d, out, &from, &to);
 	if (moved && !x.rebase)
-		fprintf(stderr, "relabel: note: image paths are relative to %s; from the "
+		san_fprintf(stderr, "relabel: note: image paths are relative to %s; from the "
 			"output's folder %s they will not resolve (--rebase-paths rewrites "
 			"them relative to the output)\n", from, to);
 	free(from);
@@ -148,6 +148,8 @@ int cmd_export(int argc, char **argv)
 	r.nnotes = nn;
 	if (rc == 0)
 		rc = generic ? export_formats_write(&r, &x, &n, &e) : export_write(&r, &n, &e);
+	if (rc == 0 && manifest)
+		cli_warn_json_utf8(0, c.d, "a file name in the manifest");
 	if (rc == 0) {
 		if (r.version >= 0)
 			fprintf(stderr, "exported version %ld", r.version);

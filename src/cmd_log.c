@@ -168,7 +168,7 @@ int cmd_log(int argc, char **argv)
 	long version = -1;
 	int fmt = 't', force = 0, verify = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("log", "%s", e.msg);
@@ -216,6 +216,8 @@ int cmd_log(int argc, char **argv)
 		rc = log_list(c.db, 0, &d, &nd, &e);
 	if (rc == 0)
 		print(fmt, v, nv, d, nd, version, rev);
+	if (rc == 0 && fmt == 'j')
+		cli_warn_json_utf8(0, c.d, db ? db : "the corrections log");
 	log_versions_free(v, nv);
 	log_decisions_free(d, nd);
 	logctx_close(&c);

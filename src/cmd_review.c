@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "cl.h"
 #include "cli.h"
 #include "commands.h"
@@ -75,7 +76,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 	struct err e = { 0 };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, o, &e);
 		if (r < 0)
 			return cli_usage_error("review", "%s", e.msg);
@@ -166,9 +167,9 @@ static void describe_model(struct ui *u, const struct dataset *d)
 	}
 	review_reliability(d, acc, u->warn_line, sizeof u->warn_line);
 	if (u->model_line[0])
-		fprintf(stderr, "relabel: %s\n", u->model_line);
+		san_fprintf(stderr, "relabel: %s\n", u->model_line);
 	if (u->warn_line[0])
-		fprintf(stderr, "relabel: %s\n", u->warn_line);
+		san_fprintf(stderr, "relabel: %s\n", u->warn_line);
 	snprintf(u->rv->message, sizeof u->rv->message, "%.250s%s%.250s", u->model_line,
 		 u->model_line[0] && u->warn_line[0] ? "; " : "", u->warn_line);
 	u->rv->message_error = u->warn_line[0] != 0;

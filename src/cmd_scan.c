@@ -79,6 +79,7 @@ static int write_scan(const char *path, int fmt, const struct dataset *d,
 		write_row(o.f, fmt, d, s, r);
 	if (fmt == 'j')
 		fputs(s->n_ranked ? "\n]\n" : "]\n", o.f);
+	cli_warn_json_utf8(0, d, d->data_path);
 	return out_close(&o, e);
 }
 
@@ -123,7 +124,7 @@ int cmd_scan(int argc, char **argv)
 	int fmt = 'c', force = 0, opt;
 	struct err e = { 0 };
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("scan", "%s", e.msg);

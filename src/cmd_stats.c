@@ -31,7 +31,7 @@ int cmd_stats(int argc, char **argv)
 	struct err e = { 0 };
 	int json = 0, opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
 		if (r < 0)
 			return cli_usage_error("stats", "%s", e.msg);
@@ -70,9 +70,10 @@ int cmd_stats(int argc, char **argv)
 	else
 		stats_compute(d, &s);
 	cl_work_delete(w);
-	if (json)
+	if (json) {
 		stats_write_json(stdout, d, &s);
-	else
+		cli_warn_json_utf8(0, d, d->data_path);
+	} else
 		stats_write_text(stdout, d, &s);
 	stats_free(&s);
 	dataset_free(d);

@@ -19,6 +19,7 @@
 
 #include "dataset_csv.h"
 #include "dataset_priv.h"
+#include "numparse.h"
 #include "numpyfile.h"
 #include "util.h"
 
@@ -68,12 +69,14 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 	if (memchr(s, '\0', len))
 		return err_at(r->e, r->path, r->line, r->field + 1,
 			      "NUL byte in field; expected text");
+	csvr_check_utf8(r, s, len, d->bad_utf8, sizeof d->bad_utf8);
 	if (c->in_header) {
 		if (c->fields == c->header_cap) {
 			c->header_cap = c->header_cap ? c->header_cap * 2 : 16;
 			d->col_names = xrealloc(d->col_names, c->header_cap * sizeof(char *));
 		}
 		d->col_names[c->fields++] = xstrndup(s, len);
+		d->ncols = c->fields;     /* so that a failed header is freed */
 		return 0;
 	}
 	if (c->fields >= d->ncols)
@@ -82,6 +85,9 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 			      d->ncols, d->ncols);
 	if (c->fields == 0)
 		start_row(d, r->rec_off, c->o->record_offsets);
+	if ((int)c->fields == d->label_col && len == 0)
+		return err_at(r->e, r->path, r->rec_line, c->fields + 1,
+			      "empty label; expected a class name");
 	if ((int)c->fields == d->label_col && c->have_classes) {
 		long cls = strmap_get(&d->priv->classes, s);
 		if (cls < 0 && c->o->label_index)
@@ -112,6 +118,17 @@ static int header_done(struct csvr *r, struct data_ctx *c)
 	d->ncols = c->fields;
 	c->in_header = 0;
 	c->fields = 0;
+	struct strmap names;
+	strmap_init(&names, d->ncols);
+	for (size_t i = 0; i < d->ncols; i++)
+		if (strmap_put(&names, d->col_names[i], i) < 0) {
+			size_t first = (size_t)strmap_get(&names, d->col_names[i]);
+			strmap_free(&names);
+			return err_at(r->e, r->path, r->rec_line, i + 1, "column name '%s' "
+				      "appears twice (also column %zu); expected each "
+				      "column name once", d->col_names[i], first + 1);
+		}
+	strmap_free(&names);
 	const char *label = o->label_col ? o->label_col : "label";
 	d->label_col = find_column(d, label);
 	if (d->label_col < 0 && !o->labels_path)
@@ -225,7 +242,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* No probabilities: the classes are the distinct labels in byte order. */
-static void classes_from_labels(struct dataset *d)
+static int classes_from_labels(struct dataset *d, struct err *e)
 {
 	struct strmap seen;
 	strmap_init(&seen, 64);
@@ -235,6 +252,13 @@ static void classes_from_labels(struct dataset *d)
 		const char *l = dataset_cell(d, i, (size_t)d->label_col);
 		if (strmap_put(&seen, l, 0) < 0)
 			continue;
+		if (d->k == DATASET_MAX_CLASSES) {
+			strmap_free(&seen);
+			return err_at(e, d->data_path, dataset_row_line(d, i),
+				      (size_t)d->label_col + 1, "label '%.80s' is class "
+				      "number %d; expected at most %d classes",
+				      l, DATASET_MAX_CLASSES + 1, DATASET_MAX_CLASSES);
+		}
 		if (d->k == cap)
 			d->class_names = xrealloc(d->class_names, (cap *= 2) * sizeof(char *));
 		d->class_names[d->k++] = xstrdup(l);
@@ -247,6 +271,26 @@ static void classes_from_labels(struct dataset *d)
 	for (size_t i = 0; i < d->n; i++)
 		d->labels[i] = (int)strmap_get(&d->priv->classes,
 					       dataset_cell(d, i, (size_t)d->label_col));
+	return 0;
+}
+
+/* Append a notice to d->warning (printed as "relabel: warning: ..."). */
+static void add_warning(struct dataset *d, const char *msg)
+{
+	size_t len = strlen(d->warning);
+	snprintf(d->warning + len, sizeof d->warning - len, "%s%s",
+		 len ? "\nrelabel: warning: " : "", msg);
+}
+
+int dataset_ids_unique(const struct dataset *d, const char *purpose, struct err *e)
+{
+	size_t a, b;
+	if (!dataset_duplicate_id(d, &a, &b))
+		return 0;
+	return err_at(e, d->data_path, dataset_row_line(d, b), (size_t)d->id_col + 1,
+		      "id '%.200s' appears twice (also at line %zu); expected unique "
+		      "ids %s", dataset_cell(d, b, (size_t)d->id_col),
+		      dataset_row_line(d, a), purpose);
 }
 
 static char *beside(const char *data_path, const char *name)
@@ -296,8 +340,18 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	dataset_set_image_base(d, o);
 	if (o->labels_path && dataset_labels_hook(d, o, e) < 0)
 		goto fail;
-	if (!probs && !o->labels_path)
-		classes_from_labels(d);
+	/* duplicate ids: refused for a join, a warning otherwise (checked
+	 * before the probabilities take their memory) */
+	if (join && dataset_ids_unique(d, "to join the probabilities by id", e) < 0)
+		goto fail;
+	if (!join && d->id_col >= 0) {
+		struct err w = { 0 };
+		if (dataset_ids_unique(d, "(decide --id and probabilities joined by id "
+				       "refuse duplicates)", &w) < 0)
+			add_warning(d, w.msg);
+	}
+	if (!probs && !o->labels_path && classes_from_labels(d, e) < 0)
+		goto fail;
 	if (npy && dataset_npy_probs_body(d, o, e) < 0)
 		goto fail;
 	if (probs && !npy && dataset_probs_body(d, o, join, e) < 0)
@@ -373,10 +427,10 @@ long dataset_index_ids(struct dataset *d)
 long dataset_find_id(const struct dataset *d, const char *id)
 {
 	if (d->id_col < 0) {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(id, &end, 10);
-		if (errno || *end || !*id || *id == '-' || *id == '+' || v >= d->n)
+		/* exactly the row number as relabel prints it: digits, no
+		 * sign, no space, no leading zero */
+		unsigned long long v;
+		if ((id[0] == '0' && id[1]) || numparse_uint(id, d->n - 1, &v) < 0)
 			return -1;
 		return (long)v;
 	}

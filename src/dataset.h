@@ -61,7 +61,12 @@ struct dataset {
 	uint64_t *row_offset;     /* with opts.record_offsets, n+1 byte offsets
 	                             into DATA.csv: where each data record starts,
 	                             [n] = the file size; else NULL */
-	char warning[512];        /* non-fatal notice (rows not summing to 1), or "" */
+	char bad_utf8[320];       /* "FILE:LINE:COLUMN" of the first byte that
+	                             is not UTF-8 (DATA.csv, PROBS.csv's header),
+	                             or "": JSON output shows U+FFFD there */
+	char warning[1024];       /* non-fatal notices (rows not summing to 1,
+	                             duplicate ids), or ""; several are joined
+	                             by "\nrelabel: warning: " */
 	char delim;               /* DATA.csv's field delimiter (',' or '\t' ...) */
 	int folder;               /* built from an image folder DIR/CLASS/FILE */
 	int virtual_labels;       /* the label column was made from --labels */
@@ -104,6 +109,22 @@ int dataset_class_index(const struct dataset *d, const char *name);
 /* Allocate d->probs (n*k doubles, uninitialised) for a caller that computes
  * the probabilities itself; the dataset frees it. Returns d->probs. */
 double *dataset_alloc_probs(struct dataset *d);
+
+/* The first two rows (in file order of the second) whose ids are equal:
+ * 1 with *first < *second set, or 0 (also when there is no id column). */
+int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second);
+
+/* 0, or -1 with ERR_INPUT "DATA:LINE:COL: id 'x' appears twice (also at
+ * line L); expected unique ids PURPOSE" for the first duplicate. */
+int dataset_ids_unique(const struct dataset *d, const char *purpose, struct err *e);
+
+/* The 1-based line of DATA.csv where data row `row` starts (read again from
+ * the file; for messages), or 0 if it cannot be read. */
+size_t dataset_row_line(const struct dataset *d, size_t row);
+
+/* At most this many classes (PROBS.csv columns or distinct labels): the
+ * confident joint alone holds k*k counts. */
+#define DATASET_MAX_CLASSES 10000
 
 /* Index of a DATA.csv column by exact name, or -1. */
 int dataset_column(const struct dataset *d, const char *name);

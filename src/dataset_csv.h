@@ -4,6 +4,10 @@
  * libcsv neither counts lines nor reports positions, so the reader feeds it
  * one line at a time and keeps, for every record, the line and byte offset
  * where it started, and for an open quoted field the line where it opened.
+ * A line ends at CR, LF or CRLF (as libcsv ends records, and as RFC 4180
+ * readers accept them), so line numbers and record offsets agree with the
+ * records libcsv delivers. A NUL byte is bad input at once (a binary file or
+ * /dev/zero would otherwise grow one field without end).
  * Fields and records go to the caller's callbacks; a callback returns -1 to
  * stop with the error it put in the reader's err.
  */
@@ -36,6 +40,11 @@ struct csvr {
 	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
 	char delim;               /* field delimiter; 0 = ',' */
 };
+
+/* Note in where (if still "") the FILE:LINE:COLUMN of the first byte of the
+ * field s[0..len-1] just delivered that is not well-formed UTF-8. */
+void csvr_check_utf8(const struct csvr *r, const char *s, size_t len,
+		     char *where, size_t size);
 
 /* Read the range [start, end) of the open file fd (skipping a UTF-8 BOM at
  * offset 0) through libcsv. line/off must be set to the position of start.

@@ -29,6 +29,14 @@ static int hdr_field(struct csvr *r, const char *s, size_t len)
 {
 	struct hdr_ctx *h = r->ctx;
 	struct dataset *d = h->d;
+	csvr_check_utf8(r, s, len, d->bad_utf8, sizeof d->bad_utf8);
+	if (len == 0)
+		return err_at(r->e, r->path, r->line, r->field + 1, "empty class "
+			      "name; expected a class name in every column");
+	if (d->k > DATASET_MAX_CLASSES)   /* one more for a leading id */
+		return err_at(r->e, r->path, r->line, r->field + 1, "more than %d "
+			      "classes; expected at most %d columns of class names",
+			      DATASET_MAX_CLASSES, DATASET_MAX_CLASSES);
 	if (d->k == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 16;
 		d->class_names = xrealloc(d->class_names, h->cap * sizeof(char *));
@@ -69,6 +77,10 @@ int dataset_probs_header(struct dataset *d, const char *path, int *join_by_id,
 			return err_at(e, path, 1, 2, "no class names after 'id'; "
 				      "expected one column per class");
 	}
+	if (d->k > DATASET_MAX_CLASSES)
+		return err_at(e, path, 1, DATASET_MAX_CLASSES + 1 + (size_t)*join_by_id,
+			      "more than %d classes; expected at most %d columns of "
+			      "class names", DATASET_MAX_CLASSES, DATASET_MAX_CLASSES);
 	strmap_init(&d->priv->classes, d->k);
 	for (size_t c = 0; c < d->k; c++)
 		if (strmap_put(&d->priv->classes, d->class_names[c], c) < 0)
@@ -327,11 +339,7 @@ static int check_join(struct dataset *d, struct err *e)
 	if (d->id_col < 0)
 		return err_at(e, d->probs_path, 1, 1, "the first column is 'id' but "
 			      "%s has no id column; expected ids to join by", d->data_path);
-	long dup = dataset_index_ids(d);
-	if (dup >= 0)
-		return err_set(e, ERR_INPUT, "%s: id '%s' appears twice (row %ld); "
-			       "expected unique ids to join the probabilities by id",
-			       d->data_path, dataset_cell(d, (size_t)dup, (size_t)d->id_col), dup);
+	dataset_index_ids(d);     /* unique: checked by dataset_load */
 	return 0;
 }
 

@@ -36,32 +36,41 @@ static int copy_bytes(int fd, uint64_t from, uint64_t to, FILE *f, char *buf,
 	return 0;
 }
 
-/* A changed record: every field re-written with minimal quoting and the
- * new label, then the record's own line end. */
-static int write_changed(const struct dataset *d, size_t row, const char *label,
-			 int fd, FILE *f)
+/* Where the content of the raw record [a, b) ends: before the line end
+ * and any blank lines that follow it (CR and LF bytes; a record's last field
+ * cannot end in one unless quoted, and then it ends in '"'). */
+static int content_end(int fd, uint64_t a, uint64_t b, uint64_t *end)
 {
-	uint64_t a = d->row_offset[row], b = d->row_offset[row + 1];
-	char tail[8] = "";
-	size_t tl = 0;
-	/* line end (and any blank lines) that close the raw record */
-	while (b > a && tl < sizeof tail - 1) {
-		char ch;
-		if (pread(fd, &ch, 1, (off_t)(b - 1)) != 1)
+	char buf[4096];
+	while (b > a) {
+		size_t want = b - a < sizeof buf ? (size_t)(b - a) : sizeof buf;
+		if (pread(fd, buf, want, (off_t)(b - want)) != (ssize_t)want)
 			return -1;
-		if (ch != '\n' && ch != '\r')
+		size_t i = want;
+		while (i > 0 && (buf[i - 1] == '\n' || buf[i - 1] == '\r'))
+			i--;
+		b -= want - i;
+		if (i > 0)
 			break;
-		memmove(tail + 1, tail, tl++);
-		tail[0] = ch;
-		b--;
 	}
+	*end = b;
+	return 0;
+}
+
+/* A changed record: every field re-written with minimal quoting and the
+ * new label, then the record's own line end and blank lines, as bytes. */
+static int write_changed(const struct dataset *d, size_t row, const char *label,
+			 int fd, FILE *f, char *buf, size_t cap)
+{
+	uint64_t a = d->row_offset[row], b = d->row_offset[row + 1], end;
+	if (content_end(fd, a, b, &end) < 0)
+		return -1;
 	for (size_t c = 0; c < d->ncols; c++) {
 		if (c)
 			fputc(d->delim ? d->delim : ',', f);
 		export_field(f, (int)c == d->label_col ? label : dataset_cell(d, row, c), d->delim);
 	}
-	fwrite(tail, 1, tl, f);
-	return 0;
+	return copy_bytes(fd, end, b, f, buf, cap);
 }
 
 static void manifest_change(FILE *m, const struct export_req *r, size_t row,
@@ -166,7 +175,7 @@ static int write_rows(const struct export_req *r, const long *win, int fd, FILE 
 		rc = copy_bytes(fd, pending, d->row_offset[row], f, buf, cap);
 		pending = d->row_offset[row + 1];
 		if (rc == 0 && label)
-			rc = write_changed(d, row, label, fd, f);
+			rc = write_changed(d, row, label, fd, f, buf, cap);
 		if (m)
 			manifest_change(m, r, row, given, label, c->changed + c->excluded == 0,
 					win[row]);

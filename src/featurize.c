@@ -92,7 +92,8 @@ static void text_features(const struct dataset *d, struct fmatrix *m)
 		start[i] = t.n;
 		t.have_prev = 0;
 		features_tokens(dataset_cell(d, i, (size_t)d->text_col), on_token, &t);
-		qsort(t.ids + start[i], t.n - start[i], sizeof *t.ids, cmp_u32);
+		if (t.n > start[i])
+			qsort(t.ids + start[i], t.n - start[i], sizeof *t.ids, cmp_u32);
 	}
 	start[n] = t.n;
 	uint32_t *df = xcalloc((size_t)1 << HASH_BITS, sizeof *df);
@@ -171,9 +172,23 @@ static int image_features(const struct dataset *d, struct fmatrix *m, struct err
 	for (size_t i = 0; i < d->n; i++) {
 		char path[4096];
 		dataset_image_path(d, i, path, sizeof path);
+		const char *rel = d->image_col >= 0 ? dataset_cell(d, i, (size_t)d->image_col) : path;
 		struct image im;
-		if (image_load(path, 64, 64, &im, NULL, NULL, e) < 0)
-			return err_set(e, ERR_INPUT, "%s: row %zu: %s", d->data_path, i, e->msg);
+		struct err ie = { 0 };
+		if (image_load(path, 64, 64, &im, NULL, NULL, &ie) < 0) {
+			/* the image's message names the path it opened: say it once */
+			const char *why = ie.msg;
+			size_t pl = strlen(path);
+			if (!strncmp(why, path, pl) && !strncmp(why + pl, ": ", 2))
+				why += pl + 2;
+			if (strcmp(rel, path))
+				return err_at(e, d->data_path, dataset_row_line(d, i),
+					      (size_t)d->image_col + 1, "image '%s' (resolved "
+					      "to '%s'): %s; expected a PNG or JPEG file", rel, path, why);
+			return err_at(e, d->data_path, dataset_row_line(d, i),
+				      (size_t)d->image_col + 1, "image '%s': %s; "
+				      "expected a PNG or JPEG file", rel, why);
+		}
 		float *out = m->val + i * GRID * GRID;
 		for (int gy = 0; gy < GRID; gy++)
 			for (int gx = 0; gx < GRID; gx++) {

@@ -1,7 +1,8 @@
 /* logcli.c — opening dataset + log for the log commands (see logcli.h). */
 #include "logcli.h"
+#include "numparse.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +96,8 @@ void logctx_close(struct logctx *c)
 
 long logctx_parse_version(const char *s)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	return errno || *end || !*s || v < 0 ? -1 : v;
+	unsigned long long v;
+	return numparse_uint(s, LONG_MAX, &v) < 0 ? -1 : (long)v;
 }
 
 int logctx_version(struct logctx *c, long number, int64_t *upto, long *resolved,

@@ -22,4 +22,9 @@ enum numparse_status numparse_double(const char *s, size_t len, int exact, doubl
 /* A short description of a status, e.g. "not a number". */
 const char *numparse_reason(enum numparse_status st);
 
+/* A plain decimal whole number, digits only (no sign, no space, not empty),
+ * at most max: 0 with *out set, or -1. Every numeric command-line value
+ * goes through it. */
+int numparse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
 #endif

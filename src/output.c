@@ -9,6 +9,7 @@
 
 #include "sanitize.h"
 #include "textwidth.h"
+#include "utf8.h"
 #include "util.h"
 
 /* A field for a terminal is shown in visible form (a file or pipe gets it
@@ -56,35 +57,49 @@ void out_tsv_field(FILE *f, const char *s)
 	free(vis);
 }
 
+size_t out_json_replaced;
+
+/* The one JSON string writer: every JSON output goes through it. */
 void out_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	const unsigned char *end = (const unsigned char *)s + strlen(s);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (*p < 0x80)
-			fputc(*p, f);
-		else {
-			/* C1 and bidi controls escaped (a terminal would obey them),
-			 * an invalid byte as U+FFFD; other characters as they are */
-			unsigned cp;
-			size_t n = tw_decode((const char *)p, (size_t)(end - p), &cp);
-			if (n == 1 && cp == 0xFFFD)
-				fputs("\\ufffd", f);
-			else if (cp < 0xA0 || (cp >= 0x202A && cp <= 0x202E) ||
-				 (cp >= 0x2066 && cp <= 0x2069))
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = p[i];
+		if (c >= 0x80) {
+			size_t n = utf8_seq(p + i, len - i);
+			unsigned cp = 0;
+			if (n == 2)
+				cp = (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu);
+			else if (n == 3)
+				cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+			if (!n) {
+				fputs("\\ufffd", f);     /* not UTF-8: U+FFFD */
+				out_json_replaced++;
+				i++;
+				continue;
+			}
+			/* C1 and bidi controls escaped (a terminal would obey them) */
+			if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+			    (cp >= 0x2066 && cp <= 0x2069))
 				fprintf(f, "\\u%04x", cp);
 			else
-				fwrite(p, 1, n, f);
-			p += n - 1;
+				fwrite(p + i, 1, n, f);
+			i += n;
+			continue;
 		}
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+		i++;
 	}
 	fputc('"', f);
 }

@@ -13,9 +13,13 @@
 void out_csv_field(FILE *f, const char *s);
 /* A TSV field: tabs, line breaks and backslashes escaped as \t \n \r \\. */
 void out_tsv_field(FILE *f, const char *s);
-/* A JSON string literal (UTF-8 kept; control characters, C1 controls and
- * bidi controls as \uXXXX, an invalid byte as \ufffd). */
+/* A JSON string literal: the one JSON string writer, used by every JSON
+ * output. Well-formed UTF-8 is kept; control characters, C1 controls and
+ * bidi controls are escaped as \uXXXX; each byte that is not well-formed
+ * UTF-8 becomes \ufffd (counted in out_json_replaced, so that the command
+ * can warn), so the output is always valid JSON. */
 void out_json_string(FILE *f, const char *s);
+extern size_t out_json_replaced;
 /* The shortest of %.15g/%.16g/%.17g that reads back as x (JSON: non-finite
  * values are written as null). */
 void out_double(FILE *f, double x);

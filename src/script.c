@@ -9,13 +9,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "numparse.h"
 #include "util.h"
 
 int script_parse_size(const char *s, int *cols, int *rows)
 {
-	char x;
-	return sscanf(s, "%d%c%d", cols, &x, rows) == 3 && (x == 'x' || x == 'X') &&
-	       *cols > 0 && *rows > 0 && *cols <= 1000 && *rows <= 1000 ? 0 : -1;
+	/* plain decimal COLSxROWS, each 1..1000 */
+	const char *x = strpbrk(s, "xX");
+	char c[16];
+	unsigned long long a, b;
+	if (!x || (size_t)(x - s) >= sizeof c)
+		return -1;
+	memcpy(c, s, (size_t)(x - s));
+	c[x - s] = '\0';
+	if (numparse_uint(c, 1000, &a) < 0 || numparse_uint(x + 1, 1000, &b) < 0 ||
+	    a == 0 || b == 0)
+		return -1;
+	*cols = (int)a;
+	*rows = (int)b;
+	return 0;
 }
 
 static int key_named(const char *k)

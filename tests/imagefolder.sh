@@ -94,6 +94,9 @@ grep -q 'not a PNG\|No such file' snaps/jpeg-preview.txt && say "JPEG preview fa
 
 for f in snaps/*.txt; do
 	n=$(basename "$f")
+	# decision times vary: compare them as a fixed mark
+	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm/g' "$f" >"$f.tmp" &&
+		mv "$f.tmp" "$f"
 	if [ "${GENERATE:-0}" = 1 ]; then
 		cp "$f" "$G/$n"
 	elif ! cmp -s "$f" "$G/$n"; then

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dataset.h"
+#include "numparse.h"
 
 static char dir[] = "/tmp/relabel-test-dataset-XXXXXX";
 static char data_path[600], probs_path[600];
@@ -129,7 +131,7 @@ START_TEST(test_bad_quotes)
 {
 	/* The quoted field opens on line 3 and never closes. */
 	load_bad("id,label\nx,a\n\"y\nmore,b\nz,a\n", P2, "data.csv:3:1:", "never closed");
-	load_bad("id,label\nx,a\nab\"c,b\n", P2, "data.csv:3:1:", "quoting");
+	load_bad("id,label\nx,a\nab\"c,b\n", P2, "data.csv:3:1:", "inside an unquoted field");
 	/* A record after a multi-line field is reported at its own line. */
 	load_bad("text,label\n\"one\ntwo\nthree\",a\nx,b,c\n", P2, "data.csv:5:3:", "expected 2");
 }
@@ -217,6 +219,209 @@ START_TEST(test_paths_agree)
 }
 END_TEST
 
+
+static void put_bytes(const char *name, const char *buf, size_t len, char *path)
+{
+	snprintf(path, 600, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert(f != NULL);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* Bare CR, CRLF and LF all end lines and records: offsets and line numbers. */
+START_TEST(test_line_ends)
+{
+	struct dataset *d = load_ok("id,label\r1,a\r2,b\r3,a\r", "a,b\r0.9,0.1\r0.2,0.8\r0.7,0.3\r");
+	ck_assert_uint_eq(d->n, 3);
+	ck_assert_uint_eq(d->row_offset[0], 9);
+	ck_assert_uint_eq(d->row_offset[1], 13);
+	ck_assert_uint_eq(d->row_offset[2], 17);
+	ck_assert_uint_eq(d->row_offset[3], 21);
+	ck_assert_int_eq(d->labels[1], 1);
+	ck_assert_double_eq(d->probs[5], 0.3);
+	dataset_free(d);
+	/* mixed: LF, CR, CRLF, a blank CR line, a quoted CR */
+	d = load_ok("id,label\n1,a\r2,b\r\n\r3,\"a\"\r4,b", "a,b\r\n0.9,0.1\n0.2,0.8\r0.7,0.3\r\n\r\n0.5,0.5");
+	ck_assert_uint_eq(d->n, 4);
+	ck_assert_uint_eq(d->row_offset[1], 13);
+	ck_assert_uint_eq(d->row_offset[2], 19);
+	ck_assert_uint_eq(d->row_offset[3], 25);
+	ck_assert_uint_eq(d->row_offset[4], 28);
+	ck_assert_str_eq(dataset_cell(d, 2, 1), "a");
+	ck_assert_double_eq(d->probs[7], 0.5);
+	dataset_free(d);
+	/* errors count CR lines: line 4 (CRLF is one line end) */
+	load_bad("id,label\r1,a\r\n2,b\r3,a,x\r", "a,b\n0.9,0.1\n0.2,0.8\n0.7,0.3\n",
+		 "data.csv:4:3:", "more than 2 fields");
+	load_bad("label\ra\rb\r", "a,b\r\n0.9,0.1\r\n0.2,zz\r\n", "probs.csv:3:2:", "not a number");
+	load_bad("text,label\r\"one\rtwo\",a\rx\r", P2, "data.csv:4:1:", "1 field");
+}
+END_TEST
+
+/* A NUL byte is bad input where it is, in either file; /dev/zero ends at once. */
+START_TEST(test_nul_bytes)
+{
+	put_bytes("data.csv", "label\na\nb\0c\n", 12, data_path);
+	put("probs.csv", P2, probs_path);
+	struct dataset_opts o = { .data_path = data_path };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	ck_assert_msg(strstr(e.msg, "data.csv:3:1: NUL byte"), "%s", e.msg);
+	put("data.csv", "label\na\nb\n", data_path);
+	put_bytes("probs.csv", "a,b\n0.5,0.5\n0.8\0,0.2\n", 21, probs_path);
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "probs.csv:3:1: NUL byte") && !strstr(e.msg, "not a number"),
+		      "%s", e.msg);
+	/* a binary file: relabel's words, not libcsv's */
+	put_bytes("probs.csv", "\x89PNG\r\n\x1a\n\"x\"y\0\0\0", 16, probs_path);
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	ck_assert_msg(!strstr(e.msg, "strict") && !strstr(e.msg, "error parsing"), "%s", e.msg);
+	put("probs.csv", "a,b\n\"0.5\"x,0.5\n0.5,0.5\n", probs_path);
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "probs.csv:2:1: text after the closing") &&
+		      !strstr(e.msg, "strict"), "%s", e.msg);
+	o.data_path = "/dev/zero";
+	o.probs_path = probs_path;
+	put("probs.csv", P2, probs_path);
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(e.code == ERR_INPUT && strstr(e.msg, "/dev/zero:1:1: NUL byte"), "%s", e.msg);
+	o.data_path = data_path;
+	o.probs_path = "/dev/zero";
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(e.code == ERR_INPUT && strstr(e.msg, "/dev/zero:1:1: NUL byte"), "%s", e.msg);
+}
+END_TEST
+
+/* Empty labels and class names, duplicate column names, too many classes. */
+START_TEST(test_names)
+{
+	load_bad("id,label\n1,a\n2,\n", P2, "data.csv:3:2:", "empty label");
+	load_bad("label\na\nb\n", "a,,b\n0.5,0.2,0.3\n0.5,0.2,0.3\n", "probs.csv:1:2:",
+		 "empty class name");
+	load_bad("id,label,id\n1,a,2\n2,b,3\n", P2, "data.csv:1:3:", "'id' appears twice");
+	/* without probabilities (the built-in model's classes) too */
+	put("data.csv", "text,label\nx,a\ny,\nz,b\n", data_path);
+	unlink(probs_path);
+	struct dataset_opts o = { .data_path = data_path, .allow_missing_probs = 1 };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(e.code == ERR_INPUT && strstr(e.msg, "data.csv:3:2: empty label"), "%s", e.msg);
+	/* 10,001 distinct labels: refused with the limit, at the line */
+	size_t cap = 200000, len = 0;
+	char *big = malloc(cap);
+	len += (size_t)sprintf(big, "label\n");
+	for (int i = 0; i <= DATASET_MAX_CLASSES; i++)
+		len += (size_t)sprintf(big + len, "c%d\n", i);
+	put("data.csv", big, data_path);
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(e.code == ERR_INPUT && strstr(e.msg, "data.csv:10002:1:") &&
+		      strstr(e.msg, "at most 10000 classes"), "%s", e.msg);
+	len = 0;
+	for (int i = 0; i <= DATASET_MAX_CLASSES; i++)
+		len += (size_t)sprintf(big + len, "%sc%d", i ? "," : "", i);
+	sprintf(big + len, "\n");
+	put("probs.csv", big, probs_path);
+	put("data.csv", "label\nc1\n", data_path);
+	o.allow_missing_probs = 0;
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(e.code == ERR_INPUT && strstr(e.msg, "at most 10000"), "%s", e.msg);
+	free(big);
+}
+END_TEST
+
+/* Duplicate ids: refused for a join (both lines), a warning otherwise. */
+START_TEST(test_duplicate_ids)
+{
+	load_bad("id,label\nx,a\ny,b\r\nx,a\n", "id,a,b\nx,0.5,0.5\ny,0.5,0.5\n",
+		 "data.csv:4:1:", "id 'x' appears twice (also at line 2)");
+	struct dataset *d = load_ok("id,label\nx,a\ny,b\nx,a\n", "a,b\n0.5,0.5\n0.5,0.5\n0.5,0.5\n");
+	ck_assert_msg(strstr(d->warning, "data.csv:4:1: id 'x' appears twice (also at line 2)"),
+		      "%s", d->warning);
+	size_t a, b;
+	ck_assert_int_eq(dataset_duplicate_id(d, &a, &b), 1);
+	ck_assert_uint_eq(a, 0);
+	ck_assert_uint_eq(b, 2);
+	ck_assert_uint_eq(dataset_row_line(d, 2), 4);
+	dataset_free(d);
+	/* row numbers as ids (no id column) match exactly */
+	d = load_ok("label\na\nb\n", P2);
+	ck_assert_int_eq(dataset_find_id(d, "1"), 1);
+	ck_assert_int_eq(dataset_find_id(d, " 1"), -1);
+	ck_assert_int_eq(dataset_find_id(d, "+1"), -1);
+	ck_assert_int_eq(dataset_find_id(d, "01"), -1);
+	ck_assert_int_eq(dataset_find_id(d, ""), -1);
+	ck_assert_int_eq(dataset_find_id(d, "2"), -1);
+	dataset_free(d);
+}
+END_TEST
+
+/* The first byte that is not UTF-8 is noted as FILE:LINE:COLUMN. */
+START_TEST(test_bad_utf8_position)
+{
+	struct dataset *d = load_ok("id,text,label\n1,caf\xc3\xa9,a\n2,\"x\ncaf\xe9\",b\n", P2);
+	ck_assert_str_eq(dataset_cell(d, 1, 1), "x\ncaf\xe9");   /* bytes kept */
+	char want[700];
+	snprintf(want, sizeof want, "%s:4:2", data_path);
+	ck_assert_str_eq(d->bad_utf8, want);
+	dataset_free(d);
+	d = load_ok("id,text,label\n1,\xed\xa0\x80,a\n2,ok,b\n", P2);   /* a surrogate */
+	snprintf(want, sizeof want, "%s:2:2", data_path);
+	ck_assert_str_eq(d->bad_utf8, want);
+	dataset_free(d);
+	d = load_ok("label\na\nb\n", P2);
+	ck_assert_str_eq(d->bad_utf8, "");
+	dataset_free(d);
+}
+END_TEST
+
+/* A 10 MB field loads in linear time (libcsv grew by 128 bytes a step). */
+START_TEST(test_long_field)
+{
+	size_t n = 10u << 20;
+	char *buf = malloc(n + 64);
+	memcpy(buf, "text,label\n\"", 12);
+	memset(buf + 12, 'x', n);
+	memcpy(buf + 12 + n, "\",a\ny,b\n", 9);
+	put("data.csv", buf, data_path);
+	free(buf);
+	put("probs.csv", P2, probs_path);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct dataset_opts o = { .data_path = data_path };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_uint_eq(strlen(dataset_cell(d, 0, 0)), n);
+	dataset_free(d);
+	ck_assert_msg(s < 5, "a 10 MB field took %.1f s", s);
+}
+END_TEST
+
+START_TEST(test_numparse_uint)
+{
+	unsigned long long v;
+	ck_assert_int_eq(numparse_uint("0", 10, &v), 0);
+	ck_assert_int_eq(numparse_uint("10", 10, &v), 0);
+	ck_assert_uint_eq(v, 10);
+	ck_assert_int_eq(numparse_uint("11", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint("9", 3, &v), -1);
+	ck_assert_int_eq(numparse_uint("", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint(" 3", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint("+3", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint("3 ", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint("-0", 10, &v), -1);
+	ck_assert_int_eq(numparse_uint("18446744073709551615", ~0ull, &v), 0);
+	ck_assert_int_eq(numparse_uint("18446744073709551616", ~0ull, &v), -1);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -232,6 +437,13 @@ int main(void)
 	tcase_add_test(tc, test_missing_files);
 	tcase_add_test(tc, test_sums_warning_and_renormalize);
 	tcase_add_test(tc, test_paths_agree);
+	tcase_add_test(tc, test_line_ends);
+	tcase_add_test(tc, test_nul_bytes);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_duplicate_ids);
+	tcase_add_test(tc, test_bad_utf8_position);
+	tcase_add_test(tc, test_long_field);
+	tcase_add_test(tc, test_numparse_uint);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

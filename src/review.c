@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "effective.h"
+#include "review_tools.h"
 #include "util.h"
 
 static double now_s(void)
@@ -191,6 +192,7 @@ void review_free(struct review *r)
 	if (!r)
 		return;
 	log_decisions_free(r->dec, r->ndec);
+	review_tools_free(r);
 	free(r->win);
 	free(r->win1);
 	free(r->win2);

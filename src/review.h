@@ -20,6 +20,8 @@
 enum review_state { RS_ANY = -1, RS_UNDECIDED = 0, RS_ACCEPTED, RS_RELABELLED,
 		    RS_REJECTED, RS_EXCLUDED, RS_DECIDED, RS_STATES };
 
+struct review_tools;
+
 struct review_filter {
 	int given, suggested;    /* class index, or -1 for any */
 	int state;               /* enum review_state, RS_ANY for any */
@@ -51,6 +53,7 @@ struct review {
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
 	long note_row;           /* the row the pending note belongs to, or -1 */
+	struct review_tools *tools;  /* goto, search-all, spot check, bulk, sort (review_tools.h) */
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "review.h"
+#include "review_tools.h"
 #include "util.h"
 
 void review_rebuild(struct review *r);
@@ -39,6 +40,7 @@ void review_rebuild(struct review *r)
 		for (size_t row = 0; row < r->d->n; row++)
 			if (r->rank[row] < 0 && shown(r, row))
 				r->queue[r->qlen++] = row;
+	review_tools_rebuild(r);   /* search-all, spot check, added by hand, sort */
 	if (r->cursor >= r->qlen)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }
@@ -112,6 +114,15 @@ void review_filter_text(const struct review *r, char *buf, size_t n)
 		o += (size_t)snprintf(buf + o, n - o, "suggested=%s ", r->d->class_names[f->suggested]);
 	if (f->state != RS_ANY && o < n)
 		o += (size_t)snprintf(buf + o, n - o, "state=%s ", review_state_name((enum review_state)f->state));
+	if (o < n) {            /* the queue's source and sort, if not the default */
+		size_t before = o;
+		review_tools_source_text(r, buf + o, n - o);
+		o += strlen(buf + o);
+		if (o > before && o + 1 < n) {
+			buf[o++] = ' ';
+			buf[o] = '\0';
+		}
+	}
 	if (o && o < n)
 		buf[o - 1] = '\0';
 }

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "review_tools.h"
 #include "textwidth.h"
+#include "ui_tools.h"
 #include "views.h"
 
 static const char *state_mark(enum review_state s)
@@ -63,10 +65,11 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 		snprintf(pair, sizeof pair, "%s → %s", name1, name2);
 		long rank = rv->rank[row];
 		canvas_put(c, x, yy, sel ? ">" : " ", 1, st);
+		const char *why = review_tools_mark(rv, row);   /* added by hand, spot check */
 		if (rank >= 0)
 			canvas_printf(c, x + 1, yy, 4, st, "%4ld", rank + 1);
 		else
-			canvas_put(c, x + 4, yy, "-", 1, st);
+			canvas_put(c, x + 1, yy, why ? (why[0] == 's' ? "spot" : "hand") : "   -", 4, st);
 		canvas_printf(c, xs, yy, 6, st, "%.4f", rv->scan->scores[row]);
 		canvas_put(c, xp, yy, pair, pw, st);
 		enum review_state s = review_state_of(rv, row);
@@ -229,7 +232,9 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	if (row < 0)
 		return;
 	char idbuf[32];
-	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s", row, dataset_id(d, (size_t)row, idbuf));
+	const char *why = review_tools_mark(rv, (size_t)row);
+	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s%s%s", row, dataset_id(d, (size_t)row, idbuf),
+		      why ? "  " : "", why ? why : "");
 	canvas_printf(c, x, y + 1, w, ST_NORMAL, "given:     %s", d->class_names[d->labels[row]]);
 	canvas_printf(c, x, y + 2, w, ST_NORMAL, "suggested: %s",
 		      d->class_names[rv->scan->suggested[row]]);
@@ -327,4 +332,6 @@ void ui_draw(struct ui *u, struct canvas *c)
 		view_picker(u, c);
 	else if (u->mode == UI_PROMPT)
 		view_prompt(u, c);
+	else if (u->mode == UI_TOOL)
+		view_tool(u, c);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "textwidth.h"
+#include "ui_tools.h"
 #include "views.h"
 
 void view_help(struct ui *u, struct canvas *c)
@@ -50,7 +51,8 @@ void view_picker(struct ui *u, struct canvas *c)
 
 void view_prompt(struct ui *u, struct canvas *c)
 {
-	const char *what = u->prompt_for == A_SEARCH ? "search" :
+	const char *what = ui_tools_prompt_label(u->prompt_for) ? ui_tools_prompt_label(u->prompt_for) :
+			   u->prompt_for == A_SEARCH ? "search" :
 			   u->prompt_for == A_NOTE ? "note" :
 			   u->prompt_for == A_FILTER ? "filter (given NAME | suggested NAME | pair A B | state S | clear)" :
 			   "commit message";

@@ -1,0 +1,486 @@
+/* review_tools.c — goto, search-all, sort, unsure, bulk decisions with
+ * batch undo, the spot-check queue and class examples (see
+ * review_tools.h). */
+#include "review_tools.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void say(struct review *r, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(struct review *r, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof r->message, fmt, ap);
+	va_end(ap);
+	r->message_error = error;
+}
+
+static const char *given_of(const struct review *r, size_t row)
+{
+	return dataset_cell(r->d, row, (size_t)r->d->label_col);
+}
+
+static int open_item(const struct review *r, size_t row)
+{
+	return r->expert ? r->win2[row] < 0 : r->win[row] < 0;
+}
+
+struct review_tools *review_tools(struct review *r)
+{
+	if (!r->tools) {
+		struct review_tools *t = xcalloc(1, sizeof *t);
+		t->mark = xcalloc(r->d->n ? r->d->n : 1, 1);
+		t->class_rank = xmallocarray(r->d->k, sizeof *t->class_rank);
+		for (size_t c = 0; c < r->d->k; c++) {
+			int pos = 0;
+			for (size_t o = 0; o < r->d->k; o++)
+				pos += strcmp(r->d->class_names[o], r->d->class_names[c]) < 0;
+			t->class_rank[c] = pos;
+		}
+		r->tools = t;
+	}
+	return r->tools;
+}
+
+void review_tools_free(struct review *r)
+{
+	struct review_tools *t = r->tools;
+	if (!t)
+		return;
+	free(t->mark);
+	free(t->hand);
+	free(t->results);
+	free(t->sample);
+	free(t->class_rank);
+	free(t);
+	r->tools = NULL;
+}
+
+static void add_hand(struct review *r, size_t row)
+{
+	struct review_tools *t = review_tools(r);
+	if (t->mark[row] & MARK_HAND)
+		return;
+	t->mark[row] |= MARK_HAND;
+	t->hand = xrealloc(t->hand, (t->nhand + 1) * sizeof *t->hand);
+	t->hand[t->nhand++] = row;
+}
+
+int spot_load(struct review *r);   /* review_spot.c */
+
+/* First rebuild: the spot samples of this scan, and the unflagged examples
+ * this reviewer decided earlier outside them, which rejoin as added by hand. */
+static void init(struct review *r)
+{
+	struct review_tools *t = review_tools(r);
+	t->inited = 1;
+	spot_load(r);
+	char idbuf[32];
+	if (r->d->id_col >= 0)   /* build the id index now, not on the first goto */
+		dataset_find_id(r->d, dataset_id(r->d, 0, idbuf));
+	for (size_t i = 0; i < r->ndec; i++) {
+		const struct log_decision *dd = &r->dec[i];
+		if (dd->row < r->d->n && r->rank[dd->row] < 0 && !(t->mark[dd->row] & MARK_SPOT) &&
+		    dd->action != LOG_UNDO && dd->pass == 1 && !strcmp(dd->reviewer, r->reviewer))
+			add_hand(r, dd->row);
+	}
+}
+
+/* The filter (classes, decision state) on a row of any source. */
+static int passes(const struct review *r, size_t row)
+{
+	const struct review_filter *f = &r->filter;
+	if (f->given >= 0 && r->d->labels[row] != f->given)
+		return 0;
+	if (f->suggested >= 0 && r->scan->suggested[row] != f->suggested)
+		return 0;
+	if (f->state != RS_ANY) {
+		enum review_state s = review_state_of(r, row);
+		if (f->state == RS_DECIDED ? s == RS_UNDECIDED : (int)s != f->state)
+			return 0;
+	}
+	return 1;
+}
+
+static void fill_from(struct review *r, const size_t *rows, size_t n)
+{
+	r->qlen = 0;
+	for (size_t i = 0; i < n; i++)
+		if (passes(r, rows[i]))
+			r->queue[r->qlen++] = rows[i];
+}
+
+/* Doubles as unsigned keys in the same order. */
+static uint64_t dkey(double x)
+{
+	uint64_t u;
+	memcpy(&u, &x, sizeof u);
+	return u >> 63 ? ~u : u | (1ULL << 63);
+}
+
+static uint64_t sort_key(const struct review *r, enum review_sort s, size_t row)
+{
+	const struct review_tools *t = r->tools;
+	switch (s) {
+	case SORT_SCORE: return dkey(r->scan->scores[row]);
+	case SORT_GIVEN: return (uint64_t)t->class_rank[r->d->labels[row]];
+	case SORT_SUGGESTED: return (uint64_t)t->class_rank[r->scan->suggested[row]];
+	case SORT_CONFIDENCE:
+		return ~dkey(r->d->probs[row * r->d->k + (size_t)r->scan->suggested[row]]);
+	default: return r->rank[row] >= 0 ? (uint64_t)r->rank[row] : r->scan->n_ranked + row;
+	}
+}
+
+struct keyed { uint64_t key; size_t row; };
+
+/* Stable LSD radix sort of the queue by key, 8 bits a pass, skipping the
+ * passes where every key has the same byte: ties keep the queue's order,
+ * which is rank order. */
+static void sort_queue(struct review *r)
+{
+	size_t n = r->qlen;
+	if (n < 2)
+		return;
+	struct keyed *a = xmallocarray(n, sizeof *a), *b = xmallocarray(n, sizeof *b);
+	uint64_t all_or = 0, all_and = ~0ULL;
+	for (size_t i = 0; i < n; i++) {
+		a[i].row = r->queue[i];
+		a[i].key = sort_key(r, r->tools->sort, a[i].row);
+		all_or |= a[i].key;
+		all_and &= a[i].key;
+	}
+	for (int shift = 0; shift < 64; shift += 8) {
+		if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+			continue;
+		size_t count[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((a[i].key >> shift) & 0xff) + 1]++;
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		struct keyed *tmp = a;
+		a = b;
+		b = tmp;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->queue[i] = a[i].row;
+	free(a);
+	free(b);
+}
+
+void review_tools_rebuild(struct review *r)
+{
+	struct review_tools *t = review_tools(r);
+	if (!t->inited)
+		init(r);
+	if (t->source == SRC_SEARCH) {
+		fill_from(r, t->results, t->nresults);
+	} else if (t->source == SRC_SPOT) {
+		fill_from(r, t->sample, t->nsample);
+	} else if (t->nhand) {      /* the hand-added examples not already listed */
+		for (size_t i = 0; i < r->qlen; i++)
+			t->mark[r->queue[i]] |= MARK_SCRATCH;
+		size_t q = r->qlen;
+		for (size_t i = 0; i < t->nhand; i++) {
+			size_t row = t->hand[i];
+			if (!(t->mark[row] & MARK_SCRATCH) && passes(r, row))
+				r->queue[r->qlen++] = row;
+		}
+		for (size_t i = 0; i < q; i++)
+			t->mark[r->queue[i]] &= (unsigned char)~MARK_SCRATCH;
+	}
+	if (t->sort != SORT_RANK)
+		sort_queue(r);
+	if (r->cursor >= r->qlen)
+		r->cursor = r->qlen ? r->qlen - 1 : 0;
+}
+
+const char *review_tools_mark(const struct review *r, size_t row)
+{
+	const struct review_tools *t = r->tools;
+	if (!t || r->rank[row] >= 0)
+		return NULL;
+	if (t->source == SRC_SPOT && (t->mark[row] & MARK_SPOT))
+		return "spot check";
+	if (t->mark[row] & MARK_HAND)
+		return "added by hand";
+	if (t->mark[row] & MARK_SPOT)
+		return "spot check";
+	return NULL;
+}
+
+void review_tools_source_text(const struct review *r, char *buf, size_t n)
+{
+	const struct review_tools *t = r->tools;
+	buf[0] = '\0';
+	if (!t)
+		return;
+	size_t o = 0;
+	if (t->source == SRC_SEARCH)
+		o = (size_t)snprintf(buf, n, "search-all \"%s\"", t->query);
+	else if (t->source == SRC_SPOT)
+		o = (size_t)snprintf(buf, n, "spot check #%lld", (long long)t->spot_id);
+	if (t->sort != SORT_RANK && o < n)
+		snprintf(buf + o, n - o, "%ssort %s", o ? " " : "", review_sort_name(t->sort));
+}
+
+/* Put the cursor on row; returns 0, or -1 when it is not in the queue. */
+static int cursor_to(struct review *r, size_t row)
+{
+	for (size_t i = 0; i < r->qlen; i++)
+		if (r->queue[i] == row) {
+			r->cursor = i;
+			return 0;
+		}
+	return -1;
+}
+
+void review_rebuild(struct review *r);   /* review_queue.c */
+
+void review_tools_back(struct review *r)
+{
+	struct review_tools *t = review_tools(r);
+	long row = review_row(r);
+	t->source = SRC_FLAGGED;
+	review_rebuild(r);
+	r->cursor = 0;
+	if (row >= 0)
+		cursor_to(r, (size_t)row);
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+int review_goto(struct review *r, const char *spec)
+{
+	struct review_tools *t = review_tools(r);
+	while (*spec == ' ')
+		spec++;
+	long row = -1;
+	int by_row = !strncmp(spec, "row ", 4), by_id = !strncmp(spec, "id ", 3);
+	const char *v = by_row ? spec + 4 : by_id ? spec + 3 : spec;
+	while (*v == ' ')
+		v++;
+	if (!*v) {
+		say(r, 1, "goto: expected a row number or an id");
+		return -1;
+	}
+	if (!by_row)
+		row = dataset_find_id(r->d, v);
+	if (row < 0 && !by_id && all_digits(v)) {
+		unsigned long long x = strtoull(v, NULL, 10);
+		row = x < r->d->n ? (long)x : -1;
+	}
+	if (row < 0) {
+		if (by_row || (!by_id && all_digits(v)))
+			say(r, 1, "goto: no row %.100s (rows are 0 to %zu)", v, r->d->n - 1);
+		else
+			say(r, 1, "goto: no example with id \"%.200s\"", v);
+		return -1;
+	}
+	size_t rw = (size_t)row;
+	char idbuf[32];
+	const char *id = dataset_id(r->d, rw, idbuf);
+	if (cursor_to(r, rw) == 0) {
+		say(r, 0, "row %zu (id %.100s)", rw, id);
+		return 0;
+	}
+	int was_hand = (t->mark[rw] & MARK_HAND) != 0;
+	if (!(t->source == SRC_SPOT && (t->mark[rw] & MARK_SPOT))) {
+		t->source = SRC_FLAGGED;
+		if (r->rank[rw] < 0)
+			add_hand(r, rw);
+	}
+	review_rebuild(r);
+	if (cursor_to(r, rw) < 0) {     /* hidden by the filter: clear it */
+		r->filter.given = r->filter.suggested = -1;
+		r->filter.state = RS_ANY;
+		review_rebuild(r);
+	}
+	if (cursor_to(r, rw) < 0) {     /* decided by another reviewer */
+		t->source = SRC_FLAGGED;
+		add_hand(r, rw);
+		review_rebuild(r);
+		cursor_to(r, rw);
+	}
+	if ((t->mark[rw] & MARK_HAND) && !was_hand)
+		say(r, 0, "row %zu (id %.100s) added by hand%s", rw, id,
+		    r->rank[rw] < 0 ? ": not flagged by the scan" : "");
+	else
+		say(r, 0, "row %zu (id %.100s)", rw, id);
+	return 0;
+}
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* ASCII case-insensitive substring test with a lower-case, non-empty
+ * needle: memchr for either case of its first byte, then compare. */
+static int has_ci(const char *hay, size_t hn, const char *needle, size_t n)
+{
+	unsigned char c0 = (unsigned char)needle[0], c1 = c0;
+	if (c0 >= 'a' && c0 <= 'z')
+		c1 = (unsigned char)(c0 & ~0x20);
+	const char *p = hay, *end = hay + hn;
+	while ((size_t)(end - p) >= n) {
+		const char *a = memchr(p, c0, (size_t)(end - p - (long)n + 1));
+		const char *b = c1 != c0 ? memchr(p, c1, (size_t)((a ? a : end - n + 1) - p)) : NULL;
+		const char *q = b ? b : a;
+		if (!q)
+			return 0;
+		size_t i = 1;
+		while (i < n && lower((unsigned char)q[i]) == (unsigned char)needle[i])
+			i++;
+		if (i == n)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
+long review_search_all(struct review *r, const char *text)
+{
+	struct review_tools *t = review_tools(r);
+	while (*text == ' ')
+		text++;
+	if (!*text) {
+		review_tools_back(r);
+		say(r, 0, "back to the flagged examples");
+		return 0;
+	}
+	char needle[sizeof t->query];
+	size_t n = 0;
+	for (; text[n] && n + 1 < sizeof needle; n++)
+		needle[n] = (char)lower((unsigned char)text[n]);
+	needle[n] = '\0';
+	const struct dataset *d = r->d;
+	size_t nm = 0, nf = 0, *hits = xmallocarray(d->n ? d->n : 1, sizeof *hits);
+	unsigned char *hit = xcalloc(d->n ? d->n : 1, 1);
+	for (size_t row = 0; row < d->n; row++) {
+		char idbuf[32];
+		const char *id = dataset_id(d, row, idbuf);
+		if (has_ci(id, strlen(id), needle, n))
+			hit[row] = 1;
+		else if (d->text_col >= 0) {
+			const char *s = dataset_cell(d, row, (size_t)d->text_col);
+			hit[row] = (unsigned char)has_ci(s, strlen(s), needle, n);
+		}
+	}
+	for (size_t i = 0; i < r->scan->n_ranked; i++) {   /* flagged first, by rank */
+		size_t row = r->scan->ranked[i];
+		if (hit[row] && r->scan->flagged[row]) {
+			hits[nm++] = row;
+			hit[row] = 0;
+			nf++;
+		}
+	}
+	for (size_t row = 0; row < d->n; row++)
+		if (hit[row])
+			hits[nm++] = row;
+	free(hit);
+	if (!nm) {
+		free(hits);
+		say(r, 1, "search-all: no example matches \"%.200s\"", text);
+		return -1;
+	}
+	free(t->results);
+	t->results = hits;
+	t->nresults = nm;
+	t->nresults_flagged = nf;
+	snprintf(t->query, sizeof t->query, "%s", text);
+	t->source = SRC_SEARCH;
+	review_rebuild(r);
+	r->cursor = 0;
+	char msg[300];
+	snprintf(msg, sizeof msg, "search-all \"%.150s\": %zu matches, %zu flagged (F returns to "
+		 "the flagged queue)", text, nm, nf);
+	say(r, 0, "%s", msg);
+	return (long)nm;
+}
+
+const char *review_sort_name(enum review_sort s)
+{
+	static const char *const names[SORT_KEYS] = {
+		"rank", "score", "given", "suggested", "confidence",
+	};
+	return s < SORT_KEYS ? names[s] : "?";
+}
+
+int review_sort(struct review *r, const char *key)
+{
+	struct review_tools *t = review_tools(r);
+	while (*key == ' ')
+		key++;
+	for (int s = 0; s < SORT_KEYS; s++)
+		if (!strcmp(key, review_sort_name((enum review_sort)s))) {
+			long row = review_row(r);
+			t->sort = (enum review_sort)s;
+			review_rebuild(r);
+			r->cursor = 0;
+			if (row >= 0)
+				cursor_to(r, (size_t)row);
+			say(r, 0, "sorted by %s", key);
+			return 0;
+		}
+	say(r, 1, "sort: expected rank, score, given, suggested or confidence, not \"%.100s\"",
+	    key);
+	return -1;
+}
+
+size_t review_class_examples(const struct review *r, int cls, size_t *out, size_t max)
+{
+	const struct dataset *d = r->d;
+	size_t m = 0;
+	if (cls < 0 || (size_t)cls >= d->k || !max)
+		return 0;
+	/* A small insertion-sorted top list: max is a handful. */
+	for (size_t row = 0; row < d->n; row++) {
+		if (d->labels[row] != cls || r->scan->flagged[row])
+			continue;
+		double p = d->probs[row * d->k + (size_t)cls];
+		if (m == max && p <= d->probs[out[m - 1] * d->k + (size_t)cls])
+			continue;
+		size_t i = m < max ? m++ : m - 1;
+		while (i > 0 && d->probs[out[i - 1] * d->k + (size_t)cls] < p) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = row;
+	}
+	return m;
+}
+
+size_t review_bulk_count(const struct review *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->qlen; i++)
+		n += open_item(r, r->queue[i]);
+	return n;
+}
+
+int review_unsure(struct review *r)
+{
+	long row = review_row(r);
+	if (row < 0) {
+		say(r, 1, "nothing to decide: the queue is empty");
+		return -1;
+	}
+	return review_decide(r, LOG_UNSURE, given_of(r, (size_t)row));
+}

@@ -99,14 +99,10 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	case LOG_REJECT:
 		nd->label = given;
 		break;
-	case LOG_UNDO: {
-		int found = log_undo_target(c->db, row, NULL, &nd->undoes, e);
-		if (found < 0)
-			return -1;
-		if (!found)
-			return err_set(e, ERR_INPUT, "nothing to undo for row %ld", row);
+	case LOG_UNDO:
+		/* The target is found inside the write transaction (log_decide). */
+		nd->undoes = 0;
 		break;
-	}
 	default:
 		break;
 	}
@@ -194,10 +190,16 @@ int cmd_decide(int argc, char **argv)
 		nd.example_id = dataset_id(c.d, nd.row, idbuf);
 		rc = log_decide(c.db, &nd, &out, &e);
 	}
-	if (rc == 0)
-		printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
-		       log_action_name(nd.action), nd.row, nd.example_id,
-		       (long long)out.id, out.uuid);
+	if (rc == 0) {
+		if (nd.action == LOG_UNDO)
+			printf("recorded undo of decision %lld on row %zu (id %s) as decision "
+			       "%lld, %s\n", (long long)out.undoes, out.row,
+			       dataset_id(c.d, out.row, idbuf), (long long)out.id, out.uuid);
+		else
+			printf("recorded %s of row %zu (id %s) as decision %lld, %s\n",
+			       log_action_name(nd.action), nd.row, nd.example_id,
+			       (long long)out.id, out.uuid);
+	}
 	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

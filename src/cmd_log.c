@@ -21,7 +21,7 @@ enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_VERSION, OPT_REVIEWER, OPT_FORMAT, OPT_F
 static void csv_line(const struct log_decision *d)
 {
 	printf("%zu,", d->row);
-	out_csv_field(stdout, d->example_id);
+	out_csv_field(stdout, d->example_id ? d->example_id : "");
 	printf(",%s,", log_action_name(d->action));
 	out_csv_field(stdout, d->label ? d->label : "");
 	putchar(',');
@@ -38,7 +38,10 @@ static void json_line(const struct log_decision *d, int first)
 {
 	printf("%s    {\"id\": %lld, \"uuid\": \"%s\", \"row\": %zu, \"example_id\": ",
 	       first ? "" : ",\n", (long long)d->id, d->uuid, d->row);
-	out_json_string(stdout, d->example_id);
+	if (d->example_id)
+		out_json_string(stdout, d->example_id);
+	else
+		fputs("null", stdout);
 	printf(", \"action\": \"%s\", \"label\": ", log_action_name(d->action));
 	if (d->label)
 		out_json_string(stdout, d->label);
@@ -64,8 +67,10 @@ static void json_line(const struct log_decision *d, int first)
 
 static void text_line(const struct log_decision *d)
 {
-	printf("  #%lld %s row %zu (id %s) %s%s%s by %s (%s, pass %d)%s%s\n",
-	       (long long)d->id, d->time, d->row, d->example_id, log_action_name(d->action),
+	printf("  #%lld %s row %zu%s%s%s %s%s%s by %s (%s, pass %d)%s%s\n",
+	       (long long)d->id, d->time, d->row, d->example_id ? " (id " : "",
+	       d->example_id ? d->example_id : "", d->example_id ? ")" : "",
+	       log_action_name(d->action),
 	       d->label ? " -> " : "", d->label ? d->label : "", d->reviewer,
 	       d->expert ? "expert" : "annotator", d->pass, d->note ? ": " : "",
 	       d->note ? d->note : "");

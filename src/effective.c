@@ -45,7 +45,7 @@ void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
 
 const char *effective_label(const struct log_decision *d, long w, const char *given)
 {
-	if (w < 0)
+	if (w < 0 || d[w].action == LOG_UNSURE)
 		return given;
 	return d[w].action == LOG_EXCLUDE ? NULL : d[w].label;
 }

@@ -10,6 +10,22 @@
 #include <string.h>
 #include <unistd.h>
 
+static void hex_digest(struct sha256_ctx *ctx, char hex[65])
+{
+	unsigned char dig[SHA256_DIGEST_SIZE];
+	sha256_digest(ctx, sizeof dig, dig);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		sprintf(hex + 2 * i, "%02x", dig[i]);
+}
+
+void hash_sha256_hex(const void *buf, size_t len, char hex[65])
+{
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, buf);
+	hex_digest(&ctx, hex);
+}
+
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -32,10 +48,7 @@ int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err 
 	close(fd);
 	if (bad)
 		return err_set(e, ERR_RUNTIME, "%s: read failed: %s", path, strerror(saved));
-	unsigned char dig[SHA256_DIGEST_SIZE];
-	sha256_digest(&ctx, sizeof dig, dig);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		sprintf(hex + 2 * i, "%02x", dig[i]);
+	hex_digest(&ctx, hex);
 	if (size)
 		*size = total;
 	return 0;

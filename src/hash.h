@@ -1,12 +1,15 @@
-/* hash.h — SHA-256 of a file (nettle), as 64 lowercase hex digits. */
+/* hash.h — SHA-256 of a file or a buffer (nettle), as 64 lowercase hex digits. */
 #ifndef RELABEL_HASH_H
 #define RELABEL_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 
 /* Hash the file at path into hex (65 bytes incl. NUL) and its size. */
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e);
+/* SHA-256 of len bytes at buf as hex (65 bytes incl. NUL). */
+void hash_sha256_hex(const void *buf, size_t len, char hex[65]);
 
 #endif

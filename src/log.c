@@ -1,8 +1,8 @@
 /* log.c — opening the corrections log: pragmas, the schema and its
  * migrations, and the dataset the log belongs to (paths and hashes).
  *
- * Schema version 1 (PRAGMA user_version), application_id 'RLBD'. Decisions
- * and versions are append-only, enforced by triggers.
+ * Schema versions 1 to 3 (PRAGMA user_version; 3 in log_schema3.c),
+ * application_id 'RLBD'. Records are append-only, enforced by triggers.
  */
 #include "log_priv.h"
 
@@ -83,32 +83,82 @@ sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e)
 	return st;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int locked_err(struct logdb *l, struct err *e)
+{
+	l->locked = 1;
+	return err_set(e, ERR_RUNTIME, "%s: " LOG_LOCKED_MSG " (waited %.1f s; "
+		       "--lock-timeout SECONDS or RELABEL_LOCK_TIMEOUT waits longer)",
+		       l->path, l->lock_ms / 1000.0);
+}
+
+/* BEGIN IMMEDIATE waits in SQLite's busy handler up to the lock timeout;
+ * a few short retries cover the cases it returns BUSY at once. */
 int log_begin(struct logdb *l, struct err *e)
 {
-	for (int tries = 0; tries < 200; tries++) {
+	double until = now_ms() + l->lock_ms;
+	l->locked = 0;
+	for (;;) {
 		int rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			return 0;
 		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
 			return log_sql_err(l, e, "cannot start a transaction");
-		usleep(10000 + (unsigned)(rand() % 20000));
+		if (now_ms() >= until)
+			return locked_err(l, e);
+		usleep(2000 + (unsigned)(rand() % 3000));
 	}
-	return log_sql_err(l, e, "database stayed locked");
 }
 
 int log_commit_tx(struct logdb *l, struct err *e)
 {
-	for (int tries = 0; tries < 200; tries++) {
+	double until = now_ms() + l->lock_ms;
+	for (;;) {
 		int rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			return 0;
 		if (rc != SQLITE_BUSY)
 			break;
-		usleep(10000);
+		if (now_ms() >= until) {
+			locked_err(l, e);
+			log_rollback(l);
+			return -1;
+		}
+		usleep(2000);
 	}
 	log_sql_err(l, e, "cannot commit");
 	log_rollback(l);
 	return -1;
+}
+
+int log_parse_lock_timeout(const char *s)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || !((*s >= '0' && *s <= '9') || *s == '.'))
+		return -1;
+	double v = strtod(s, &end);
+	if (errno || *end || v < 0 || v > 86400)
+		return -1;
+	return (int)(v * 1000 + 0.5);
+}
+
+void log_set_lock_timeout(struct logdb *l, int ms)
+{
+	l->lock_ms = ms < 0 ? 0 : ms;
+	if (l->db)
+		sqlite3_busy_timeout(l->db, l->lock_ms);
+}
+
+int log_locked(const struct logdb *l)
+{
+	return l && l->locked;
 }
 
 void log_rollback(struct logdb *l)
@@ -197,7 +247,7 @@ static int check_schema(struct logdb *l, int create, struct err *e)
 		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 			 APP_ID, LOG_SCHEMA_VERSION);
 		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
-		    exec(l, pragmas, e) < 0) {
+		    log_migrate_v3(l, e) < 0 || exec(l, pragmas, e) < 0) {
 			log_rollback(l);
 			return -1;
 		}
@@ -225,6 +275,20 @@ static int check_schema(struct logdb *l, int create, struct err *e)
 		if (log_commit_tx(l, e) < 0)
 			return -1;
 	}
+	if (uv < 3) {
+		/* Tables are rebuilt: foreign keys are checked after, not during. */
+		if (exec(l, "PRAGMA foreign_keys=OFF", e) < 0 || log_begin(l, e) < 0)
+			return -1;
+		if (log_migrate_v3(l, e) < 0) {
+			log_rollback(l);
+			exec(l, "PRAGMA foreign_keys=ON", e);
+			return -1;
+		}
+		if (log_commit_tx(l, e) < 0)
+			return -1;
+		if (exec(l, "PRAGMA foreign_keys=ON", e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -238,7 +302,9 @@ static int connect(struct logdb **out, const char *path, int create, struct err 
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK)
 		return log_sql_err(l, e, "cannot open");
-	sqlite3_busy_timeout(l->db, 5000);
+	const char *env = getenv("RELABEL_LOCK_TIMEOUT");
+	int ms = env ? log_parse_lock_timeout(env) : -1;
+	log_set_lock_timeout(l, ms >= 0 ? ms : LOG_LOCK_TIMEOUT_DEFAULT_MS);
 	sqlite3_extended_result_codes(l->db, 0);
 	if (exec(l, "PRAGMA foreign_keys=ON", e) < 0)
 		return -1;
@@ -382,7 +448,8 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 int log_open(struct logdb **out, const char *db_path, const struct dataset *d,
 	     int force, struct err *e)
 {
-	if (connect(out, db_path, 1, e) < 0 || check_dataset(*out, d, force, e) < 0) {
+	if (connect(out, db_path, 1, e) < 0 || ((*out)->has_ids = d->id_col >= 0,
+						check_dataset(*out, d, force, e) < 0)) {
 		log_close(*out);
 		*out = NULL;
 		return -1;

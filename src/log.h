@@ -9,6 +9,14 @@
  * of DATA.csv and PROBS.csv and refuses to open against changed files
  * unless forced, recording the mismatch.
  *
+ * Schema 3 adds, per record kind (decision, version, note, spot check), a
+ * hash chain: each record's `hash` is the SHA-256 of its predecessor's hash
+ * and a canonical serialization of its fields (log_chain.c), so that an
+ * edit made behind relabel's back (triggers dropped) shows in
+ * log_verify. Decisions carry the example's id when the data has ids
+ * (decisions follow their id when the data changed, see log_follow_ids)
+ * and a batch id shared by a bulk action.
+ *
  * Strings in returned structs are owned by the struct and freed by the
  * matching _free function.
  */
@@ -22,11 +30,27 @@
 #include "dataset.h"
 #include "err.h"
 
-#define LOG_SCHEMA_VERSION 2
+#define LOG_SCHEMA_VERSION 3
 
 struct logdb;
 
-enum log_action { LOG_ACCEPT, LOG_RELABEL, LOG_REJECT, LOG_EXCLUDE, LOG_UNDO, LOG_ACTIONS };
+/* What a decision does to the example's label (effective.h applies them):
+ *   accept   take the model's suggested label (recorded in `label`)
+ *   relabel  set `label`, a class of the dataset
+ *   reject   keep the given label (recorded in `label`)
+ *   exclude  drop the example from exports (`label` NULL)
+ *   undo     revert decision `undoes` (same row, not an undo, undone at most
+ *            once: a second undo of one decision is refused by a constraint)
+ *   confirm  an expert (pass 2) confirms the annotator's outcome: it acts
+ *            exactly like a pass-2 decision giving that outcome, recorded in
+ *            `label` (NULL when the annotator excluded the example, which
+ *            the confirm then excludes too)
+ *   unsure   the reviewer cannot tell: the label stays as given (at export
+ *            the given label is written, whatever `label` holds). It is a
+ *            decision like the others (it supersedes earlier ones of its
+ *            pass and can be undone), not an undecided row. */
+enum log_action { LOG_ACCEPT, LOG_RELABEL, LOG_REJECT, LOG_EXCLUDE, LOG_UNDO,
+		  LOG_CONFIRM, LOG_UNSURE, LOG_ACTIONS };
 const char *log_action_name(enum log_action a);
 int log_action_parse(const char *s, enum log_action *out);
 
@@ -68,23 +92,36 @@ struct log_decision {
 	int64_t scan_id;          /* 0 if none */
 	int64_t undoes;           /* for undo: the decision it reverts */
 	int64_t version;          /* version that sealed it, or 0 while working */
+	char *batch;              /* batch id shared by a bulk action, or NULL */
+	char hash[65];            /* chain hash (see log_verify) */
 };
 
 /* What a caller decides; log_decide fills id, uuid, time. */
 struct log_new_decision {
 	size_t row;
-	const char *example_id;
+	const char *example_id;   /* stored only when the log's data has ids */
 	enum log_action action;
 	const char *label;
 	const char *reviewer;
 	int expert, pass;
 	const char *note;
 	int64_t scan_id;
+	/* For undo: the decision to revert (refused when undone meanwhile), or
+	 * 0 to revert the latest decision not yet undone on `row` (on any row
+	 * when undo_any_row) by undo_reviewer (anyone's when NULL), looked up
+	 * inside the write transaction so that two concurrent undos never
+	 * revert the same decision. `row` is then taken from the target. */
 	int64_t undoes;
+	int undo_any_row;
+	const char *undo_reviewer;
+	const char *batch;        /* NULL, or the id shared by a bulk action */
 };
 
 /* Record one decision in its own transaction. out (may be NULL) receives
- * its id, uuid and time (its strings are not set). */
+ * its id, uuid, time, row, undoes and hash (its strings are not set).
+ * An undo with nothing to revert fails with ERR_INPUT ("nothing to undo");
+ * a log locked by another process for longer than the lock timeout fails
+ * with ERR_RUNTIME and log_locked(db) == 1, nothing written. */
 int log_decide(struct logdb *db, const struct log_new_decision *nd,
 	       struct log_decision *out, struct err *e);
 
@@ -94,7 +131,10 @@ int log_decide(struct logdb *db, const struct log_new_decision *nd,
 int log_undo_target(struct logdb *db, long row, const char *reviewer,
 		    int64_t *id, struct err *e);
 
-/* Decisions with id > after, oldest first. */
+/* Decisions with id > after, oldest first. Every row is validated: a row
+ * number out of range, an action that needs a label without one, a label
+ * that is not a class of the log's dataset, an undo of nothing: ERR_INPUT
+ * naming the decision (a log edited by hand). */
 int log_list(struct logdb *db, int64_t after, struct log_decision **out,
 	     size_t *count, struct err *e);
 void log_decisions_free(struct log_decision *d, size_t count);
@@ -105,6 +145,7 @@ struct log_version {
 	char *author, *message;
 	char time[32];
 	int64_t counts[LOG_ACTIONS];
+	char hash[65];
 };
 
 /* Seal every decision not yet in a version into version N+1. Fails with
@@ -130,6 +171,75 @@ int log_store_probs(struct logdb *db, const struct log_model_info *info,
  * these settings, 0 when not, -1 on error. */
 int log_load_probs(struct logdb *db, const char *settings, double *probs, size_t n,
 		   size_t k, struct log_model_info *info, struct err *e);
+
+/* Notes: append-only records of their own, on an example. */
+struct log_note {
+	int64_t id;
+	size_t row;
+	char *example_id;         /* or NULL when the data has no ids */
+	int64_t decision_id;      /* latest decision on the row when written, or 0 */
+	char *reviewer;
+	int expert;
+	char time[32];
+	char *text;
+	char hash[65];
+};
+struct log_new_note {
+	size_t row;
+	const char *example_id;   /* stored only when the log's data has ids */
+	int64_t decision_id;      /* 0: the latest decision on the row, if any */
+	const char *reviewer;
+	int expert;
+	const char *text;
+};
+/* Record one note in its own transaction; *id (may be NULL) gets its id. */
+int log_add_note(struct logdb *db, const struct log_new_note *nn, int64_t *id,
+		 struct err *e);
+/* Notes with id > after, oldest first. */
+int log_notes(struct logdb *db, int64_t after, struct log_note **out, size_t *count,
+	      struct err *e);
+void log_notes_free(struct log_note *n, size_t count);
+
+/* Spot checks: a random sample of rows drawn for checking, kept with the
+ * seed and size that drew it. */
+struct log_spot_check {
+	int64_t id;
+	int64_t scan_id;          /* 0 if none */
+	char *reviewer;
+	char time[32];
+	uint64_t seed;
+	size_t n;                 /* rows in the sample */
+	size_t *rows;             /* n rows in sample order */
+	char hash[65];
+};
+/* Record a sample of n rows in its own transaction; *id (may be NULL)
+ * gets its id. */
+int log_add_spot_check(struct logdb *db, int64_t scan_id, const char *reviewer,
+		       uint64_t seed, const size_t *rows, size_t n, int64_t *id,
+		       struct err *e);
+/* Every spot check, oldest first. */
+int log_spot_checks(struct logdb *db, struct log_spot_check **out, size_t *count,
+		    struct err *e);
+void log_spot_checks_free(struct log_spot_check *s, size_t count);
+
+/* Recompute every hash chain. Returns 0 when intact, 1 when a record does
+ * not match (e->msg names the first broken record; e->code ERR_RUNTIME),
+ * -1 when the log cannot be read. */
+int log_verify(struct logdb *db, size_t *records, struct err *e);
+
+/* Lock waits: a write waits at most this long for another process's
+ * transaction, then fails with "the log is locked by another process".
+ * The default is $RELABEL_LOCK_TIMEOUT seconds (a decimal number), else
+ * LOG_LOCK_TIMEOUT_DEFAULT_MS. An interactive caller sets a short slice and
+ * keeps the decision pending when log_locked says so. */
+#define LOG_LOCK_TIMEOUT_DEFAULT_MS 5000
+#define LOG_LOCKED_MSG "the log is locked by another process"
+void log_set_lock_timeout(struct logdb *db, int ms);
+/* 1 when the last failed call failed because another process held the
+ * lock past the timeout. */
+int log_locked(const struct logdb *db);
+/* Parse a --lock-timeout SECONDS value into milliseconds; -1 if invalid. */
+int log_parse_lock_timeout(const char *s);
 
 /* The login name to record when no reviewer is given: $RELABEL_REVIEWER,
  * else the user's login name. */

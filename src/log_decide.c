@@ -1,5 +1,7 @@
-/* log_decide.c — decisions: recording one per transaction, finding what an
- * undo reverts, and listing them with the version that sealed each. */
+/* log_decide.c — decisions: recording one per transaction (an undo's
+ * target found inside it), finding what an undo reverts, and listing them,
+ * validated, with the version that sealed each. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,7 @@
 #include "util.h"
 
 static const char *const action_names[LOG_ACTIONS] = {
-	"accept", "relabel", "reject", "exclude", "undo",
+	"accept", "relabel", "reject", "exclude", "undo", "confirm", "unsure",
 };
 
 const char *log_action_name(enum log_action a)
@@ -34,49 +36,98 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
+static const char undo_target_sql[] =
+	"SELECT d.id, d.row FROM decision d WHERE d.action <> 'undo'"
+	" AND (?1 < 0 OR d.row = ?1) AND (?2 IS NULL OR d.reviewer = ?2)"
+	" AND NOT EXISTS (SELECT 1 FROM decision u WHERE u.undoes = d.id)"
+	" ORDER BY d.id DESC LIMIT 1";
+
+/* Find (undoes == 0) or check the undo's target inside the transaction. */
+static int resolve_undo(struct logdb *l, const struct log_new_decision *nd,
+			int64_t *undoes, size_t *row, struct err *e)
 {
-	if (v > 0)
-		sqlite3_bind_int64(st, i, v);
+	sqlite3_stmt *st;
+	if (nd->undoes > 0) {
+		st = log_prepare(l, "SELECT d.row, EXISTS (SELECT 1 FROM decision u WHERE"
+				 " u.undoes = d.id), d.action = 'undo' FROM decision d"
+				 " WHERE d.id = ?", e);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, nd->undoes);
+		int rc = sqlite3_step(st), r = 0;
+		if (rc != SQLITE_ROW)
+			r = rc == SQLITE_DONE ? err_set(e, ERR_INPUT, "nothing to undo: there is "
+							"no decision %lld", (long long)nd->undoes)
+					      : log_sql_err(l, e, "cannot look up decisions");
+		else if (sqlite3_column_int(st, 1))
+			r = err_set(e, ERR_INPUT, "nothing to undo: decision %lld is already "
+				    "undone", (long long)nd->undoes);
+		else if (sqlite3_column_int(st, 2))
+			r = err_set(e, ERR_INPUT, "decision %lld is an undo; undo the decision "
+				    "itself", (long long)nd->undoes);
+		else {
+			*undoes = nd->undoes;
+			*row = (size_t)sqlite3_column_int64(st, 0);
+		}
+		sqlite3_finalize(st);
+		return r;
+	}
+	if (!(st = log_prepare(l, undo_target_sql, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, nd->undo_any_row ? -1 : (sqlite3_int64)nd->row);
+	bind_text_or_null(st, 2, nd->undo_reviewer);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		*undoes = sqlite3_column_int64(st, 0);
+		*row = (size_t)sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE)
+		r = log_sql_err(l, e, "cannot look up decisions");
+	else if (nd->undo_any_row)
+		r = err_set(e, ERR_INPUT, "nothing to undo%s%s", nd->undo_reviewer ? " by " : "",
+			    nd->undo_reviewer ? nd->undo_reviewer : "");
 	else
-		sqlite3_bind_null(st, i);
+		r = err_set(e, ERR_INPUT, "nothing to undo for row %zu", nd->row);
+	sqlite3_finalize(st);
+	return r;
 }
 
 int log_decide(struct logdb *l, const struct log_new_decision *nd,
 	       struct log_decision *out, struct err *e)
 {
-	char uuid[37], t[32];
+	char uuid[37], t[32], hash[65];
 	log_uuid(uuid);
 	log_now(t);
+	if (nd->action >= LOG_ACTIONS)
+		return err_set(e, ERR_INPUT, "not an action");
 	if (log_begin(l, e) < 0)
 		return -1;
-	sqlite3_stmt *st = log_prepare(l, "INSERT INTO decision (uuid, row, example_id, "
-				       "action, label, reviewer, role, pass, time, note, scan_id, "
-				       "undoes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", e);
-	if (!st) {
-		log_rollback(l);
-		return -1;
+	int64_t undoes = 0;
+	size_t row = nd->row;
+	int ok;
+	int64_t id = log_next_id(l, "decision", "id", &ok);
+	if (!ok) {
+		log_sql_err(l, e, "cannot read decisions");
+		goto fail;
 	}
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)nd->row);
-	sqlite3_bind_text(st, 3, nd->example_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, log_action_name(nd->action), -1, SQLITE_STATIC);
-	bind_text_or_null(st, 5, nd->label);
-	sqlite3_bind_text(st, 6, nd->reviewer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, nd->expert ? "expert" : "annotator", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, nd->pass);
-	sqlite3_bind_text(st, 9, t, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 10, nd->note);
-	bind_id_or_null(st, 11, nd->scan_id);
-	bind_id_or_null(st, 12, nd->undoes);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_sql_err(l, e, "cannot record the decision");
-		log_rollback(l);
-		return -1;
+	if (nd->action == LOG_UNDO && resolve_undo(l, nd, &undoes, &row, e) < 0)
+		goto fail;
+	struct cval v[14] = {
+		CV_INT(id), CV_TEXT(uuid), CV_INT(row),
+		CV_TEXT(l->has_ids ? nd->example_id : NULL),
+		CV_TEXT(log_action_name(nd->action)),
+		CV_TEXT(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL : nd->label),
+		CV_TEXT(nd->reviewer), CV_TEXT(nd->expert ? "expert" : "annotator"),
+		CV_INT(nd->pass), CV_TEXT(t), CV_TEXT(nd->note), CV_ID(nd->scan_id),
+		CV_ID(undoes), CV_TEXT(nd->batch),
+	};
+	if (log_insert_chained(l, "decision", LOG_DECISION_COLS, v, 14, 14, hash, e) < 0) {
+		if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_UNIQUE && undoes)
+			err_set(e, ERR_INPUT, "nothing to undo: decision %lld is already undone",
+				(long long)undoes);
+		else if (sqlite3_errcode(l->db) == SQLITE_CONSTRAINT)
+			e->code = ERR_INPUT;
+		goto fail;
 	}
-	int64_t id = sqlite3_last_insert_rowid(l->db);
 	if (log_commit_tx(l, e) < 0)
 		return -1;
 	if (out) {
@@ -84,18 +135,21 @@ int log_decide(struct logdb *l, const struct log_new_decision *nd,
 		out->id = id;
 		memcpy(out->uuid, uuid, sizeof uuid);
 		memcpy(out->time, t, sizeof t);
+		memcpy(out->hash, hash, sizeof hash);
+		out->row = row;
+		out->action = nd->action;
+		out->undoes = undoes;
 	}
 	return 0;
+fail:
+	log_rollback(l);
+	return -1;
 }
 
 int log_undo_target(struct logdb *l, long row, const char *reviewer,
 		    int64_t *id, struct err *e)
 {
-	sqlite3_stmt *st = log_prepare(l,
-		"SELECT d.id FROM decision d WHERE d.action <> 'undo'"
-		" AND (?1 < 0 OR d.row = ?1) AND (?2 IS NULL OR d.reviewer = ?2)"
-		" AND NOT EXISTS (SELECT 1 FROM decision u WHERE u.undoes = d.id)"
-		" ORDER BY d.id DESC LIMIT 1", e);
+	sqlite3_stmt *st = log_prepare(l, undo_target_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, row);
@@ -115,49 +169,136 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The log's classes, sorted, and its dataset's row count. */
+static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
+		       struct err *e)
+{
+	*classes = NULL;
+	*k = 0;
+	*n = INT64_MAX;
+	sqlite3_stmt *st = log_prepare(l, "SELECT n FROM dataset WHERE id = 1", e);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!(st = log_prepare(l, "SELECT name FROM class", e)))
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*k == cap)
+			*classes = xrealloc(*classes, (cap = cap ? cap * 2 : 16) * sizeof **classes);
+		(*classes)[(*k)++] = dup_col(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (*k)
+		qsort(*classes, *k, sizeof **classes, cmp_str);
+	return rc == SQLITE_DONE ? 0 : log_sql_err(l, e, "cannot read the classes");
+}
+
+/* A decision as stored must make sense; else name it. */
+static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
+		    const char *action, char **classes, size_t k, int64_t n, struct err *e)
+{
+	const char *what = NULL;
+	char buf[200];
+	if (!action || log_action_parse(action, &(enum log_action){ 0 }) < 0)
+		snprintf(buf, sizeof buf, "unknown action '%.60s'", action ? action : "(null)"),
+			what = buf;
+	else if (row < 0 || row >= n)
+		snprintf(buf, sizeof buf, "row %lld is outside the dataset (0 to %lld)",
+			 (long long)row, (long long)n - 1), what = buf;
+	else if ((d->action == LOG_ACCEPT || d->action == LOG_RELABEL ||
+		  d->action == LOG_REJECT) && !d->label)
+		snprintf(buf, sizeof buf, "%s without a label", action), what = buf;
+	else if (d->label && d->action != LOG_UNSURE && k &&
+		 !bsearch(&d->label, classes, k, sizeof *classes, cmp_str))
+		snprintf(buf, sizeof buf, "label '%.60s' is not a class of the dataset",
+			 d->label), what = buf;
+	else if (d->action == LOG_UNDO && (d->undoes <= 0 || d->undoes >= d->id))
+		snprintf(buf, sizeof buf, "undo of no earlier decision"), what = buf;
+	else if (d->action == LOG_CONFIRM && d->pass != 2)
+		snprintf(buf, sizeof buf, "confirm outside the second pass"), what = buf;
+	if (!what)
+		return 0;
+	return err_set(e, ERR_INPUT, "%s: decision %lld: %s; the log was changed by hand "
+		       "(relabel log --verify checks it)", l->path, (long long)d->id, what);
+}
+
 int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	     size_t *count, struct err *e)
 {
 	*out = NULL;
 	*count = 0;
+	char **classes;
+	size_t k;
+	int64_t n;
+	if (load_bounds(l, &classes, &k, &n, e) < 0)
+		goto fail_bounds;
 	sqlite3_stmt *st = log_prepare(l,
 		"SELECT id, uuid, row, example_id, action, label, reviewer, role, pass,"
 		" time, note, scan_id, undoes,"
-		" (SELECT min(number) FROM version v WHERE v.number > 0 AND v.last_decision >= d.id)"
+		" (SELECT min(number) FROM version v WHERE v.number > 0 AND v.last_decision >= d.id),"
+		" batch, hash"
 		" FROM decision d WHERE id > ? ORDER BY id", e);
 	if (!st)
-		return -1;
+		goto fail_bounds;
 	sqlite3_bind_int64(st, 1, after);
 	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int rc = SQLITE_DONE, bad = 0;
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*count == cap)
 			*out = xrealloc(*out, (cap = cap ? cap * 2 : 64) * sizeof **out);
 		struct log_decision *d = &(*out)[(*count)++];
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(st, 0);
 		snprintf(d->uuid, sizeof d->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
-		d->row = (size_t)sqlite3_column_int64(st, 2);
+		int64_t row = sqlite3_column_int64(st, 2);
+		d->row = row < 0 ? SIZE_MAX : (size_t)row;
 		d->example_id = dup_col(st, 3);
-		log_action_parse((const char *)sqlite3_column_text(st, 4), &d->action);
+		const char *action = (const char *)sqlite3_column_text(st, 4);
+		if (action)
+			log_action_parse(action, &d->action);
 		d->label = dup_col(st, 5);
 		d->reviewer = dup_col(st, 6);
-		d->expert = !strcmp((const char *)sqlite3_column_text(st, 7), "expert");
+		const char *role = (const char *)sqlite3_column_text(st, 7);
+		d->expert = role && !strcmp(role, "expert");
 		d->pass = sqlite3_column_int(st, 8);
-		snprintf(d->time, sizeof d->time, "%s", (const char *)sqlite3_column_text(st, 9));
+		const char *t = (const char *)sqlite3_column_text(st, 9);
+		snprintf(d->time, sizeof d->time, "%s", t ? t : "");
 		d->note = dup_col(st, 10);
 		d->scan_id = sqlite3_column_int64(st, 11);
 		d->undoes = sqlite3_column_int64(st, 12);
 		d->version = sqlite3_column_int64(st, 13);
+		d->batch = dup_col(st, 14);
+		const char *h = (const char *)sqlite3_column_text(st, 15);
+		snprintf(d->hash, sizeof d->hash, "%s", h ? h : "");
+		if (!d->reviewer)
+			d->reviewer = xstrdup("");
+		bad = validate(l, d, row, action, classes, k, n, e) < 0;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	for (size_t i = 0; i < k; i++)
+		free(classes[i]);
+	free(classes);
+	if (bad || rc != SQLITE_DONE) {
 		log_decisions_free(*out, *count);
 		*out = NULL;
 		*count = 0;
-		return log_sql_err(l, e, "cannot read decisions");
+		return bad ? -1 : log_sql_err(l, e, "cannot read decisions");
 	}
 	return 0;
+fail_bounds:
+	for (size_t i = 0; i < k; i++)
+		free(classes[i]);
+	free(classes);
+	return -1;
 }
 
 void log_decisions_free(struct log_decision *d, size_t count)
@@ -167,6 +308,7 @@ void log_decisions_free(struct log_decision *d, size_t count)
 		free(d[i].label);
 		free(d[i].reviewer);
 		free(d[i].note);
+		free(d[i].batch);
 	}
 	free(d);
 }

@@ -12,7 +12,47 @@ struct logdb {
 	char *path;
 	char *data_path;
 	char data_sha[65];
+	int has_ids;          /* the dataset it was opened with has an id column */
+	int lock_ms;          /* how long a write waits for another's lock */
+	int locked;           /* the last failure was a lock wait running out */
+	int read_only;
+	int data_changed;     /* opened with --force on changed data */
 };
+
+/* A field of a chained record, for binding and for hashing alike. */
+struct cval {
+	char type;            /* 'i' integer, 't' text, 'n' NULL */
+	int64_t i;
+	const char *s;
+};
+#define CV_INT(v) ((struct cval){ 'i', (int64_t)(v), NULL })
+static inline struct cval cv_text(const char *s)
+{
+	return (struct cval){ s ? 't' : 'n', 0, s };
+}
+#define CV_TEXT(v) cv_text(v)
+#define CV_ID(v) ((struct cval){ (v) > 0 ? 'i' : 'n', (int64_t)(v), NULL })
+
+/* Insert a chained record into `table` (inside the caller's transaction):
+ * its first ncols values go into the columns `cols` (comma-separated), all
+ * n values (the rest: derived fields such as the head of another chain)
+ * and the previous record's hash make its hash, stored in column `hash`
+ * and copied to hash_out (may be NULL). */
+int log_insert_chained(struct logdb *l, const char *table, const char *cols,
+		       const struct cval *v, size_t ncols, size_t n,
+		       char hash_out[65], struct err *e);
+/* The column lists the chains hash (shared by insert and verify). */
+#define LOG_DECISION_COLS "id, uuid, row, example_id, action, label, reviewer, " \
+	"role, pass, time, note, scan_id, undoes, batch"
+#define LOG_VERSION_COLS "number, last_decision, author, time, message, n_accept, " \
+	"n_relabel, n_reject, n_exclude, n_undo, n_confirm, n_unsure"
+#define LOG_NOTE_COLS "id, row, example_id, decision_id, reviewer, role, time, text"
+#define LOG_SPOT_COLS "id, scan_id, reviewer, time, seed, n"
+/* Migrate a schema 2 log to 3 (inside the caller's transaction). */
+int log_migrate_v3(struct logdb *l, struct err *e);
+/* The hash of the newest decision, version, ... ("" when none). */
+int log_chain_head(struct logdb *l, const char *table, char out[65], struct err *e);
+int64_t log_next_id(struct logdb *l, const char *table, const char *key, int *ok);
 
 /* Fill e from the connection's last error, prefixed with the db path. */
 int log_sql_err(struct logdb *l, struct err *e, const char *what);

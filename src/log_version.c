@@ -50,26 +50,24 @@ int log_commit(struct logdb *l, const char *author, const char *message,
 			 log_action_name((enum log_action)a));
 		counts[a] = scalar(l, sql, last, &ok);
 	}
-	char t[32];
+	char t[32], head[65] = "", hash[65];
 	log_now(t);
-	sqlite3_stmt *st = log_prepare(l, "INSERT INTO version VALUES (?,?,?,?,?,?,?,?,?,?)", e);
-	int rc = SQLITE_ERROR;
-	if (st) {
-		sqlite3_bind_int64(st, 1, number);
-		sqlite3_bind_int64(st, 2, top);
-		sqlite3_bind_text(st, 3, author, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, t, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, message, -1, SQLITE_TRANSIENT);
-		for (int a = 0; a < LOG_ACTIONS; a++)
-			sqlite3_bind_int64(st, 6 + a, counts[a]);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (rc != SQLITE_DONE) {
-		log_sql_err(l, e, "cannot record the version");
-		log_rollback(l);
-		return -1;
-	}
+	sqlite3_stmt *st = log_prepare(l, "SELECT hash FROM decision WHERE id = ?", e);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, top);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(head, sizeof head, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	struct cval v[6 + LOG_ACTIONS] = {
+		CV_INT(number), CV_INT(top), CV_TEXT(author), CV_TEXT(t), CV_TEXT(message),
+	};
+	for (int a = 0; a < LOG_ACTIONS; a++)
+		v[5 + a] = CV_INT(counts[a]);
+	v[5 + LOG_ACTIONS] = CV_TEXT(head);
+	if (log_insert_chained(l, "version", LOG_VERSION_COLS, v, 5 + LOG_ACTIONS,
+			       6 + LOG_ACTIONS, hash, e) < 0)
+		goto fail;
 	if (log_commit_tx(l, e) < 0)
 		return -1;
 	if (out) {
@@ -78,16 +76,20 @@ int log_commit(struct logdb *l, const char *author, const char *message,
 		out->last_decision = top;
 		memcpy(out->time, t, sizeof t);
 		memcpy(out->counts, counts, sizeof counts);
+		memcpy(out->hash, hash, sizeof hash);
 	}
 	return 0;
+fail:
+	log_rollback(l);
+	return -1;
 }
 
 int log_versions(struct logdb *l, struct log_version **out, size_t *count,
 		 struct err *e)
 {
 	sqlite3_stmt *st = log_prepare(l, "SELECT number, last_decision, author, time, "
-				       "message, n_accept, n_relabel, n_reject, n_exclude, n_undo "
-				       "FROM version ORDER BY number", e);
+				       "message, n_accept, n_relabel, n_reject, n_exclude, n_undo, "
+				       "n_confirm, n_unsure, hash FROM version ORDER BY number", e);
 	if (!st)
 		return -1;
 	size_t cap = 8;
@@ -103,11 +105,15 @@ int log_versions(struct logdb *l, struct log_version **out, size_t *count,
 		memset(v, 0, sizeof *v);
 		v->number = sqlite3_column_int64(st, 0);
 		v->last_decision = sqlite3_column_int64(st, 1);
-		v->author = xstrdup((const char *)sqlite3_column_text(st, 2));
+		const char *au = (const char *)sqlite3_column_text(st, 2);
+		v->author = xstrdup(au ? au : "");
 		snprintf(v->time, sizeof v->time, "%s", (const char *)sqlite3_column_text(st, 3));
-		v->message = xstrdup((const char *)sqlite3_column_text(st, 4));
+		const char *ms = (const char *)sqlite3_column_text(st, 4);
+		v->message = xstrdup(ms ? ms : "");
 		for (int a = 0; a < LOG_ACTIONS; a++)
 			v->counts[a] = sqlite3_column_int64(st, 5 + a);
+		const char *h = (const char *)sqlite3_column_text(st, 5 + LOG_ACTIONS);
+		snprintf(v->hash, sizeof v->hash, "%s", h ? h : "");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

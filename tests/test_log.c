@@ -14,10 +14,11 @@
 #include <unistd.h>
 
 #include "effective.h"
+#include "hash.h"
 #include "log.h"
 
 static char dir[] = "/tmp/relabel-test-log-XXXXXX";
-static char data_path[600], probs_path[600], db_path[600];
+static char data_path[600], probs_path[600], db_path[600], data_sha[65];
 
 static void put(const char *path, const char *text)
 {
@@ -38,6 +39,7 @@ static struct dataset *fixture(void)
 	struct dataset *d;
 	struct err e;
 	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
+	ck_assert(hash_file_sha256(data_path, data_sha, NULL, &e) == 0);
 	return d;
 }
 
@@ -359,6 +361,394 @@ START_TEST(test_read_only_and_full_disk)
 }
 END_TEST
 
+
+/* A log as relabel 0.x wrote it: schema 1 (or 2 with model_probs), with
+ * two undos of one decision (possible before schema 3). */
+static void write_old_log(int version)
+{
+	unlink(db_path);
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	char sql[4096];
+	snprintf(sql, sizeof sql,
+		"PRAGMA journal_mode=WAL;"
+		"CREATE TABLE dataset (id INTEGER PRIMARY KEY CHECK (id = 1),"
+		" data_path TEXT NOT NULL, data_size INTEGER NOT NULL, data_sha256 TEXT NOT NULL,"
+		" probs_path TEXT, probs_size INTEGER, probs_sha256 TEXT,"
+		" n INTEGER NOT NULL, k INTEGER NOT NULL, created TEXT NOT NULL);"
+		"CREATE TABLE class (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+		"CREATE TABLE mismatch (id INTEGER PRIMARY KEY, time TEXT NOT NULL,"
+		" file TEXT NOT NULL, recorded TEXT, found TEXT, forced INTEGER NOT NULL);"
+		"CREATE TABLE scan (id INTEGER PRIMARY KEY, time TEXT NOT NULL,"
+		" filter_by TEXT NOT NULL, rank_by TEXT NOT NULL, adjust INTEGER NOT NULL,"
+		" thresholds TEXT NOT NULL, confident_joint_raw TEXT NOT NULL,"
+		" confident_joint TEXT NOT NULL, n_flagged INTEGER NOT NULL, seconds REAL);"
+		"CREATE TABLE issue (scan_id INTEGER NOT NULL REFERENCES scan(id),"
+		" rank INTEGER NOT NULL, row INTEGER NOT NULL, score REAL NOT NULL,"
+		" given INTEGER NOT NULL, suggested INTEGER NOT NULL,"
+		" PRIMARY KEY (scan_id, rank)) WITHOUT ROWID;"
+		"CREATE TABLE decision (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+		" row INTEGER NOT NULL, example_id TEXT NOT NULL,"
+		" action TEXT NOT NULL CHECK (action IN ('accept','relabel','reject','exclude','undo')),"
+		" label TEXT, reviewer TEXT NOT NULL,"
+		" role TEXT NOT NULL CHECK (role IN ('annotator','expert')),"
+		" pass INTEGER NOT NULL CHECK (pass IN (1, 2)), time TEXT NOT NULL, note TEXT,"
+		" scan_id INTEGER REFERENCES scan(id), undoes INTEGER REFERENCES decision(id));"
+		"CREATE INDEX decision_row ON decision(row);"
+		"CREATE TABLE version (number INTEGER PRIMARY KEY, last_decision INTEGER NOT NULL,"
+		" author TEXT NOT NULL, time TEXT NOT NULL, message TEXT NOT NULL,"
+		" n_accept INTEGER, n_relabel INTEGER, n_reject INTEGER, n_exclude INTEGER,"
+		" n_undo INTEGER);"
+		"CREATE TRIGGER decision_append_only_u BEFORE UPDATE ON decision"
+		" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+		"CREATE TRIGGER decision_append_only_d BEFORE DELETE ON decision"
+		" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+		"CREATE TRIGGER version_append_only_u BEFORE UPDATE ON version"
+		" BEGIN SELECT RAISE(ABORT, 'versions are sealed'); END;"
+		"CREATE TRIGGER version_append_only_d BEFORE DELETE ON version"
+		" BEGIN SELECT RAISE(ABORT, 'versions are sealed'); END;"
+		"%s"
+		"INSERT INTO dataset VALUES (1, '%s', 20, '%s', NULL, NULL, NULL, 4, 2, 't');"
+		"INSERT INTO class VALUES (0, 'x'), (1, 'y');"
+		"INSERT INTO decision VALUES (1, 'u1', 0, 'a', 'relabel', 'y', 'r', 'annotator', 1, 't1', 'old note', NULL, NULL);"
+		"INSERT INTO decision VALUES (2, 'u2', 1, 'b', 'exclude', NULL, 'r', 'annotator', 1, 't2', NULL, NULL, NULL);"
+		"INSERT INTO decision VALUES (3, 'u3', 1, 'b', 'undo', NULL, 'r', 'annotator', 1, 't3', NULL, NULL, 2);"
+		"INSERT INTO decision VALUES (4, 'u4', 1, 'b', 'undo', NULL, 's', 'annotator', 1, 't4', NULL, NULL, 2);"
+		"INSERT INTO version VALUES (1, 4, 'me', 't5', 'first', 0, 1, 0, 1, 2);"
+		"PRAGMA application_id=%d; PRAGMA user_version=%d;",
+		version >= 2 ? "CREATE TABLE model_probs (id INTEGER PRIMARY KEY, data_sha256 TEXT NOT NULL,"
+		" settings TEXT NOT NULL, n INTEGER NOT NULL, k INTEGER NOT NULL,"
+		" probs BLOB NOT NULL, features TEXT, folds INTEGER, accuracy REAL, logloss REAL,"
+		" seconds REAL, created TEXT NOT NULL);" : "",
+		data_path, data_sha, 0x524c4244, version);
+	char *msg = NULL;
+	ck_assert_msg(sqlite3_exec(db, sql, 0, 0, &msg) == SQLITE_OK, "%s", msg);
+	sqlite3_close(db);
+}
+
+static int64_t db_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, 0) == SQLITE_OK, "%s", sql);
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void db_exec(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, 0, 0, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+START_TEST(test_old_logs_migrate_to_v3)
+{
+	for (int version = 1; version <= 2; version++) {
+		struct dataset *d = fixture();
+		write_old_log(version);
+		struct logdb *l = open_log(d);
+		ck_assert_int_eq(db_int("PRAGMA user_version"), 3);
+		struct log_decision *dec;
+		size_t n;
+		struct err e;
+		ck_assert_msg(log_list(l, 0, &dec, &n, &e) == 0, "%s", e.msg);
+		ck_assert_uint_eq(n, 4);
+		ck_assert_str_eq(dec[0].example_id, "a");
+		ck_assert_str_eq(dec[0].note, "old note");
+		ck_assert_str_eq(dec[0].label, "y");
+		ck_assert_int_eq(dec[3].undoes, 2);      /* the old duplicate undo is kept */
+		ck_assert_int_eq(dec[3].version, 1);
+		ck_assert_ptr_null(dec[0].batch);
+		ck_assert_uint_eq(strlen(dec[0].hash), 64);
+		log_decisions_free(dec, n);
+		ck_assert_str_eq(label_of(l, 0, INT64_MAX), "y");
+		ck_assert_str_eq(label_of(l, 1, INT64_MAX), "given");
+		size_t records;
+		ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+		ck_assert_uint_eq(records, 5);
+		/* Decisions after the migration: one undo per decision. */
+		int64_t r = decide(l, 0, LOG_EXCLUDE, NULL, 1, 0);
+		decide(l, 0, LOG_UNDO, NULL, 1, r);
+		struct log_new_decision nd = { .row = 0, .action = LOG_UNDO, .reviewer = "r",
+					       .pass = 1, .undoes = r };
+		ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);
+		ck_assert_msg(strstr(e.msg, "already undone"), "%s", e.msg);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 6);
+		struct log_version v;
+		ck_assert_msg(log_commit(l, "me", "second", &v, &e) == 0, "%s", e.msg);
+		ck_assert_int_eq(v.counts[LOG_UNDO], 1);
+		ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+		log_close(l);
+		/* Reopening does not migrate again. */
+		l = open_log(d);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 6);
+		log_close(l);
+		dataset_free(d);
+	}
+}
+END_TEST
+
+START_TEST(test_confirm_and_unsure)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 0, LOG_CONFIRM, "y", 2, 0);          /* the expert confirms */
+	decide(l, 0, LOG_RELABEL, "x", 1, 0);          /* a later annotator change */
+	ck_assert_str_eq(label_of(l, 0, INT64_MAX), "y");
+	decide(l, 1, LOG_RELABEL, "x", 1, 0);
+	int64_t u = decide(l, 1, LOG_UNSURE, NULL, 2, 0);  /* expert unsure: as given */
+	ck_assert_str_eq(label_of(l, 1, INT64_MAX), "given");
+	decide(l, 1, LOG_UNDO, NULL, 2, u);
+	ck_assert_str_eq(label_of(l, 1, INT64_MAX), "x");
+	decide(l, 2, LOG_EXCLUDE, NULL, 1, 0);
+	decide(l, 2, LOG_CONFIRM, NULL, 2, 0);         /* confirms the exclusion */
+	ck_assert_str_eq(label_of(l, 2, INT64_MAX), "(excluded)");
+	decide(l, 3, LOG_RELABEL, "x", 1, 0);
+	decide(l, 3, LOG_UNSURE, "x", 1, 0);           /* unsure is a decision */
+	ck_assert_str_eq(label_of(l, 3, INT64_MAX), "given");
+	/* A confirm belongs to the second pass. */
+	struct log_new_decision nd = { .row = 0, .action = LOG_CONFIRM, .label = "y",
+				       .reviewer = "r", .pass = 1 };
+	struct err e;
+	ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);
+	enum log_action a;
+	ck_assert_int_eq(log_action_parse("confirm", &a), 0);
+	ck_assert_int_eq(a, LOG_CONFIRM);
+	ck_assert_int_eq(log_action_parse("unsure", &a), 0);
+	ck_assert_int_eq(a, LOG_UNSURE);
+	ck_assert_str_eq(log_action_name(LOG_UNSURE), "unsure");
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
+START_TEST(test_batch_notes_and_spot_checks)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct err e;
+	struct log_new_decision nd = { .row = 2, .example_id = "c", .action = LOG_EXCLUDE,
+				       .reviewer = "r", .pass = 1, .batch = "bulk-1" };
+	struct log_decision out;
+	ck_assert_msg(log_decide(l, &nd, &out, &e) == 0, "%s", e.msg);
+	int64_t nid;
+	struct log_new_note nn = { .row = 2, .example_id = "c", .reviewer = "r",
+				   .text = "blurry photo" };
+	ck_assert_msg(log_add_note(l, &nn, &nid, &e) == 0, "%s", e.msg);
+	nn.row = 3;
+	nn.example_id = "d";
+	nn.expert = 1;
+	nn.text = "second";
+	ck_assert(log_add_note(l, &nn, NULL, &e) == 0);
+	nn.text = "";
+	ck_assert_int_eq(log_add_note(l, &nn, NULL, &e), -1);
+	size_t rows[3] = { 3, 0, 2 };
+	int64_t sid;
+	ck_assert_msg(log_add_spot_check(l, 0, "r", 42, rows, 3, &sid, &e) == 0, "%s", e.msg);
+	log_close(l);
+
+	l = open_log(d);
+	struct log_decision *dec;
+	size_t n;
+	ck_assert(log_list(l, 0, &dec, &n, &e) == 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(dec[0].batch, "bulk-1");
+	ck_assert_str_eq(dec[0].example_id, "c");
+	log_decisions_free(dec, n);
+	struct log_note *no;
+	ck_assert(log_notes(l, 0, &no, &n, &e) == 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(no[0].id, nid);
+	ck_assert_str_eq(no[0].text, "blurry photo");
+	ck_assert_str_eq(no[0].example_id, "c");
+	ck_assert_int_eq(no[0].decision_id, out.id);   /* the latest decision on row 2 */
+	ck_assert_int_eq(no[1].decision_id, 0);        /* none on row 3 */
+	ck_assert_int_eq(no[1].expert, 1);
+	log_notes_free(no, n);
+	ck_assert(log_notes(l, nid, &no, &n, &e) == 0);
+	ck_assert_uint_eq(n, 1);
+	log_notes_free(no, n);
+	struct log_spot_check *sc;
+	ck_assert(log_spot_checks(l, &sc, &n, &e) == 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(sc[0].id, sid);
+	ck_assert_uint_eq(sc[0].seed, 42);
+	ck_assert_uint_eq(sc[0].n, 3);
+	ck_assert_uint_eq(sc[0].rows[0], 3);
+	ck_assert_uint_eq(sc[0].rows[2], 2);
+	ck_assert_str_eq(sc[0].reviewer, "r");
+	log_spot_checks_free(sc, n);
+	size_t records;
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(records, 4);
+	log_close(l);
+	db_exec("DROP TRIGGER note_append_only_u; UPDATE note SET text = 'sharp' WHERE id = 1");
+	db_exec("DROP TRIGGER spot_check_row_append_only_u;"
+		"UPDATE spot_check_row SET row = 1 WHERE pos = 0");
+	l = open_log(d);
+	ck_assert_int_eq(log_verify(l, &records, &e), 1);
+	ck_assert_msg(strstr(e.msg, "note 1 does not match"), "%s", e.msg);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
+/* Sealed decisions rewritten behind relabel's back show in the chain. */
+START_TEST(test_hash_chain_shows_tampering)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 1, LOG_RELABEL, "x", 1, 0);
+	decide(l, 2, LOG_EXCLUDE, NULL, 1, 0);
+	struct err e;
+	struct log_version v;
+	ck_assert(log_commit(l, "me", "one", &v, &e) == 0);
+	ck_assert_uint_eq(strlen(v.hash), 64);
+	decide(l, 3, LOG_REJECT, "y", 1, 0);
+	size_t records;
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(records, 5);
+	log_close(l);
+	const char *edits[][2] = {
+		{ "DROP TRIGGER decision_append_only_u; UPDATE decision SET label = 'y' WHERE id = 2",
+		  "decision 2 does not match" },
+		{ "DROP TRIGGER version_append_only_u; UPDATE version SET message = 'x'",
+		  "version 1 does not match" },
+		{ "DROP TRIGGER decision_append_only_d; DELETE FROM decision WHERE id = 2",
+		  "decision 3 does not match" },
+		{ "DROP TRIGGER decision_append_only_d; DELETE FROM decision WHERE id >= 3",
+		  "version 1 does not match" },
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+		dataset_free(d);
+		d = fixture();
+		l = open_log(d);
+		decide(l, 0, LOG_RELABEL, "y", 1, 0);
+		decide(l, 1, LOG_RELABEL, "x", 1, 0);
+		decide(l, 2, LOG_EXCLUDE, NULL, 1, 0);
+		ck_assert(log_commit(l, "me", "one", &v, &e) == 0);
+		decide(l, 3, LOG_REJECT, "y", 1, 0);
+		log_close(l);
+		db_exec(edits[i][0]);
+		l = open_log(d);
+		ck_assert_msg(log_verify(l, &records, &e) == 1, "edit %zu not seen", i);
+		ck_assert_msg(strstr(e.msg, edits[i][1]), "edit %zu: %s", i, e.msg);
+		log_close(l);
+	}
+	dataset_free(d);
+}
+END_TEST
+
+/* Rows inserted by hand (triggers dropped) are refused on read. */
+START_TEST(test_hand_inserted_rows_refused)
+{
+	const char *rows[][2] = {
+		{ "(9, 'h', -1, NULL, 'reject', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		  "row -1 is outside" },
+		{ "(9, 'h', 4, NULL, 'reject', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		  "row 4 is outside" },
+		{ "(9, 'h', 0, NULL, 'accept', NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		  "accept without a label" },
+		{ "(9, 'h', 0, NULL, 'relabel', 'zebra', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		  "label 'zebra' is not a class" },
+		{ "(9, 'h', 0, NULL, 'undo', NULL, 'r', 'annotator', 1, 't', NULL, NULL, 12, NULL, '')",
+		  "undo of no earlier decision" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct dataset *d = fixture();
+		struct logdb *l = open_log(d);
+		decide(l, 0, LOG_RELABEL, "y", 1, 0);
+		log_close(l);
+		char sql[600];
+		snprintf(sql, sizeof sql, "PRAGMA foreign_keys=OFF; DROP TRIGGER decision_valid;"
+			 " DROP TRIGGER decision_undo_valid; INSERT INTO decision VALUES %s", rows[i][0]);
+		db_exec(sql);
+		l = open_log(d);
+		struct log_decision *dec;
+		size_t n;
+		struct err e;
+		ck_assert_int_eq(log_list(l, 0, &dec, &n, &e), -1);
+		ck_assert_int_eq(e.code, ERR_INPUT);
+		ck_assert_msg(strstr(e.msg, "decision 9: ") && strstr(e.msg, rows[i][1]),
+			      "row %zu: %s", i, e.msg);
+		log_close(l);
+		dataset_free(d);
+	}
+	/* The triggers refuse the same rows from any program. */
+	struct dataset *d = fixture();
+	log_close(open_log(d));
+	sqlite3 *db;
+	sqlite3_open(db_path, &db);
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO decision VALUES (1, 'h', -1, NULL, 'reject',"
+				      " 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+				      0, 0, 0), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO decision VALUES (1, 'h', 0, NULL, 'accept',"
+				      " NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+				      0, 0, 0), SQLITE_OK);
+	sqlite3_close(db);
+	dataset_free(d);
+}
+END_TEST
+
+/* Concurrent undos of one row: each decision is undone at most once, and
+ * every process that reports success reverted a different decision. */
+START_TEST(test_concurrent_undos_never_share_a_target)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 0, LOG_EXCLUDE, NULL, 1, 0);
+	log_close(l);
+	enum { P = 6 };
+	int go[2];
+	ck_assert(pipe(go) == 0);
+	pid_t pids[P];
+	for (int p = 0; p < P; p++) {
+		if ((pids[p] = fork()) == 0) {
+			close(go[1]);
+			struct logdb *c;
+			struct err e;
+			if (log_open(&c, db_path, d, 0, &e) < 0)
+				_exit(3);
+			char b;
+			if (read(go[0], &b, 1) != 0)   /* wait until the pipe closes */
+				_exit(5);
+			struct log_new_decision nd = { .row = 0, .action = LOG_UNDO,
+						       .reviewer = "r", .pass = 1 };
+			int rc = log_decide(c, &nd, NULL, &e);
+			log_close(c);
+			_exit(rc == 0 ? 0 : strstr(e.msg, "nothing to undo") ? 1 : 4);
+		}
+	}
+	close(go[0]);
+	usleep(100000);
+	close(go[1]);
+	int ok = 0, none = 0;
+	for (int p = 0; p < P; p++) {
+		int status;
+		waitpid(pids[p], &status, 0);
+		ck_assert(WIFEXITED(status));
+		ok += WEXITSTATUS(status) == 0;
+		none += WEXITSTATUS(status) == 1;
+	}
+	ck_assert_int_eq(ok, 2);
+	ck_assert_int_eq(none, P - 2);
+	ck_assert_int_eq(db_int("SELECT count(DISTINCT undoes) FROM decision WHERE action = 'undo'"), 2);
+	l = open_log(d);
+	ck_assert_str_eq(label_of(l, 0, INT64_MAX), "given");
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -375,6 +765,12 @@ int main(void)
 	tcase_add_test(tc, test_bad_databases);
 	tcase_add_test(tc, test_changed_data_refused_unless_forced);
 	tcase_add_test(tc, test_read_only_and_full_disk);
+	tcase_add_test(tc, test_old_logs_migrate_to_v3);
+	tcase_add_test(tc, test_confirm_and_unsure);
+	tcase_add_test(tc, test_batch_notes_and_spot_checks);
+	tcase_add_test(tc, test_hash_chain_shows_tampering);
+	tcase_add_test(tc, test_hand_inserted_rows_refused);
+	tcase_add_test(tc, test_concurrent_undos_never_share_a_target);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -120,8 +120,8 @@ static void add_section(struct guide *g, int level, size_t line, char *text)
 
 int guide_load(struct guide **out, const char *path, struct err *e)
 {
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 	if (read_all(path, &buf, &len, e) < 0)
 		return -1;
 	size_t line = 1, col = 1;
@@ -129,9 +129,10 @@ int guide_load(struct guide **out, const char *path, struct err *e)
 		const unsigned char *p = (const unsigned char *)buf + i;
 		size_t l = *p ? utf8_len(p, len - i) : 0;
 		if (!l) {
+			int nul = !*p;
 			free(buf);
-			return err_at(e, path, line, col, *p ? "invalid UTF-8; expected a UTF-8 "
-				      "Markdown file" : "NUL byte; expected a UTF-8 Markdown file");
+			return err_at(e, path, line, col, nul ? "NUL byte; expected a UTF-8 Markdown "
+				      "file" : "invalid UTF-8; expected a UTF-8 Markdown file");
 		}
 		if (*p == '\n')
 			line++, col = 1;

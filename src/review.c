@@ -135,6 +135,11 @@ static int load_decisions(struct review *r, struct err *e)
 	return 0;
 }
 
+int review_load_decisions(struct review *r, struct err *e)
+{
+	return load_decisions(r, e);
+}
+
 /* Where this reviewer left off: the first open example after the example
  * of their most recent decision still in the queue (wrapping round), or the
  * first open example when they have decided nothing here yet. */
@@ -212,6 +217,7 @@ static enum review_state state_of_decision(const struct log_decision *d, const c
 	case LOG_ACCEPT: return RS_ACCEPTED;
 	case LOG_EXCLUDE: return RS_EXCLUDED;
 	case LOG_REJECT: return RS_REJECTED;
+	case LOG_UNSURE: return RS_UNSURE;
 	default: return d->label && strcmp(d->label, given) ? RS_RELABELLED : RS_REJECTED;
 	}
 }
@@ -227,7 +233,7 @@ enum review_state review_state_of(const struct review *r, size_t row)
 const char *review_state_name(enum review_state s)
 {
 	static const char *const names[RS_STATES] = {
-		"undecided", "accepted", "relabelled", "rejected", "excluded", "decided",
+		"undecided", "accepted", "relabelled", "rejected", "excluded", "unsure", "decided",
 	};
 	return s >= 0 && s < RS_STATES ? names[s] : "any";
 }

@@ -18,7 +18,7 @@
 #include "log.h"
 
 enum review_state { RS_ANY = -1, RS_UNDECIDED = 0, RS_ACCEPTED, RS_RELABELLED,
-		    RS_REJECTED, RS_EXCLUDED, RS_DECIDED, RS_STATES };
+		    RS_REJECTED, RS_EXCLUDED, RS_UNSURE, RS_DECIDED, RS_STATES };
 
 struct review_tools;
 

@@ -9,7 +9,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-int review_load_decisions(struct review *r, struct err *e);   /* review.c */
 void review_rebuild(struct review *r);                          /* review_queue.c */
 
 static int fail(struct review *r, const char *what, const char *why)

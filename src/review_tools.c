@@ -73,8 +73,6 @@ static void add_hand(struct review *r, size_t row)
 	t->hand[t->nhand++] = row;
 }
 
-int spot_load(struct review *r);   /* review_spot.c */
-
 /* First rebuild: the spot samples of this scan, and the unflagged examples
  * this reviewer decided earlier outside them, which rejoin as added by hand. */
 static void init(struct review *r)

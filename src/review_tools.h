@@ -96,4 +96,9 @@ int review_spot_estimate(struct review *r, struct spot_estimate *est);
  * predicted probability of `cls` first: up to max rows into out. */
 size_t review_class_examples(const struct review *r, int cls, size_t *out, size_t max);
 
+/* Internal to the session's files: re-read the log (review.c), load this
+ * scan's spot-check samples (review_spot.c). */
+int review_load_decisions(struct review *r, struct err *e);
+int spot_load(struct review *r);
+
 #endif

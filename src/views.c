@@ -15,8 +15,9 @@
 
 static const char *state_mark(enum review_state s)
 {
-	static const char *const m[] = { "·", "accepted", "relabelled", "rejected", "excluded" };
-	return s >= RS_UNDECIDED && s <= RS_EXCLUDED ? m[s] : "?";
+	static const char *const m[] = { "·", "accepted", "relabelled", "rejected", "excluded",
+					 "unsure" };
+	return s >= RS_UNDECIDED && s <= RS_UNSURE ? m[s] : "?";
 }
 
 static uint16_t state_style(enum review_state s)

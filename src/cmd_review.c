@@ -16,6 +16,7 @@
 #include "script.h"
 #include "term.h"
 #include "ui.h"
+#include "ui_tools.h"
 
 static const char usage[] =
 	"usage: relabel review DATA.csv [OPTIONS]\n\n"
@@ -32,13 +33,16 @@ static const char usage[] =
 	"  --script FILE       replay named actions from FILE instead of a terminal\n"
 	"  --size COLSxROWS    the screen size for --script (default 100x30)\n"
 	"  --snapshots DIR     where --script writes snapshots (default: .)\n"
-	"  --force             open the log even if the data changed since\n";
+	"  --force             open the log even if the data changed since\n"
+	"  --guidelines FILE   labelling guidelines (Markdown): the key H shows the\n"
+	"                      sections whose headings name the given and the\n"
+	"                      suggested class\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIPT,
-       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE };
+       OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE, OPT_GUIDELINES };
 
 struct review_args {
-	const char *db, *reviewer, *role, *script, *snaps;
+	const char *db, *reviewer, *role, *script, *snaps, *guidelines;
 	int blind, force, cols, rows, color, image;
 };
 
@@ -56,6 +60,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "guidelines", required_argument, NULL, OPT_GUIDELINES },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -76,6 +81,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		case OPT_SCRIPT: a->script = optarg; break;
 		case OPT_SNAPS: a->snaps = optarg; break;
 		case OPT_FORCE: a->force = 1; break;
+		case OPT_GUIDELINES: a->guidelines = optarg; break;
 		case OPT_SIZE:
 			if (script_parse_size(optarg, &a->cols, &a->rows) < 0)
 				return cli_usage_error("review", "--size: expected COLSxROWS");
@@ -144,6 +150,9 @@ int cmd_review(int argc, char **argv)
 	if (rc)
 		return rc;
 	struct err e = { 0 };
+	struct guide *guide = NULL;     /* read first: a bad file fails at once */
+	if (a.guidelines && guide_load(&guide, a.guidelines, &e) < 0)
+		return cli_fail(&e);
 	struct progress pg;
 	progress_start(&pg, "review");
 	o.progress = progress_report;
@@ -151,12 +160,14 @@ int cmd_review(int argc, char **argv)
 	struct logctx c;
 	if (logctx_open(&c, argv[optind], a.db, &o, 2, a.force, &e) < 0) {
 		progress_done(&pg);
+		guide_free(guide);
 		return cli_fail(&e);
 	}
 	progress_report(&pg, "finding label issues", 1);
 	struct cl_scan s;
 	if (scan(&c, &s, &e) < 0) {
 		progress_done(&pg);
+		guide_free(guide);
 		logctx_close(&c);
 		return cli_fail(&e);
 	}
@@ -170,10 +181,13 @@ int cmd_review(int argc, char **argv)
 		struct ui u;
 		ui_init(&u, rv);
 		u.image_mode = a.image;
+		ui_tools(&u)->guide = guide;    /* the screen owns it now */
+		guide = NULL;
 		rc = run(&u, &a, &e);
 		ui_free(&u);
 		review_free(rv);
 	}
+	guide_free(guide);
 	cl_scan_free(&s);
 	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : rc;

@@ -41,5 +41,8 @@ const char *ui_tools_prompt_label(enum ui_action a);
 
 /* Drawing (views_tools.c): the open tool view over the list view. */
 void view_tool(struct ui *u, struct canvas *c);
+/* The spot check's estimate from line y of the health view, wrapped;
+ * returns the lines drawn (0 when there is no sample). */
+int view_tools_spot(struct ui *u, struct canvas *c, int y);
 
 #endif

@@ -125,7 +125,8 @@ void view_stats(struct ui *u, struct canvas *c)
 	canvas_fill(c, 0, 0, c->cols, 1, ST_TITLE);
 	canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — dataset health %.3f (q closes)",
 		      u->st->have_health ? u->st->health : 0.0);
-	int y = draw_quality(u, c, 2) + 1;
+	int spot = view_tools_spot(u, c, 2);    /* the spot check's estimate, if any */
+	int y = draw_quality(u, c, 2 + (spot ? spot + 1 : 0)) + 1;
 	y = draw_heatmap(u, c, y) + 1;
 	double agree, kappa;
 	size_t n = review_agreement(u->rv, -1, &agree, &kappa);

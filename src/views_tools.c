@@ -252,3 +252,14 @@ void view_tool(struct ui *u, struct canvas *c)
 	else if (t->view == TV_GUIDE)
 		guide_view(u, c);
 }
+
+int view_tools_spot(struct ui *u, struct canvas *c, int y)
+{
+	struct spot_estimate est;
+	if (!review_spot_estimate(u->rv, &est))
+		return 0;
+	char line[400];
+	spot_line(&est, line, sizeof line);
+	struct put_ctx k = { c, 1, y, c->cols - 2, 0, 3, ST_KEY };
+	return wrap(line, c->cols - 2, 3, put_line, &k);
+}

@@ -87,7 +87,8 @@ static void text_line(const struct log_decision *d)
 
 static int same_batch(const struct log_decision *a, const struct log_decision *b)
 {
-	return a->batch && b->batch && !strcmp(a->batch, b->batch) && a->version == b->version;
+	return a->batch && b->batch && !strcmp(a->batch, b->batch) && a->version == b->version &&
+	       (a->action == LOG_UNDO) == (b->action == LOG_UNDO);   /* the batch, its undo */
 }
 
 /* A decision, or for the newest decision of a batch (its decisions are

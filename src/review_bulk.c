@@ -73,8 +73,8 @@ long review_bulk(struct review *r, enum log_action a)
 		if ((long)r->queue[i] == row)
 			r->cursor = i;
 	if (!rc) {
-		snprintf(r->message, sizeof r->message, "saved: bulk %s of %zu examples (batch %.8s; "
-			 "u undoes the whole batch)", log_action_name(a), m, batch);
+		snprintf(r->message, sizeof r->message, "saved: bulk %s of %zu examples as one batch "
+			 "(u undoes the whole batch)", log_action_name(a), m);
 		r->message_error = 0;
 	}
 	return (long)m;
@@ -147,7 +147,7 @@ int review_tools_undo(struct review *r)
 			break;
 		}
 	if (!rc) {
-		snprintf(r->message, sizeof r->message, "undone: batch %.8s, %zu decisions", copy, m);
+		snprintf(r->message, sizeof r->message, "undone: the whole batch, %zu decisions", m);
 		r->message_error = 0;
 	}
 	return 0;

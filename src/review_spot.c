@@ -168,6 +168,7 @@ int review_spot_check(struct review *r, const char *spec)
 	}
 	log_spot_checks_free(all, nall);
 	t->source = SRC_SPOT;
+	review_clear_filter(r);         /* the sample as drawn */
 	review_rebuild(r);
 	r->cursor = 0;
 	review_next_undecided(r);

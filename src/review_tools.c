@@ -230,6 +230,12 @@ void review_tools_source_text(const struct review *r, char *buf, size_t n)
 		snprintf(buf + o, n - o, "%ssort %s", o ? " " : "", review_sort_name(t->sort));
 }
 
+void review_clear_filter(struct review *r)
+{
+	r->filter.given = r->filter.suggested = -1;
+	r->filter.state = RS_ANY;
+}
+
 /* Put the cursor on row; returns 0, or -1 when it is not in the queue. */
 static int cursor_to(struct review *r, size_t row)
 {
@@ -306,8 +312,7 @@ int review_goto(struct review *r, const char *spec)
 	}
 	review_rebuild(r);
 	if (cursor_to(r, rw) < 0) {     /* hidden by the filter: clear it */
-		r->filter.given = r->filter.suggested = -1;
-		r->filter.state = RS_ANY;
+		review_clear_filter(r);
 		review_rebuild(r);
 	}
 	if (cursor_to(r, rw) < 0) {     /* decided by another reviewer */
@@ -400,6 +405,7 @@ long review_search_all(struct review *r, const char *text)
 	}
 	free(t->results);
 	t->results = hits;
+	review_clear_filter(r);         /* the whole dataset: no filter hides a match */
 	t->nresults = nm;
 	t->nresults_flagged = nf;
 	snprintf(t->query, sizeof t->query, "%s", text);
@@ -480,5 +486,10 @@ int review_unsure(struct review *r)
 		say(r, 1, "nothing to decide: the queue is empty");
 		return -1;
 	}
-	return review_decide(r, LOG_UNSURE, given_of(r, (size_t)row));
+	const char *given = given_of(r, (size_t)row);
+	int rc = review_decide(r, LOG_UNSURE, given);
+	if (rc == 0 && !r->message_error)
+		say(r, 0, "saved: unsure on row %ld: the label stays %.100s; the expert's queue "
+		    "has it", row, given);
+	return rc;
 }

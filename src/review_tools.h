@@ -7,7 +7,8 @@
  * The queue has a source: the flagged examples (the scan's ranking, plus
  * the examples added by hand with goto), the matches of search-all, or the
  * spot-check sample. Filters and the sort apply to whichever is shown;
- * review_tools_back returns to the flagged examples. The state lives in
+ * review_tools_back returns to the flagged examples. search-all and
+ * spot-check clear the filter when they open their queue. The state lives in
  * review.tools, created on first use and freed by review_free. */
 #ifndef RELABEL_REVIEW_TOOLS_H
 #define RELABEL_REVIEW_TOOLS_H
@@ -100,5 +101,6 @@ size_t review_class_examples(const struct review *r, int cls, size_t *out, size_
  * scan's spot-check samples (review_spot.c). */
 int review_load_decisions(struct review *r, struct err *e);
 int spot_load(struct review *r);
+void review_clear_filter(struct review *r);
 
 #endif

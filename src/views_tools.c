@@ -93,8 +93,8 @@ static void example(struct ui *u, struct canvas *c, size_t row, int cls, int x, 
 {
 	const struct dataset *d = u->rv->d;
 	char idbuf[32];
-	canvas_printf(c, x, y, w, ST_TITLE, "row %zu  id %s  p(%s) %.3f", row,
-		      dataset_id(d, row, idbuf), d->class_names[cls], d->probs[row * d->k + (size_t)cls]);
+	canvas_printf(c, x, y, w, ST_TITLE, "p %.3f  row %zu  id %s", d->probs[row * d->k + (size_t)cls],
+		      row, dataset_id(d, row, idbuf));
 	if (h < 2)
 		return;
 	if (d->text_col >= 0) {
@@ -126,7 +126,7 @@ static void class_column(struct ui *u, struct canvas *c, int cls, const char *ro
 	char name[80];
 	tw_fit(name, sizeof name, d->class_names[cls], 30, 0);
 	canvas_printf(c, x, y, w, ST_KEY, "%s: %s — most confident, not flagged", role, name);
-	int each = d->image_col >= 0 && d->text_col < 0 ? (h - 1) / 3 : 4;
+	int each = d->image_col >= 0 && d->text_col < 0 ? (h - 1) / 3 : 5;
 	if (each < 2)
 		each = 2;
 	size_t rows[64], max = (size_t)((h - 1) / each);

@@ -24,7 +24,7 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 {
 	struct review_tools *t = r->tools;
 	struct err e = { 0 };
-	if (log_decide_batch(r->db, nds, n, batch, n > 10000 ? t->progress : NULL,
+	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
 			     t->progress_ctx, &e) < 0)
 		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
 	r->session_decisions += n;

@@ -44,6 +44,13 @@ struct review_tools *review_tools(struct review *r)
 				pos += strcmp(r->d->class_names[o], r->d->class_names[c]) < 0;
 			t->class_rank[c] = pos;
 		}
+		t->order_pos = xmallocarray(r->d->n ? r->d->n : 1, sizeof *t->order_pos);
+		for (size_t i = 0; i < r->d->n; i++)
+			t->order_pos[i] = UINT32_MAX;
+		t->order_sort = -1;
+		t->examples = xcalloc(r->d->k ? r->d->k : 1, sizeof *t->examples);
+		t->examples_n = xmallocarray(r->d->k ? r->d->k : 1, 1);
+		memset(t->examples_n, 255, r->d->k ? r->d->k : 1);
 		r->tools = t;
 	}
 	return r->tools;
@@ -59,6 +66,13 @@ void review_tools_free(struct review *r)
 	free(t->results);
 	free(t->sample);
 	free(t->class_rank);
+	free(t->order);
+	free(t->order_pos);
+	free(t->order_sel);
+	free(t->examples);
+	free(t->examples_n);
+	free(t->fold);
+	free(t->fold_at);
 	free(t);
 	r->tools = NULL;
 }
@@ -141,7 +155,40 @@ struct keyed { uint64_t key; size_t row; };
 /* Stable LSD radix sort of the queue by key, 8 bits a pass, skipping the
  * passes where every key has the same byte: ties keep the queue's order,
  * which is rank order. */
+static void radix_sort_queue(struct review *r);
+
+/* Order the queue by the sort key: a subset of the last sorted queue is
+ * picked out of it in order; anything else is sorted afresh. */
 static void sort_queue(struct review *r)
+{
+	struct review_tools *t = r->tools;
+	size_t n = r->qlen;
+	int hit = t->order_sort == (int)t->sort && n <= t->norder;
+	for (size_t i = 0; hit && i < n; i++)
+		hit = t->order_pos[r->queue[i]] != UINT32_MAX;
+	if (hit) {
+		memset(t->order_sel, 0, t->norder);
+		for (size_t i = 0; i < n; i++)
+			t->order_sel[t->order_pos[r->queue[i]]] = 1;
+		size_t q = 0;
+		for (size_t p = 0; p < t->norder; p++)
+			if (t->order_sel[p])
+				r->queue[q++] = t->order[p];
+		return;
+	}
+	radix_sort_queue(r);
+	for (size_t p = 0; p < t->norder; p++)
+		t->order_pos[t->order[p]] = UINT32_MAX;
+	t->order = xrealloc(t->order, (n ? n : 1) * sizeof *t->order);
+	t->order_sel = xrealloc(t->order_sel, n ? n : 1);
+	memcpy(t->order, r->queue, n * sizeof *t->order);
+	t->norder = n;
+	for (size_t p = 0; p < n; p++)
+		t->order_pos[t->order[p]] = (uint32_t)p;
+	t->order_sort = (int)t->sort;
+}
+
+static void radix_sort_queue(struct review *r)
 {
 	size_t n = r->qlen;
 	if (n < 2)
@@ -334,28 +381,62 @@ static unsigned char lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
 }
 
-/* ASCII case-insensitive substring test with a lower-case, non-empty
- * needle: memchr for either case of its first byte, then compare. */
-static int has_ci(const char *hay, size_t hn, const char *needle, size_t n)
+static void fold_append(struct review_tools *t, const char *s)
 {
-	unsigned char c0 = (unsigned char)needle[0], c1 = c0;
-	if (c0 >= 'a' && c0 <= 'z')
-		c1 = (unsigned char)(c0 & ~0x20);
-	const char *p = hay, *end = hay + hn;
-	while ((size_t)(end - p) >= n) {
-		const char *a = memchr(p, c0, (size_t)(end - p - (long)n + 1));
-		const char *b = c1 != c0 ? memchr(p, c1, (size_t)((a ? a : end - n + 1) - p)) : NULL;
-		const char *q = b ? b : a;
-		if (!q)
-			return 0;
-		size_t i = 1;
-		while (i < n && lower((unsigned char)q[i]) == (unsigned char)needle[i])
-			i++;
-		if (i == n)
-			return 1;
-		p = q + 1;
+	size_t n = strlen(s);
+	if (t->fold_len + n + 2 > t->fold_cap) {
+		t->fold_cap = (t->fold_len + n + 2) * 3 / 2 + 4096;
+		t->fold = xrealloc(t->fold, t->fold_cap);
 	}
-	return 0;
+	unsigned char *o = (unsigned char *)t->fold + t->fold_len;
+	for (size_t i = 0; i < n; i++)
+		t->fold_count[o[i] = lower((unsigned char)s[i])]++;
+	t->fold_len += n;
+}
+
+/* Index rows up to `upto` (at most). */
+static void fold_rows(struct review *r, size_t upto)
+{
+	struct review_tools *t = review_tools(r);
+	const struct dataset *d = r->d;
+	if (!t->fold_at)
+		t->fold_at = xmallocarray(d->n + 1, sizeof *t->fold_at);
+	if (upto > d->n)
+		upto = d->n;
+	for (; t->fold_rows < upto; t->fold_rows++) {
+		size_t row = t->fold_rows;
+		char idbuf[32];
+		t->fold_at[row] = t->fold_len;
+		fold_append(t, dataset_id(d, row, idbuf));
+		t->fold[t->fold_len++] = '\001';
+		if (d->text_col >= 0)
+			fold_append(t, dataset_cell(d, row, (size_t)d->text_col));
+		t->fold[t->fold_len++] = '\n';
+	}
+	t->fold_at[t->fold_rows] = t->fold_len;
+}
+
+int review_tools_idle(struct review *r)
+{
+	struct review_tools *t = review_tools(r);
+	if (t->fold_rows >= r->d->n)
+		return 0;
+	fold_rows(r, t->fold_rows + 20000);     /* about 5 ms */
+	return 1;
+}
+
+/* The row whose indexed text holds byte offset off. */
+static size_t row_at(const struct review_tools *t, size_t off)
+{
+	size_t lo = 0, hi = t->fold_rows;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (t->fold_at[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 long review_search_all(struct review *r, const char *text)
@@ -376,15 +457,27 @@ long review_search_all(struct review *r, const char *text)
 	const struct dataset *d = r->d;
 	size_t nm = 0, nf = 0, *hits = xmallocarray(d->n ? d->n : 1, sizeof *hits);
 	unsigned char *hit = xcalloc(d->n ? d->n : 1, 1);
-	for (size_t row = 0; row < d->n; row++) {
-		char idbuf[32];
-		const char *id = dataset_id(d, row, idbuf);
-		if (has_ci(id, strlen(id), needle, n))
-			hit[row] = 1;
-		else if (d->text_col >= 0) {
-			const char *s = dataset_cell(d, row, (size_t)d->text_col);
-			hit[row] = (unsigned char)has_ci(s, strlen(s), needle, n);
+	fold_rows(r, d->n);
+	/* memchr for the needle's rarest byte, then compare the rest. */
+	size_t rare = 0;
+	for (size_t i = 1; i < n; i++)
+		if (t->fold_count[(unsigned char)needle[i]] < t->fold_count[(unsigned char)needle[rare]])
+			rare = i;
+	const char *p = t->fold + rare, *end = p;
+	if (t->fold_len >= n)
+		end = t->fold + t->fold_len - (n - rare) + 1;
+	while (p < end) {
+		const char *m = memchr(p, needle[rare], (size_t)(end - p));
+		if (!m)
+			break;
+		const char *start = m - rare;
+		if (memcmp(start, needle, n)) {
+			p = m + 1;
+			continue;
 		}
+		size_t row = row_at(t, (size_t)(start - t->fold));
+		hit[row] = 1;
+		p = t->fold + t->fold_at[row + 1] + rare;   /* on to the next row */
 	}
 	for (size_t i = 0; i < r->scan->n_ranked; i++) {   /* flagged first, by rank */
 		size_t row = r->scan->ranked[i];
@@ -448,12 +541,26 @@ int review_sort(struct review *r, const char *key)
 	return -1;
 }
 
+static size_t top_examples(const struct review *r, int cls, size_t *out, size_t max);
+
 size_t review_class_examples(const struct review *r, int cls, size_t *out, size_t max)
+{
+	if (cls < 0 || (size_t)cls >= r->d->k || !max)
+		return 0;
+	struct review_tools *t = review_tools((struct review *)r);
+	if (t->examples_n[cls] == 255)
+		t->examples_n[cls] = (unsigned char)top_examples(r, cls, t->examples[cls], 16);
+	size_t m = t->examples_n[cls] < max ? t->examples_n[cls] : max;
+	memcpy(out, t->examples[cls], m * sizeof *out);
+	if (max <= 16 || m < 16)
+		return m;
+	return top_examples(r, cls, out, max);     /* more than are kept */
+}
+
+static size_t top_examples(const struct review *r, int cls, size_t *out, size_t max)
 {
 	const struct dataset *d = r->d;
 	size_t m = 0;
-	if (cls < 0 || (size_t)cls >= d->k || !max)
-		return 0;
 	/* A small insertion-sorted top list: max is a handful. */
 	for (size_t row = 0; row < d->n; row++) {
 		if (d->labels[row] != cls || r->scan->flagged[row])

@@ -17,6 +17,10 @@
 #include "spotcheck.h"
 
 enum review_source { SRC_FLAGGED, SRC_SEARCH, SRC_SPOT };
+
+/* A bulk action this large reports progress (it takes longer than a
+ * keystroke should: about 20-60 us a decision, fsync aside). */
+#define BULK_PROGRESS_MIN 1000
 enum review_sort { SORT_RANK, SORT_SCORE, SORT_GIVEN, SORT_SUGGESTED, SORT_CONFIDENCE,
 		   SORT_KEYS };
 
@@ -38,9 +42,25 @@ struct review_tools {
 	size_t nspots;              /* samples of this scan in the log */
 	char batch[40];             /* the batch id of this session's last bulk action */
 	int *class_rank;            /* class index -> position in name order */
+	/* The last sorted queue, so a rebuild (after every decision) orders
+	 * a subset of it in O(its length) instead of sorting again. */
+	size_t *order, norder;
+	uint32_t *order_pos;        /* per row: position in order, or UINT32_MAX */
+	int order_sort;             /* the key order was sorted by, -1: none */
+	unsigned char *order_sel;
+	/* Class examples, computed once per class (the scan does not change). */
+	size_t (*examples)[16];
+	unsigned char *examples_n;  /* per class: how many, 255 = not yet */
+	/* search-all's index: per row its id, \001 and its text, ASCII lower
+	 * case, row after row; row r starts at fold_at[r]. Built in chunks
+	 * while the screen is idle, or all at once by the first search-all. */
+	char *fold;
+	size_t fold_len, fold_cap, fold_rows;
+	uint64_t *fold_at;
+	uint64_t fold_count[256];   /* how often each byte occurs in it */
 	int inited;
-	/* Progress of a bulk action (NULL: none); called every few thousand
-	 * decisions when more than 10^4 are recorded. */
+	/* Progress of a bulk action (NULL: none); called every 500 decisions
+	 * when more than BULK_PROGRESS_MIN are recorded. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 };
@@ -56,6 +76,10 @@ const char *review_tools_mark(const struct review *r, size_t row);
 void review_tools_source_text(const struct review *r, char *buf, size_t n);
 /* Back to the flagged examples (keeps the filter and the sort). */
 void review_tools_back(struct review *r);
+
+/* While no key comes: build a chunk of search-all's index. Returns 1 if
+ * it did, 0 when it is complete. */
+int review_tools_idle(struct review *r);
 
 /* goto ROW|ID: "row N" and "id X" say which; otherwise an exact id, else a
  * row number. An example not in the queue joins it as added by hand (the

@@ -169,9 +169,9 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 
 int ui_prefetch(struct ui *u)
 {
-	const struct review *rv = u->rv;
+	struct review *rv = u->rv;
 	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
-		return 0;
+		return review_tools_idle(rv);   /* search-all's index */
 	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
 		long row = (long)rv->queue[rv->cursor + a];
 		if (thumbcache_has(&u->tc, row, u->img_cols, u->img_rows, (enum img_mode)u->img_mode))
@@ -181,7 +181,7 @@ int ui_prefetch(struct ui *u)
 		thumbcache_get(&u->tc, row, path, u->img_cols, u->img_rows, (enum img_mode)u->img_mode);
 		return 1;
 	}
-	return 0;
+	return review_tools_idle(rv);
 }
 
 static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)

@@ -274,6 +274,19 @@ START_TEST(test_sort_keys)
 	ck_assert_str_eq(queue_str(r), "0 2 10 11 6 8 7 3 5");
 	ck_assert_int_eq(review_sort(r, "rank"), 0);
 	ck_assert_str_eq(queue_str(r), "0 2 3 5 6 7 8 10 11");
+	/* The index built while idle gives the same matches. */
+	while (review_tools_idle(r))
+		;
+	ck_assert_int_eq(review_search_all(r, "t"), 9);
+	/* A subset of the sorted queue keeps the order (the cached order). */
+	ck_assert_int_eq(review_sort(r, "confidence"), 0);
+	ck_assert_int_eq(review_filter(r, "given cat"), 0);
+	ck_assert_str_eq(queue_str(r), "3 0 6");
+	review_top(r);
+	ck_assert_int_eq(review_decide(r, LOG_REJECT, NULL), 0);
+	ck_assert_int_eq(review_filter(r, "state undecided"), 0);
+	ck_assert_str_eq(queue_str(r), "0 6");
+	review_filter(r, "clear");
 	ck_assert_int_eq(review_sort(r, "colour"), -1);
 	ck_assert(r->message_error);
 	/* The flagged queue sorts too, and the sort survives decisions. */
@@ -366,6 +379,9 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(dec[2].row, 4);
 	ck_assert_str_eq(dec[2].label, "dog");
 	log_decisions_free(dec, n);
+	size_t nrec;
+	struct err e;
+	ck_assert_msg(log_verify(l, &nrec, &e) == 0, "%s", e.msg);   /* chained like any */
 	/* undo right after: the whole batch, and only it */
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert(strstr(r->message, "2 decisions"));
@@ -376,6 +392,7 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_int_eq(review_state_of(r, 10), RS_UNDECIDED);
 	ck_assert_int_eq(review_tools_undo(r), -1);
+	ck_assert_msg(log_verify(l, &nrec, &e) == 0, "%s", e.msg);
 	review_free(r);
 	log_close(l);
 }

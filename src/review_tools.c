@@ -425,10 +425,16 @@ int review_tools_idle(struct review *r)
 	return 1;
 }
 
-/* The row whose indexed text holds byte offset off. */
-static size_t row_at(const struct review_tools *t, size_t off)
+/* The row whose indexed text holds byte offset off, at or after row
+ * `from` (matches come in order, so the search walks forward). */
+static size_t row_at(const struct review_tools *t, size_t from, size_t off)
 {
-	size_t lo = 0, hi = t->fold_rows;
+	size_t step = 1, lo = from, hi;
+	while (lo + step < t->fold_rows && t->fold_at[lo + step] <= off) {   /* gallop */
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step < t->fold_rows ? lo + step : t->fold_rows;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 		if (t->fold_at[mid] <= off)
@@ -464,6 +470,7 @@ long review_search_all(struct review *r, const char *text)
 		if (t->fold_count[(unsigned char)needle[i]] < t->fold_count[(unsigned char)needle[rare]])
 			rare = i;
 	const char *p = t->fold + rare, *end = p;
+	size_t at = 0;
 	if (t->fold_len >= n)
 		end = t->fold + t->fold_len - (n - rare) + 1;
 	while (p < end) {
@@ -475,9 +482,9 @@ long review_search_all(struct review *r, const char *text)
 			p = m + 1;
 			continue;
 		}
-		size_t row = row_at(t, (size_t)(start - t->fold));
-		hit[row] = 1;
-		p = t->fold + t->fold_at[row + 1] + rare;   /* on to the next row */
+		at = row_at(t, at, (size_t)(start - t->fold));
+		hit[at] = 1;
+		p = t->fold + t->fold_at[at + 1] + rare;    /* on to the next row */
 	}
 	for (size_t i = 0; i < r->scan->n_ranked; i++) {   /* flagged first, by rank */
 		size_t row = r->scan->ranked[i];

@@ -550,13 +550,40 @@ int review_sort(struct review *r, const char *key)
 
 static size_t top_examples(const struct review *r, int cls, size_t *out, size_t max);
 
+/* Insert row (probability p of its class) into a top list of at most max. */
+static void top_insert(const struct dataset *d, size_t cls, size_t *out, unsigned char *m,
+		       size_t max, size_t row, double p)
+{
+	if (*m == max && p <= d->probs[out[*m - 1] * d->k + cls])
+		return;
+	size_t i = *m < max ? (*m)++ : *m - 1u;
+	while (i > 0 && d->probs[out[i - 1] * d->k + cls] < p) {
+		out[i] = out[i - 1];
+		i--;
+	}
+	out[i] = row;
+}
+
+/* The kept examples of every class, in one pass over the rows. */
+static void all_examples(const struct review *r, struct review_tools *t)
+{
+	const struct dataset *d = r->d;
+	memset(t->examples_n, 0, d->k);
+	for (size_t row = 0; row < d->n; row++) {
+		if (r->scan->flagged[row])
+			continue;
+		size_t c = (size_t)d->labels[row];
+		top_insert(d, c, t->examples[c], &t->examples_n[c], 16, row, d->probs[row * d->k + c]);
+	}
+}
+
 size_t review_class_examples(const struct review *r, int cls, size_t *out, size_t max)
 {
 	if (cls < 0 || (size_t)cls >= r->d->k || !max)
 		return 0;
 	struct review_tools *t = review_tools((struct review *)r);
 	if (t->examples_n[cls] == 255)
-		t->examples_n[cls] = (unsigned char)top_examples(r, cls, t->examples[cls], 16);
+		all_examples(r, t);
 	size_t m = t->examples_n[cls] < max ? t->examples_n[cls] : max;
 	memcpy(out, t->examples[cls], m * sizeof *out);
 	if (max <= 16 || m < 16)

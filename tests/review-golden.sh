@@ -123,6 +123,9 @@ grep -q 'batch .*: [0-9]* decisions (reject [0-9]*) by tester' "$T/tools-log.txt
 (cd "$T" && RELABEL_REVIEWER=tester "$R" stats tools/noisy/data.csv) | grep -q \
 	'^spot check: 1 of 2 unflagged examples were mislabelled → about 50.0% (95% Wilson interval 9.5–90.5%) of the 1613 unflagged, ≈ 806 examples$' ||
 	say "relabel stats does not report the spot check"
+(cd "$T" && "$R" stats tools/noisy/data.csv --format json) | grep -q \
+	'"spot_check": {"sampled": 20, "decided": 2, "mislabelled": 1, "unsure": 0, "unflagged": 1613, "rate": 0.5, ' ||
+	say "relabel stats --format json does not report the spot check"
 "$R" review "$T/tools/noisy/data.csv" --guidelines "$T/missing.md" --script /dev/null 2>"$T/err.txt"
 [ $? = 2 ] && grep -q 'missing.md: cannot read the guidelines' "$T/err.txt" ||
 	say "--guidelines with a missing file: no clear error at start"

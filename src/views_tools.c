@@ -125,7 +125,7 @@ static void class_column(struct ui *u, struct canvas *c, int cls, const char *ro
 	const struct dataset *d = u->rv->d;
 	char name[80];
 	tw_fit(name, sizeof name, d->class_names[cls], 30, 0);
-	canvas_printf(c, x, y, w, ST_KEY, "%s: %s — most confident, not flagged", role, name);
+	canvas_printf(c, x, y, w, ST_KEY, "%s: %s", role, name);
 	int each = d->image_col >= 0 && d->text_col < 0 ? (h - 1) / 3 : 5;
 	if (each < 2)
 		each = 2;
@@ -148,8 +148,8 @@ static void examples_view(struct ui *u, struct canvas *c)
 	int g = rv->d->labels[row], s = rv->scan->suggested[row];
 	canvas_fill(c, 0, 0, c->cols, c->rows - 2, ST_NORMAL);
 	canvas_fill(c, 0, 0, c->cols, 1, ST_TITLE);
-	canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — class examples for row %ld (e or q "
-		      "closes)", row);
+	canvas_printf(c, 0, 0, c->cols, ST_TITLE, " relabel — row %ld: the most confident unflagged "
+		      "examples of each class (e or q closes)", row);
 	int h = c->rows - 4;
 	if (g == s) {
 		class_column(u, c, g, "given and suggested", 1, 2, c->cols - 2, h);

@@ -270,11 +270,11 @@ void review_tools_source_text(const struct review *r, char *buf, size_t n)
 		return;
 	size_t o = 0;
 	if (t->source == SRC_SEARCH)
-		o = (size_t)snprintf(buf, n, "search-all \"%s\"", t->query);
+		o = (size_t)snprintf(buf, n, "search-all=\"%s\"", t->query);
 	else if (t->source == SRC_SPOT)
-		o = (size_t)snprintf(buf, n, "spot check #%lld", (long long)t->spot_id);
+		o = (size_t)snprintf(buf, n, "spot-check=#%lld", (long long)t->spot_id);
 	if (t->sort != SORT_RANK && o < n)
-		snprintf(buf + o, n - o, "%ssort %s", o ? " " : "", review_sort_name(t->sort));
+		snprintf(buf + o, n - o, "%ssort=%s", o ? " " : "", review_sort_name(t->sort));
 }
 
 void review_clear_filter(struct review *r)

@@ -72,7 +72,8 @@ void review_tools_free(struct review *r);
 void review_tools_rebuild(struct review *r);
 /* "added by hand", "spot check" or NULL: why an unflagged row is listed. */
 const char *review_tools_mark(const struct review *r, size_t row);
-/* Describe the source for the status bar ("" for the flagged queue). */
+/* Describe the source and sort for the status bar, in the filter's style
+ * (search-all="TEXT", spot-check=#ID, sort=KEY; "" for the defaults). */
 void review_tools_source_text(const struct review *r, char *buf, size_t n);
 /* Back to the flagged examples (keeps the filter and the sort). */
 void review_tools_back(struct review *r);

@@ -238,7 +238,7 @@ START_TEST(test_search_all_flagged_first)
 	ck_assert_int_eq(review_row(r), 0);
 	char buf[200];
 	review_filter_text(r, buf, sizeof buf);
-	ck_assert_str_eq(buf, "search-all \"CAT\"");
+	ck_assert_str_eq(buf, "search-all=\"CAT\"");
 	ck_assert_int_eq(review_search_all(r, "b"), 2);   /* b2 (id, flagged), "nest building" */
 	ck_assert_str_eq(queue_str(r), "1 11");
 	ck_assert_int_eq(review_search_all(r, "zebra"), -1);

@@ -11,6 +11,15 @@ cc -O2 -o "$DIR/gen" bench/gen.c
 d="$DIR/1000000x10"
 mkdir -p "$d"
 [ -s "$d/probs.csv" ] || "$DIR/gen" 1000000 10 "$d"
+# The same rows with a text column (8-15 words of a 64-word vocabulary),
+# for search-all.
+t="$DIR/1000000x10text"
+mkdir -p "$t"
+[ -s "$t/data.csv" ] || awk -F, 'BEGIN { srand(7); split("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega red green blue cyan magenta yellow black white north south east west up down left right one two three four five six seven eight nine ten apple pear plum fig lime kiwi date sloe oak ash elm yew fir", w, " ") }
+	NR == 1 { print $0 ",text"; next }
+	{ n = 8 + int(rand() * 8); s = ""; for (i = 0; i < n; i++) s = s (i ? " " : "") w[1 + int(rand() * 64)]; print $0 "," s }' \
+	"$d/data.csv" >"$t/data.csv"
+cp "$d/probs.csv" "$t/probs.csv"
 db="$DIR/session-bench.db"
 rm -f "$db" "$db-wal" "$db-shm"
-"$DIR/sessionbench" "$d/data.csv" "$db"
+"$DIR/sessionbench" "$t/data.csv" "$db"

@@ -15,8 +15,10 @@ static const char usage[] =
 	"       relabel log [DATA.csv] [--db FILE] --verify\n\n"
 	"Versions and decisions, newest first. --version N shows the decisions\n"
 	"sealed in version N; csv prints a header and one line per decision:\n"
-	"row,id,action,label,reviewer,role,pass,time,version,note\n"
-	"(version is empty for decisions not yet committed).\n"
+	"row,id,action,label,reviewer,role,pass,time,version,note,batch\n"
+	"(version is empty for decisions not yet committed; batch is the id a\n"
+	"bulk action's decisions share). The text format shows a batch as one\n"
+	"line with its count and first rows.\n"
 	"--verify recomputes the hash chain of every decision, version, note and\n"
 	"spot check: exit 0 when intact, 1 naming the first record that was\n"
 	"changed or removed behind relabel's back.\n";
@@ -39,6 +41,8 @@ static void csv_line(const struct log_decision *d)
 		printf("%lld", (long long)d->version);
 	putchar(',');
 	out_csv_field(stdout, d->note ? d->note : "");
+	putchar(',');
+	out_csv_field(stdout, d->batch ? d->batch : "");
 	putchar('\n');
 }
 
@@ -73,6 +77,11 @@ static void json_line(const struct log_decision *d, int first)
 		fputs("null", stdout);
 	if (d->undoes)
 		printf(", \"undoes\": %lld", (long long)d->undoes);
+	fputs(", \"batch\": ", stdout);
+	if (d->batch)
+		out_json_string(stdout, d->batch);
+	else
+		fputs("null", stdout);
 	putchar('}');
 }
 
@@ -89,6 +98,42 @@ static void text_line(const struct log_decision *d)
 	       d->note ? d->note : "");
 }
 
+static int same_batch(const struct log_decision *a, const struct log_decision *b)
+{
+	return a->batch && b->batch && !strcmp(a->batch, b->batch) && a->version == b->version &&
+	       (a->action == LOG_UNDO) == (b->action == LOG_UNDO);   /* the batch, its undo */
+}
+
+/* A decision, or for the newest decision of a batch (its decisions are
+ * consecutive: one transaction) the whole batch on one line. */
+static void text_entry(const struct log_decision *d, size_t nd, size_t i)
+{
+	if (!d[i].batch) {
+		text_line(&d[i]);
+		return;
+	}
+	if (i + 1 < nd && same_batch(&d[i], &d[i + 1]))
+		return;               /* shown with the batch's newest decision */
+	size_t first = i, counts[LOG_ACTIONS] = { 0 };
+	while (first > 0 && same_batch(&d[first - 1], &d[i]))
+		first--;
+	for (size_t j = first; j <= i; j++)
+		counts[d[j].action < LOG_ACTIONS ? d[j].action : 0]++;
+	printf("  #%lld-#%lld %s batch %.8s: %zu decision%s (", (long long)d[first].id,
+	       (long long)d[i].id, d[i].time, d[i].batch, i - first + 1, i > first ? "s" : "");
+	const char *sep = "";
+	for (int a = 0; a < LOG_ACTIONS; a++)
+		if (counts[a]) {
+			printf("%s%s %zu", sep, log_action_name((enum log_action)a), counts[a]);
+			sep = ", ";
+		}
+	printf(") by %s (%s, pass %d), rows", d[i].reviewer, d[i].expert ? "expert" : "annotator",
+	       d[i].pass);
+	for (size_t j = first; j <= i && j < first + 8; j++)
+		printf(" %zu", d[j].row);
+	puts(i - first + 1 > 8 ? " ..." : "");
+}
+
 static int keep(const struct log_decision *d, long version, const char *reviewer)
 {
 	return (version < 0 || d->version == version) &&
@@ -100,7 +145,7 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 {
 	int first = 1;
 	if (fmt == 'c')
-		puts("row,id,action,label,reviewer,role,pass,time,version,note");
+		puts("row,id,action,label,reviewer,role,pass,time,version,note,batch");
 	if (fmt == 'j') {
 		puts("{\n  \"versions\": [");
 		for (size_t i = nv; i-- > 0;) {
@@ -136,7 +181,7 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 		printf("working (not committed): %zu decision%s\n", work, work == 1 ? "" : "s");
 		for (size_t i = nd; i-- > 0;)
 			if (d[i].version == 0 && keep(&d[i], -1, rev))
-				text_line(&d[i]);
+				text_entry(d, nd, i);
 	}
 	for (size_t k = nv; k-- > 0;) {
 		if (version >= 0 && (long)k != version)
@@ -145,7 +190,7 @@ static void print(int fmt, const struct log_version *v, size_t nv,
 		       v[k].author[0] ? " by " : "", v[k].author, v[k].time, v[k].message);
 		for (size_t i = nd; i-- > 0;)
 			if (d[i].version == v[k].number && k > 0 && keep(&d[i], -1, rev))
-				text_line(&d[i]);
+				text_entry(d, nd, i);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "script.h"
 #include "term.h"
 #include "ui.h"
+#include "ui_tools.h"
 
 static const char usage[] =
 	"usage: relabel review DATA.csv [OPTIONS]\n\n"
@@ -40,14 +41,17 @@ static const char usage[] =
 	"  --rank-by S         the queue's order: self_confidence (default),\n"
 	"                      normalized_margin, confidence_weighted_entropy\n"
 	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
-	"                      (these three are recorded with the scan in the log)\n";
+	"                      (these three are recorded with the scan in the log)\n"
+	"  --guidelines FILE   labelling guidelines (Markdown): the key H shows the\n"
+	"                      sections whose headings name the given and the\n"
+	"                      suggested class\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIPT,
        OPT_SIZE, OPT_SNAPS, OPT_FORCE, OPT_COLOR, OPT_IMAGE, OPT_FILTER, OPT_RANK,
-       OPT_ADJUST };
+       OPT_ADJUST, OPT_GUIDELINES };
 
 struct review_args {
-	const char *db, *reviewer, *role, *script, *snaps;
+	const char *db, *reviewer, *role, *script, *snaps, *guidelines;
 	int blind, force, cols, rows, color, image;
 	struct cl_scan_params prm;
 	int chose;               /* --filter-by, --rank-by or --adjust given */
@@ -70,6 +74,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		{ "filter-by", required_argument, NULL, OPT_FILTER },
 		{ "rank-by", required_argument, NULL, OPT_RANK },
 		{ "adjust", no_argument, NULL, OPT_ADJUST },
+		{ "guidelines", required_argument, NULL, OPT_GUIDELINES },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -90,6 +95,7 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 		case OPT_SCRIPT: a->script = optarg; break;
 		case OPT_SNAPS: a->snaps = optarg; break;
 		case OPT_FORCE: a->force = 1; break;
+		case OPT_GUIDELINES: a->guidelines = optarg; break;
 		case OPT_SIZE:
 			if (script_parse_size(optarg, &a->cols, &a->rows) < 0)
 				return cli_usage_error("review", "--size: expected COLSxROWS");
@@ -198,6 +204,9 @@ int cmd_review(int argc, char **argv)
 	if (rc)
 		return rc;
 	struct err e = { 0 };
+	struct guide *guide = NULL;     /* read first: a bad file fails at once */
+	if (a.guidelines && guide_load(&guide, a.guidelines, &e) < 0)
+		return cli_fail(&e);
 	struct progress pg;
 	progress_start(&pg, "review");
 	o.progress = progress_report;
@@ -205,12 +214,14 @@ int cmd_review(int argc, char **argv)
 	struct logctx c;
 	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o, 2, a.force, &e) < 0) {
 		progress_done(&pg);
+		guide_free(guide);
 		return cli_fail(&e);
 	}
 	progress_report(&pg, "finding label issues", 1);
 	struct cl_scan s;
 	if (scan(&c, &a, &s, &e) < 0) {
 		progress_done(&pg);
+		guide_free(guide);
 		logctx_close(&c);
 		return cli_fail(&e);
 	}
@@ -231,10 +242,13 @@ int cmd_review(int argc, char **argv)
 		snprintf(u.scan_line, sizeof u.scan_line, "queue: find_label_issues(filter_by=%s), "
 			 "ranked by %s%s", cl_filter_name(a.prm.filter_by), cl_score_name(a.prm.rank_by),
 			 a.prm.adjust ? " of the threshold-adjusted probabilities" : "");
+		ui_tools(&u)->guide = guide;    /* the screen owns it now */
+		guide = NULL;
 		rc = run(&u, &a, &e);
 		ui_free(&u);
 		review_free(rv);
 	}
+	guide_free(guide);
 	cl_scan_free(&s);
 	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : rc;

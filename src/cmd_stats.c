@@ -15,21 +15,30 @@ static const char usage[] =
 	"usage: relabel stats DATA.csv [OPTIONS]\n\n"
 	"Dataset health: per-class label quality, overlapping classes, overall\n"
 	"health score and the confident joint.\n\n"
-	"  --format F          text (default) or json\n";
+	"  --format F          text (default) or json\n"
+	"  --db FILE           the corrections log whose spot checks to report\n"
+	"                      (default: DATA.relabel.db, when it exists)\n"
+	"  --force             read the log even if the data changed since\n";
 
-enum { OPT_FORMAT = CLI_OPT_FIRST_FREE };
+enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_DB, OPT_FORCE };
+
+int stats_spot_estimate(const struct dataset *d, const char *db_path, int force,
+			struct spot_estimate *est, struct err *e);   /* cmd_stats_spot.c */
 
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_DATASET_OPTIONS,
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct dataset_opts o = { 0 };
 	struct err e = { 0 };
-	int json = 0, opt;
+	int json = 0, force = 0, opt;
+	const char *db = NULL;
 	optind = 1;
 	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		int r = cli_dataset_option(opt, optarg, &o, &e);
@@ -41,6 +50,10 @@ int cmd_stats(int argc, char **argv)
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				return cli_usage_error("stats", "--format must be text or json");
 			json = optarg[0] == 'j';
+		} else if (opt == OPT_DB) {
+			db = optarg;
+		} else if (opt == OPT_FORCE) {
+			force = 1;
 		} else if (opt == 'h') {
 			fputs(usage, stdout);
 			fputs(cli_dataset_help, stdout);
@@ -70,6 +83,15 @@ int cmd_stats(int argc, char **argv)
 	else
 		stats_compute(d, &s);
 	cl_work_delete(w);
+	struct spot_estimate spot;
+	int have = stats_spot_estimate(d, db, force, &spot, &e);
+	if (have < 0) {
+		stats_free(&s);
+		dataset_free(d);
+		return cli_fail(&e);
+	}
+	if (have)
+		s.spot = &spot;
 	if (json) {
 		stats_write_json(stdout, d, &s);
 		cli_warn_json_utf8(0, d, d->data_path);

@@ -45,6 +45,10 @@ static inline struct cval cv_text(const char *s)
 int log_insert_chained(struct logdb *l, const char *table, const char *cols,
 		       const struct cval *v, size_t ncols, size_t n,
 		       char hash_out[65], struct err *e);
+/* The hash of a record whose predecessor's hash is prev (see log_chain.c),
+ * for callers that insert many records in one statement loop. */
+void log_chain_hash(const char *table, const char *prev, const struct cval *v, size_t n,
+		    char out[65]);
 /* The column lists the chains hash (shared by insert and verify). */
 #define LOG_DECISION_COLS "id, uuid, row, example_id, action, label, reviewer, " \
 	"role, pass, time, note, scan_id, undoes, batch"

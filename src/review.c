@@ -9,6 +9,7 @@
 
 #include "effective.h"
 #include "sanitize.h"
+#include "review_tools.h"
 #include "util.h"
 
 static double now_s(void)
@@ -145,6 +146,11 @@ static int load_decisions(struct review *r, struct err *e)
 	return 0;
 }
 
+int review_load_decisions(struct review *r, struct err *e)
+{
+	return load_decisions(r, e);
+}
+
 /* Where this reviewer left off: the first open example after the example
  * of their most recent decision still in the queue (wrapping round), or the
  * first open example when they have decided nothing here yet. */
@@ -203,6 +209,7 @@ void review_free(struct review *r)
 		return;
 	log_decisions_free(r->dec, r->ndec);
 	log_notes_free(r->notes, r->nnotes);
+	review_tools_free(r);
 	free(r->win);
 	free(r->win1);
 	free(r->win2);
@@ -222,6 +229,7 @@ static enum review_state state_of_decision(const struct log_decision *d, const c
 	case LOG_ACCEPT: return RS_ACCEPTED;
 	case LOG_EXCLUDE: return RS_EXCLUDED;
 	case LOG_REJECT: return RS_REJECTED;
+	case LOG_UNSURE: return RS_UNSURE;
 	default:
 		if (!d->label)
 			return RS_EXCLUDED;
@@ -234,13 +242,13 @@ enum review_state review_state_of(const struct review *r, size_t row)
 	long w = r->win[row];
 	if (w < 0)
 		return RS_UNDECIDED;
-	return state_of_decision(&r->dec[w], dataset_cell(r->d, row, (size_t)r->d->label_col));
+	return state_of_decision(&r->dec[w], r->d->class_names[r->d->labels[row]]);
 }
 
 const char *review_state_name(enum review_state s)
 {
 	static const char *const names[RS_STATES] = {
-		"undecided", "accepted", "relabelled", "rejected", "excluded", "decided",
+		"undecided", "accepted", "relabelled", "rejected", "excluded", "unsure", "decided",
 		"others", "mine", "disagree",
 	};
 	return s >= 0 && s < RS_STATES ? names[s] : "any";

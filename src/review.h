@@ -25,8 +25,10 @@
  * session's pass), mine (not decided by another reviewer: open or mine),
  * disagree (both passes decided, with different outcomes). */
 enum review_state { RS_ANY = -1, RS_UNDECIDED = 0, RS_ACCEPTED, RS_RELABELLED,
-		    RS_REJECTED, RS_EXCLUDED, RS_DECIDED, RS_OTHERS, RS_MINE,
+		    RS_REJECTED, RS_EXCLUDED, RS_UNSURE, RS_DECIDED, RS_OTHERS, RS_MINE,
 		    RS_DISAGREE, RS_STATES };
+
+struct review_tools;
 
 struct review_filter {
 	int given, suggested;    /* class index, or -1 for any */
@@ -57,6 +59,7 @@ struct review {
 	double started;
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
+	struct review_tools *tools;  /* goto, search-all, spot check, bulk, sort (review_tools.h) */
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
@@ -71,6 +74,9 @@ void review_free(struct review *r);
 
 /* The row under the cursor, or -1 when the queue is empty. */
 long review_row(const struct review *r);
+/* Whether a row is in a decision state filter (RS_ANY, a state, or the
+ * groups decided / others / mine / disagree). */
+int review_state_matches(const struct review *r, size_t row, int state);
 enum review_state review_state_of(const struct review *r, size_t row);
 const char *review_state_name(enum review_state s);
 

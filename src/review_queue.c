@@ -6,6 +6,7 @@
 
 #include "review.h"
 #include "sanitize.h"
+#include "review_tools.h"
 #include "util.h"
 
 void review_rebuild(struct review *r);
@@ -19,14 +20,19 @@ static int shown(const struct review *r, size_t row)
 		return 0;
 	if (r->expert && r->win1[row] < 0)   /* second review: what annotators decided */
 		return 0;
-	switch (f->state) {
+	return review_state_matches(r, row, f->state);
+}
+
+int review_state_matches(const struct review *r, size_t row, int state)
+{
+	switch (state) {
 	case RS_ANY: return 1;
 	case RS_OTHERS: return review_by_other(r, row);
 	case RS_MINE: return !review_by_other(r, row);
 	case RS_DISAGREE: return review_disagrees(r, row);
 	case RS_DECIDED: return review_decision(r, row) != NULL;
 	case RS_UNDECIDED: return review_decision(r, row) == NULL;
-	default: return (int)review_state_of(r, row) == f->state;
+	default: return (int)review_state_of(r, row) == state;
 	}
 }
 
@@ -41,6 +47,7 @@ void review_rebuild(struct review *r)
 		for (size_t row = 0; row < r->d->n; row++)
 			if (r->rank[row] < 0 && shown(r, row))
 				r->queue[r->qlen++] = row;
+	review_tools_rebuild(r);   /* search-all, spot check, added by hand, sort */
 	if (r->cursor >= r->qlen)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }
@@ -129,6 +136,15 @@ void review_filter_text(const struct review *r, char *buf, size_t n)
 				      san_class(cls, sizeof cls, r->d->class_names[f->suggested]));
 	if (f->state != RS_ANY && o < n)
 		o += (size_t)snprintf(buf + o, n - o, "state=%s ", review_state_name((enum review_state)f->state));
+	if (o < n) {            /* the queue's source and sort, if not the default */
+		size_t before = o;
+		review_tools_source_text(r, buf + o, n - o);
+		o += strlen(buf + o);
+		if (o > before && o + 1 < n) {
+			buf[o++] = ' ';
+			buf[o] = '\0';
+		}
+	}
 	if (o && o < n)
 		buf[o - 1] = '\0';
 }

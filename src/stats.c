@@ -215,6 +215,20 @@ void stats_write_json(FILE *f, const struct dataset *d, const struct stats *s)
 		out_double(f, cli_model.info.logloss);
 		fputs("},\n", f);
 	}
+	if (s->spot) {
+		const struct spot_estimate *sp = s->spot;
+		fprintf(f, "  \"spot_check\": {\"sampled\": %zu, \"decided\": %zu, \"mislabelled\": %zu, "
+			"\"unsure\": %zu, \"unflagged\": %zu, \"rate\": ", sp->sampled, sp->decided,
+			sp->mislabelled, sp->unsure, sp->unflagged);
+		out_double(f, sp->p);
+		fputs(", \"wilson_95\": [", f);
+		out_double(f, sp->lo);
+		fputs(", ", f);
+		out_double(f, sp->hi);
+		fputs("], \"estimated_missed\": ", f);
+		out_double(f, sp->examples);
+		fputs("},\n", f);
+	}
 	fputs("  \"errors\": {", f);
 	for (int i = 0; i < s->nerrs; i++) {
 		fputs(i ? ", " : "", f);

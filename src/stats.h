@@ -10,6 +10,7 @@
 
 #include "cl.h"
 #include "dataset.h"
+#include "spotcheck.h"
 
 struct stats_value_err {
 	const char *key;        /* e.g. "num_label_issues.off_diagonal" */
@@ -30,6 +31,9 @@ struct stats {
 	double health;
 	struct stats_value_err errs[4];
 	int nerrs;
+	/* The spot check's estimate when the corrections log has one (set by
+	 * the caller after stats_compute; NULL: none), printed as "spot_check". */
+	const struct spot_estimate *spot;
 };
 
 /* Compute everything for the dataset's labels and probabilities: from one

@@ -50,6 +50,11 @@ void stats_write_text(FILE *f, const struct dataset *d, const struct stats *s)
 	if (s->have_health)
 		fprintf(f, "Overall label health: %.3f (%zu likely label issues, %.1f%%)\n",
 			s->health, s->off_diag, 100.0 * (double)s->off_diag / (double)s->n);
+	if (s->spot) {
+		char line[400];
+		spot_line(s->spot, line, sizeof line);
+		fprintf(f, "%s\n", line);
+	}
 	for (int i = 0; i < s->nerrs; i++)
 		san_fprintf(f, "Not computed: %s: %s\n", s->errs[i].key, s->errs[i].msg);
 	fprintf(f, "\nPer-class label quality (worst first)\n");

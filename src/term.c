@@ -16,6 +16,7 @@
 
 #include "imgview.h"
 #include "palette.h"
+#include "ui_tools.h"
 #include "util.h"
 
 static volatile sig_atomic_t got_signal;
@@ -140,6 +141,16 @@ static void blit(const struct canvas *c)
 	refresh();
 }
 
+/* Redraw from inside a long action (a bulk action's progress). */
+static struct canvas *screen;
+static void redraw(struct ui *u)
+{
+	if (screen) {
+		ui_draw(u, screen);
+		blit(screen);
+	}
+}
+
 /* Feed a typed character to the UI as UTF-8 bytes. */
 static void feed_char(struct ui *u, wint_t wc)
 {
@@ -195,6 +206,8 @@ int term_run(struct ui *u, int color, struct err *e)
 		u->image_mode = rgb_mode && !strcmp(nl_langinfo(CODESET), "UTF-8") ?
 				IMG_BLOCKS : IMG_ASCII;
 	struct canvas *c = canvas_new(COLS, LINES);
+	screen = c;
+	ui_tools(u)->redraw = redraw;
 	int errs = 0, status = 0;
 	while (!u->quit && !got_signal) {
 		if (c->cols != COLS || c->rows != LINES)
@@ -231,6 +244,8 @@ int term_run(struct ui *u, int color, struct err *e)
 			feed_char(u, wc);
 		}
 	}
+	ui_tools(u)->redraw = NULL;
+	screen = NULL;
 	canvas_free(c);
 	paircache_free(&pairs);
 	restore();

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "review_tools.h"
+#include "ui_tools.h"
 #include "util.h"
 
 void ui_init(struct ui *u, struct review *rv)
@@ -24,6 +26,7 @@ void ui_free(struct ui *u)
 	if (u->st)
 		stats_free(u->st);
 	thumbcache_free(&u->tc);
+	ui_tools_free(u);
 	u->st = NULL;
 }
 
@@ -138,14 +141,14 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 	case A_RELABEL: return review_decide(rv, LOG_RELABEL, arg);
 	case A_PICK: return pick_nth(u, arg);
 	case A_SKIP: return review_skip(rv);
-	case A_UNDO: return review_undo(rv);
+	case A_UNDO: return review_tools_undo(rv);   /* a bulk batch as a whole */
 	case A_CONFIRM: return review_confirm(rv);
 	case A_NOTE: return review_set_note(rv, arg ? arg : "");
 	case A_SEARCH: return review_search(rv, arg, 1);
 	case A_SEARCH_NEXT: return review_search(rv, NULL, 1);
 	case A_SEARCH_PREV: return review_search(rv, NULL, -1);
 	case A_FILTER: return review_filter(rv, arg ? arg : "");
-	case A_CLEAR_FILTER: return review_filter(rv, "clear");
+	case A_CLEAR_FILTER: review_tools_back(rv); return review_filter(rv, "clear");
 	case A_COMMIT: return review_commit(rv, arg && *arg ? arg : "review");
 	case A_REFRESH: return review_refresh(rv);
 	case A_STATS:
@@ -190,7 +193,7 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 		else
 			u->quit = 1;
 		break;
-	default: break;
+	default: return ui_tools_run(u, a, arg);
 	}
 	if (a == A_DOWN || a == A_UP || a == A_PAGE_DOWN || a == A_PAGE_UP ||
 	    a == A_TOP || a == A_BOTTOM)
@@ -292,6 +295,8 @@ int ui_key(struct ui *u, int key)
 		return picker_key(u, key);
 	if (u->mode == UI_STATS)
 		return stats_key(u, key);
+	if (u->mode == UI_TOOL)
+		return ui_tools_key(u, key);
 	if (u->mode == UI_HELP && key != 'q' && key != '?' && key != K_ESC) {
 		if (key == K_DOWN || key == 'j') u->help_top++;
 		if ((key == K_UP || key == 'k') && u->help_top > 0) u->help_top--;
@@ -320,6 +325,8 @@ int ui_key(struct ui *u, int key)
 		open_prompt(u, a->action);
 		return 0;
 	default:
+		if (ui_tools_key_action(u, a->action))
+			return 0;
 		ui_run(u, a->action, NULL);
 		return u->quit;
 	}

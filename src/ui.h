@@ -11,7 +11,9 @@
 #include "stats.h"
 #include "thumbcache.h"
 
-enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS };
+struct ui_tools;
+
+enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS, UI_TOOL };
 
 struct ui {
 	struct review *rv;
@@ -36,6 +38,7 @@ struct ui {
 	struct thumbcache tc;
 	int img_cols, img_rows, img_mode;   /* the last image box drawn */
 	int quit;
+	struct ui_tools *tools;       /* examples, guidelines, bulk confirmation (ui_tools.h) */
 };
 
 void ui_init(struct ui *u, struct review *rv);

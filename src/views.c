@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "review_tools.h"
 #include "textwidth.h"
+#include "ui_tools.h"
 #include "util.h"
 #include "views.h"
 
@@ -65,10 +67,11 @@ static void draw_list(struct ui *u, struct canvas *c, int x, int y, int w, int h
 		snprintf(pair, sizeof pair, "%s → %s", name1, name2);
 		long rank = rv->rank[row];
 		canvas_put(c, x, yy, sel ? ">" : " ", 1, st);
+		const char *why = review_tools_mark(rv, row);   /* added by hand, spot check */
 		if (rank >= 0)
 			canvas_printf(c, x + 1, yy, 4, st, "%4ld", rank + 1);
 		else
-			canvas_put(c, x + 4, yy, "-", 1, st);
+			canvas_put(c, x + 1, yy, why ? (why[0] == 's' ? "spot" : "hand") : "   -", 4, st);
 		if (sw)
 			canvas_printf(c, xs, yy, 6, st, "%.4f", rv->scan->scores[row]);
 		canvas_put(c, xp, yy, pair, pw, st);
@@ -199,9 +202,9 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 
 int ui_prefetch(struct ui *u)
 {
-	const struct review *rv = u->rv;
+	struct review *rv = u->rv;
 	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
-		return 0;
+		return review_tools_idle(rv);   /* search-all's index */
 	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
 		long row = (long)rv->queue[rv->cursor + a];
 		if (thumbcache_has(&u->tc, row, u->img_cols, u->img_rows, (enum img_mode)u->img_mode))
@@ -211,7 +214,7 @@ int ui_prefetch(struct ui *u)
 		thumbcache_get(&u->tc, row, path, u->img_cols, u->img_rows, (enum img_mode)u->img_mode);
 		return 1;
 	}
-	return 0;
+	return review_tools_idle(rv);
 }
 
 static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
@@ -287,7 +290,9 @@ static void draw_detail(struct ui *u, struct canvas *c, int x, int y, int w, int
 	if (row < 0)
 		return;
 	char idbuf[32], cls[1024];
-	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s", row, dataset_id(d, (size_t)row, idbuf));
+	const char *why = review_tools_mark(rv, (size_t)row);
+	canvas_printf(c, x, y, w, ST_TITLE, "row %ld  id %s%s%s", row, dataset_id(d, (size_t)row, idbuf),
+		      why ? "  " : "", why ? why : "");
 	canvas_printf(c, x, y + 1, w, ST_GIVEN, "given:     %s",
 		      san_class(cls, sizeof cls, d->class_names[d->labels[row]]));
 	canvas_printf(c, x, y + 2, w, ST_SUGGESTED, "suggested: %s",
@@ -490,4 +495,6 @@ void ui_draw(struct ui *u, struct canvas *c)
 		view_picker(u, c);
 	else if (u->mode == UI_PROMPT)
 		view_prompt(u, c);
+	else if (u->mode == UI_TOOL)
+		view_tool(u, c);
 }

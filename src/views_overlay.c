@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "textwidth.h"
+#include "ui_tools.h"
 #include "util.h"
 #include "views.h"
 
@@ -89,7 +90,8 @@ void view_prompt(struct ui *u, struct canvas *c)
 		snprintf(fwhat, sizeof fwhat, "filter, adds to %s (same kind replaces; clear empties)", filt);
 	else
 		snprintf(fwhat, sizeof fwhat, "filter (given NAME | suggested NAME | pair A B | state S)");
-	const char *what = u->prompt_for == A_SEARCH ? "search" :
+	const char *what = ui_tools_prompt_label(u->prompt_for) ? ui_tools_prompt_label(u->prompt_for) :
+			   u->prompt_for == A_SEARCH ? "search" :
 			   u->prompt_for == A_NOTE ? "note on this example" :
 			   u->prompt_for == A_FILTER ? fwhat : "commit message";
 	int y = c->rows - 2;
@@ -219,6 +221,8 @@ void view_stats(struct ui *u, struct canvas *c)
 		canvas_put(c, 1, y++, u->model_line, c->cols - 2, ST_NORMAL);
 	if (u->warn_line[0])
 		canvas_put(c, 1, y++, u->warn_line, c->cols - 2, ST_ERROR);
+	int spot = view_tools_spot(u, c, y);    /* the spot check's estimate, if any */
+	y += spot;
 	int qmax = c->rows - (int)st->k - 6 > y + 4 ? c->rows - (int)st->k - 6 : y + 4;
 	y = draw_quality(u, c, y, qmax);
 	y = draw_heatmap(u, c, y);

@@ -1,0 +1,154 @@
+/* review_bulk.c — bulk decisions: one action on every undecided example of
+ * the current queue, recorded as individual decisions sharing a batch id in
+ * one transaction (all or nothing), and undoing such a batch as a whole. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log_batch.h"
+#include "review_tools.h"
+#include "util.h"
+
+void review_rebuild(struct review *r);                          /* review_queue.c */
+
+static int fail(struct review *r, const char *what, const char *why)
+{
+	snprintf(r->message, sizeof r->message, "%s%.450s", what, why);
+	r->message_error = 1;
+	return -1;
+}
+
+/* Record nds[0..n) as one batch, then catch up with the log. */
+static int record_batch(struct review *r, struct log_new_decision *nds, size_t n,
+			const char *batch)
+{
+	struct review_tools *t = r->tools;
+	struct err e = { 0 };
+	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
+			     t->progress_ctx, &e) < 0)
+		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
+	r->session_decisions += n;
+	if (review_load_decisions(r, &e) < 0)
+		return fail(r, "saved, but re-reading the log failed: ", e.msg), 1;
+	return 0;
+}
+
+long review_bulk(struct review *r, enum log_action a)
+{
+	struct review_tools *t = review_tools(r);
+	if (a != LOG_ACCEPT && a != LOG_REJECT && a != LOG_EXCLUDE)
+		return fail(r, "bulk: expected accept, reject or exclude", "");
+	size_t n = review_bulk_count(r);
+	if (!n)
+		return fail(r, "bulk: no undecided example in this queue", "");
+	const struct dataset *d = r->d;
+	struct log_new_decision *nds = xmallocarray(n, sizeof *nds);
+	char (*ids)[32] = xmallocarray(n, sizeof *ids);
+	size_t m = 0;
+	for (size_t i = 0; i < r->qlen; i++) {
+		size_t row = r->queue[i];
+		if (r->expert ? r->win2[row] >= 0 : r->win[row] >= 0)
+			continue;
+		const char *given = dataset_cell(d, row, (size_t)d->label_col);
+		nds[m] = (struct log_new_decision){
+			.row = row, .example_id = dataset_id(d, row, ids[m]), .action = a,
+			.label = a == LOG_ACCEPT ? d->class_names[r->scan->suggested[row]] :
+				 a == LOG_REJECT ? given : NULL,
+			.reviewer = r->reviewer, .expert = r->expert, .pass = r->expert ? 2 : 1,
+			.scan_id = r->scan_id,
+		};
+		m++;
+	}
+	char batch[37];
+	log_new_batch_id(batch);
+	int rc = record_batch(r, nds, m, batch);
+	free(nds);
+	free(ids);
+	if (rc < 0)
+		return -1;
+	snprintf(t->batch, sizeof t->batch, "%s", batch);
+	long row = review_row(r);
+	review_rebuild(r);
+	for (size_t i = 0; row >= 0 && i < r->qlen; i++)
+		if ((long)r->queue[i] == row)
+			r->cursor = i;
+	if (!rc) {
+		snprintf(r->message, sizeof r->message, "saved: bulk %s of %zu examples as one batch "
+			 "(u undoes the whole batch)", log_action_name(a), m);
+		r->message_error = 0;
+	}
+	return (long)m;
+}
+
+/* Index of decision id in r->dec (id order), or -1. */
+static long find(const struct review *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndec;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->dec[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ndec && r->dec[lo].id == id ? (long)lo : -1;
+}
+
+int review_tools_undo(struct review *r)
+{
+	struct review_tools *t = review_tools(r);
+	struct err e = { 0 };
+	int64_t target;
+	if (review_load_decisions(r, &e) < 0)
+		return fail(r, "", e.msg);
+	int found = log_undo_target(r->db, -1, r->reviewer, &target, &e);
+	long ti = found > 0 ? find(r, target) : -1;
+	if (ti < 0 || !r->dec[ti].batch)
+		return review_undo(r);
+	const char *batch = r->dec[ti].batch;
+	/* Every decision of the batch that is not undone yet. */
+	unsigned char *undone = xcalloc(r->ndec, 1);
+	for (size_t i = 0; i < r->ndec; i++)
+		if (r->dec[i].action == LOG_UNDO) {
+			long u = find(r, r->dec[i].undoes);
+			if (u >= 0)
+				undone[u] = 1;
+		}
+	size_t n = 0;
+	for (size_t i = 0; i < r->ndec; i++)
+		n += r->dec[i].batch && !strcmp(r->dec[i].batch, batch) &&
+		     r->dec[i].action != LOG_UNDO && !undone[i];
+	struct log_new_decision *nds = xmallocarray(n ? n : 1, sizeof *nds);
+	size_t m = 0, first_row = r->dec[ti].row;
+	for (size_t i = 0; i < r->ndec; i++) {
+		const struct log_decision *dd = &r->dec[i];
+		if (!dd->batch || strcmp(dd->batch, batch) || dd->action == LOG_UNDO || undone[i])
+			continue;
+		if (!m)
+			first_row = dd->row;
+		nds[m++] = (struct log_new_decision){
+			.row = dd->row, .example_id = dd->example_id, .action = LOG_UNDO,
+			.reviewer = r->reviewer, .expert = r->expert, .pass = dd->pass,
+			.scan_id = r->scan_id, .undoes = dd->id,
+		};
+	}
+	free(undone);
+	char copy[40];
+	snprintf(copy, sizeof copy, "%s", batch);
+	int rc = record_batch(r, nds, m, copy);
+	free(nds);
+	if (rc < 0)
+		return -1;
+	t->batch[0] = '\0';
+	review_rebuild(r);
+	for (size_t i = 0; i < r->qlen; i++)
+		if (r->queue[i] == first_row) {
+			r->cursor = i;
+			break;
+		}
+	if (!rc) {
+		snprintf(r->message, sizeof r->message, "undone: the whole batch, %zu decisions", m);
+		r->message_error = 0;
+	}
+	return 0;
+}

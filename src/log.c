@@ -137,6 +137,9 @@ int log_begin(struct logdb *l, struct err *e)
 {
 	double until = now_ms() + l->lock_ms;
 	l->locked = 0;
+	if (l->read_only)
+		return err_set(e, ERR_RUNTIME, "%s: opened read-only; nothing is written",
+			       l->path);
 	for (;;) {
 		int rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
@@ -483,7 +486,10 @@ static int connect_ro(struct logdb *l, int had_wal, int had_shm, struct err *e)
 	l->db = mem;
 	if (brc != SQLITE_DONE)
 		return log_sql_err(l, e, "cannot read the log into memory");
-	return migrate(l, uv, e);
+	l->read_only = 0;         /* the copy in memory is migrated */
+	rc = migrate(l, uv, e);
+	l->read_only = 1;
+	return rc;
 }
 
 /* A failed first open on a full disk leaves a -shm of a few bytes and an

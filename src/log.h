@@ -76,11 +76,13 @@ int log_open_read_only(struct logdb **out, const char *db_path, const struct dat
  * another application's SQLite database (application_id) are refused with
  * ERR_INPUT and left byte for byte as they were. */
 
-/* Opened with force on a DATA.csv that changed since the log was made:
- * when the data has ids, log_list gives each decision the row its
- * example id has now and leaves out decisions whose id is gone; without
- * ids decisions apply by row number (those beyond the data are left out).
- * log_data_sha256 is then the data's current hash. */
+/* When the log is opened with a dataset that has ids, log_list gives each
+ * decision the row its example id has now (the data may have been changed
+ * and opened with force) and leaves out decisions whose id is gone;
+ * without ids decisions apply by row number (those beyond the data are
+ * left out). log_data_changed: opened with force on a DATA.csv that
+ * changed since the log was made; log_data_sha256 is then the data's
+ * current hash. */
 int log_data_changed(const struct logdb *db);
 /* How many decisions the last log_list left out, and a message naming
  * them ("" when none). */

@@ -231,12 +231,16 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 		       "(relabel log --verify checks it)", l->path, (long long)d->id, what);
 }
 
-/* The data changed (forced): the decision's row is where its example id
- * is now; -1 when the example is gone (it is counted and named). */
+/* The decision's row is where its example id is now (the data may have
+ * changed since it was recorded, with --force then or now); -1 when the
+ * example is gone (it is counted and named). */
 static int follow(struct logdb *l, struct log_decision *d)
 {
-	long r = d->example_id ? dataset_find_id(l->d, d->example_id)
-			       : d->row < l->d->n ? (long)d->row : -1;
+	char buf[32];
+	if (d->row < l->d->n && (!d->example_id ||
+				 !strcmp(dataset_id(l->d, d->row, buf), d->example_id)))
+		return 0;
+	long r = d->example_id ? dataset_find_id(l->d, d->example_id) : -1;
 	if (r >= 0) {
 		d->row = (size_t)r;
 		return 0;
@@ -319,7 +323,7 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		if (!d->reviewer)
 			d->reviewer = xstrdup("");
 		bad = validate(l, d, row, action, classes, k, n, e) < 0;
-		if (!bad && l->data_changed && l->d && follow(l, d) < 0) {
+		if (!bad && l->d && follow(l, d) < 0) {
 			free(d->example_id);
 			free(d->label);
 			free(d->reviewer);

@@ -8,18 +8,23 @@
 
 #include "cl.h"
 #include "commands.h"
+#include "effective.h"
 #include "logcli.h"
+#include "util.h"
 
 static const char usage[] =
 	"usage: relabel decide [DATA.csv] [--db FILE] (--row N | --id ID)\n"
-	"                      --action accept|relabel|reject|exclude|undo [OPTIONS]\n\n"
+	"                      --action accept|relabel|reject|exclude|undo|confirm|unsure\n"
+	"                      [OPTIONS]\n\n"
 	"Record one decision in the corrections log.\n\n"
 	"  --row N             the 0-based data row (as relabel scan prints it)\n"
 	"  --id ID             the example whose id column is exactly ID\n"
 	"  --action A          accept (take the suggested label), relabel (needs\n"
 	"                      --label), reject (keep the given label), exclude\n"
 	"                      (drop from exports), undo (revert the latest\n"
-	"                      decision on the example that is not yet undone)\n"
+	"                      decision on the example that is not yet undone),\n"
+	"                      confirm (an expert confirms the annotator's outcome),\n"
+	"                      unsure (cannot tell: the label stays as given)\n"
 	"  --label NAME        the class for relabel\n"
 	"  --reviewer NAME     who decides (default: $RELABEL_REVIEWER, then login)\n"
 	"  --role R            annotator (default) or expert\n"
@@ -55,6 +60,40 @@ static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 	return rc;
 }
 
+/* What the first pass decided for row (the outcome a confirm confirms). */
+static int annotator_outcome(struct logctx *c, size_t row, const char **label,
+			     struct err *e)
+{
+	struct log_decision *dec;
+	size_t n, m = 0;
+	if (logctx_list(c, &dec, &n, e) < 0)
+		return -1;
+	struct log_decision *first = xmallocarray(n ? n : 1, sizeof *first);
+	for (size_t i = 0; i < n; i++)
+		if (dec[i].pass == 1 && dec[i].row == row)
+			first[m++] = dec[i];
+	long *w = xmallocarray(c->d->n, sizeof *w);
+	effective_winners(first, m, INT64_MAX, c->d->n, w);
+	long win = w[row];
+	int rc = 0;
+	if (win < 0 || first[win].action == LOG_UNSURE)
+		rc = err_set(e, ERR_INPUT, "nothing to confirm: no annotator decision on row "
+			     "%zu", row);
+	else {
+		/* NULL: the annotator excluded it; else the class name of the
+		 * dataset (which outlives dec) */
+		const char *l = effective_label(first, win, NULL);
+		int k = l ? dataset_class_index(c->d, l) : -1;
+		*label = k >= 0 ? c->d->class_names[k] : NULL;
+		if (l && k < 0)
+			rc = err_set(e, ERR_INPUT, "row %zu: '%s' is not a class", row, l);
+	}
+	free(w);
+	free(first);
+	log_decisions_free(dec, n);
+	return rc;
+}
+
 static int build(struct logctx *c, const struct args *a, struct log_new_decision *nd,
 		 struct err *e)
 {
@@ -76,7 +115,7 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	nd->row = (size_t)row;
 	if (log_action_parse(a->action, &nd->action) < 0)
 		return err_set(e, ERR_INPUT, "--action '%s': expected accept, relabel, "
-			       "reject, exclude or undo", a->action);
+			       "reject, exclude, undo, confirm or unsure", a->action);
 	const char *given = dataset_cell(d, (size_t)row, (size_t)d->label_col);
 	switch (nd->action) {
 	case LOG_ACCEPT: {
@@ -105,6 +144,16 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	case LOG_UNDO:
 		/* The target is found inside the write transaction (log_decide). */
 		nd->undoes = 0;
+		break;
+	case LOG_UNSURE:
+		nd->label = given;
+		break;
+	case LOG_CONFIRM:
+		if (nd->pass != 2)
+			return err_set(e, ERR_INPUT, "confirm is an expert's second-pass "
+				       "decision (--role expert)");
+		if (annotator_outcome(c, (size_t)row, &nd->label, e) < 0)
+			return -1;
 		break;
 	default:
 		break;

@@ -67,6 +67,10 @@ static void json_line(const struct log_decision *d, int first)
 		fputs("null", stdout);
 	if (d->undoes)
 		printf(", \"undoes\": %lld", (long long)d->undoes);
+	if (d->batch) {
+		fputs(", \"batch\": ", stdout);
+		out_json_string(stdout, d->batch);
+	}
 	putchar('}');
 }
 

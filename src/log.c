@@ -116,7 +116,9 @@ int log_sql_err(struct logdb *l, struct err *e, const char *what)
 		return locked_err(l, e);
 	const char *hint = code == SQLITE_READONLY ? " (read-only database)" :
 			   code == SQLITE_NOTADB ? " (not a relabel database)" : "";
-	err_set(e, ERR_RUNTIME, "%s: %s: %s%s", l->path, what, sqlite3_errmsg(l->db), hint);
+	/* A damaged file is bad input (exit 2), like any file that is not a log. */
+	err_set(e, code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? ERR_INPUT : ERR_RUNTIME,
+		"%s: %s: %s%s", l->path, what, sqlite3_errmsg(l->db), hint);
 	io_hint(l, e);
 	return -1;
 }

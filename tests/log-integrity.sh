@@ -188,5 +188,24 @@ grep -q 'no id column: decisions apply by row number' "$T/err" || say "no-id war
 [ $rc = 1 ] || say "first open under ulimit -f: exit $rc: $(cat "$T/err")"
 ls "$T"/new.db* >/dev/null 2>&1 && say "a failed first open left $(ls "$T"/new.db*)"
 
+# confirm and unsure from the command line.
+C=$T/c.csv
+printf 'id,label\nk1,cat\nk2,dog\nk3,cat\n' >"$C"
+printf 'cat,dog\n0.1,0.9\n0.8,0.2\n0.3,0.7\n' >"$T/c-probs.csv"
+o="--probs $T/c-probs.csv"
+# shellcheck disable=SC2086
+{
+"$R" decide "$C" $o --id k1 --action relabel --label dog >/dev/null || say "relabel k1"
+"$R" decide "$C" $o --id k1 --action confirm 2>/dev/null && say "confirm without --role expert"
+"$R" decide "$C" $o --id k1 --action confirm --role expert >/dev/null || say "confirm"
+"$R" decide "$C" $o --id k1 --action relabel --label cat >/dev/null || say "relabel after confirm"
+"$R" decide "$C" $o --id k2 --action confirm --role expert 2>/dev/null && say "confirm of nothing"
+"$R" decide "$C" $o --id k3 --action relabel --label dog >/dev/null || say "relabel k3"
+"$R" decide "$C" $o --id k3 --action unsure --role expert >/dev/null || say "unsure"
+"$R" export "$C" $o --working -o "$T/c-out.csv" 2>/dev/null || say "export confirm/unsure"
+}
+printf 'id,label\nk1,dog\nk2,dog\nk3,cat\n' >"$T/c-want.csv"
+cmp -s "$T/c-out.csv" "$T/c-want.csv" || say "confirm/unsure export: $(cat "$T/c-out.csv")"
+
 [ $fail = 0 ] && echo "log-integrity: ok"
 exit $fail

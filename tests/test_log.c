@@ -17,6 +17,7 @@
 #include "effective.h"
 #include "hash.h"
 #include "log.h"
+#include "review.h"
 
 static char dir[] = "/tmp/relabel-test-log-XXXXXX";
 static char data_path[600], probs_path[600], db_path[600], data_sha[65];
@@ -835,6 +836,46 @@ START_TEST(test_read_only_open)
 }
 END_TEST
 
+/* What the review screen sees of a locked log: the decision is not saved,
+ * stays pending, the message says why, and the attempt takes one slice. */
+START_TEST(test_review_session_on_a_locked_log)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1 };
+	struct cl_scan scan;
+	struct err e;
+	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);
+	struct review *r;
+	ck_assert_msg(review_open(&r, d, &scan, l, "alice", 0, &e) == 0, "%s", e.msg);
+	log_set_lock_timeout(l, LOG_LOCK_SLICE_MS);
+	long row = review_row(r);
+	ck_assert_int_ge(row, 0);
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	ck_assert(sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) == SQLITE_OK);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ck_assert_msg(ms < 1000, "the screen was blocked %.0f ms", ms);
+	ck_assert_msg(strstr(r->message, "NOT SAVED") && strstr(r->message, LOG_LOCKED_MSG),
+		      "%s", r->message);
+	ck_assert_int_eq(review_row(r), row);               /* still on the example */
+	ck_assert_int_eq(review_state_of(r, (size_t)row), RS_UNDECIDED);
+	ck_assert(sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);
+	ck_assert_int_eq(review_state_of(r, (size_t)row), RS_EXCLUDED);
+	review_free(r);
+	cl_scan_free(&scan);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -859,6 +900,7 @@ int main(void)
 	tcase_add_test(tc, test_concurrent_undos_never_share_a_target);
 	tcase_add_test(tc, test_lock_wait_is_bounded);
 	tcase_add_test(tc, test_read_only_open);
+	tcase_add_test(tc, test_review_session_on_a_locked_log);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

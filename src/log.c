@@ -793,6 +793,9 @@ void log_close(struct logdb *l)
 		return;
 	if (l->db)
 		sqlite3_close(l->db);
+	for (size_t i = 0; i < l->n_classes; i++)
+		free(l->classes[i]);
+	free(l->classes);
 	free(l->path);
 	free(l->data_path);
 	free(l);

@@ -4,8 +4,9 @@
  * Guarantees: each decision is its own committed transaction (WAL journal,
  * synchronous=FULL) before log_decide returns, so a decision reported saved
  * survives a killed process; decisions and versions are never updated or
- * deleted (triggers refuse it); several processes may write at once (busy
- * timeout plus retries on BEGIN IMMEDIATE). The database records the SHA-256
+ * deleted (triggers refuse it); several processes may write at once (each
+ * write waits a bounded time for the others' lock, see log_set_lock_timeout,
+ * then fails with nothing written). The database records the SHA-256
  * of DATA.csv and PROBS.csv and refuses to open against changed files
  * unless forced, recording the mismatch.
  *
@@ -14,7 +15,7 @@
  * and a canonical serialization of its fields (log_chain.c), so that an
  * edit made behind relabel's back (triggers dropped) shows in
  * log_verify. Decisions carry the example's id when the data has ids
- * (decisions follow their id when the data changed, see log_follow_ids)
+ * (decisions follow their id when the data changed, see log_data_changed)
  * and a batch id shared by a bulk action.
  *
  * Strings in returned structs are owned by the struct and freed by the

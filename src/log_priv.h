@@ -20,6 +20,10 @@ struct logdb {
 	int data_changed;     /* opened with --force on changed DATA */
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */
+	int bounds_loaded;    /* classes and n_rows read (log_list checks) */
+	char **classes;       /* sorted */
+	size_t n_classes;
+	int64_t n_rows;
 	char vanished_msg[300];
 };
 

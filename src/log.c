@@ -557,14 +557,20 @@ static int connect_files(struct logdb **out, const char *path, int create,
 		/* Check what the file is before anything may write to it. */
 		char *uri = file_uri(path, "");
 		int rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
-		int uv;
+		int uv, tables;
 		if (rc == 0)
 			rc = check_version(l, &uv, e);
-		if (rc == 0)
-			rc = open_db(l, uri, SQLITE_OPEN_READWRITE, e);
+		/* then a first read tells whether the file is writable */
+		if (rc == 0 && (rc = open_db(l, uri, SQLITE_OPEN_READWRITE, e)) == 0)
+			rc = pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e);
 		free(uri);
-		if (rc < 0)
+		if (rc < 0) {
+			if (l->db && sqlite3_errcode(l->db) == SQLITE_READONLY)
+				err_set(e, ERR_RUNTIME, "%s: the log (or its directory, for the "
+					"-wal and -shm files beside it) is read-only; expected a "
+					"writable corrections log", path);
 			return -1;
+		}
 		if (sqlite3_db_readonly(l->db, "main") == 1)
 			return err_set(e, ERR_RUNTIME, "%s: the database is read-only; "
 				       "expected a writable corrections log", path);

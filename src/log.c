@@ -79,7 +79,8 @@ static double now_ms(void)
 static int locked_err(struct logdb *l, struct err *e)
 {
 	l->locked = 1;
-	return err_set(e, ERR_RUNTIME, "%s: " LOG_LOCKED_MSG " (waited %.1f s)",
+	/* The reason first: the review screen shows it after "NOT SAVED". */
+	return err_set(e, ERR_RUNTIME, LOG_LOCKED_MSG " (%s; waited %.1f s)",
 		       l->path, l->lock_ms / 1000.0);
 }
 

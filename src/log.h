@@ -266,7 +266,7 @@ int log_verify(struct logdb *db, size_t *records, struct err *e);
 #define LOG_LOCKED_MSG "the log is locked by another process"
 void log_set_lock_timeout(struct logdb *db, int ms);
 /* 1 when the last failed call failed because another process held the
- * lock past the timeout. */
+ * lock past the timeout; the message then starts with LOG_LOCKED_MSG. */
 int log_locked(const struct logdb *db);
 /* Parse a --lock-timeout SECONDS value into milliseconds; -1 if invalid. */
 int log_parse_lock_timeout(const char *s);

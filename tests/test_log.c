@@ -863,6 +863,7 @@ START_TEST(test_review_session_on_a_locked_log)
 	ck_assert_msg(ms < 1000, "the screen was blocked %.0f ms", ms);
 	ck_assert_msg(strstr(r->message, "NOT SAVED") && strstr(r->message, LOG_LOCKED_MSG),
 		      "%s", r->message);
+	ck_assert_msg(strstr(r->message, LOG_LOCKED_MSG) - r->message < 60, "%s", r->message);
 	ck_assert_int_eq(review_row(r), row);               /* still on the example */
 	ck_assert_int_eq(review_state_of(r, (size_t)row), RS_UNDECIDED);
 	ck_assert(sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK);

@@ -272,34 +272,28 @@ static int pragma_int(struct logdb *l, const char *sql, int *out, struct err *e)
 }
 
 /* Bring an existing log's schema up to date (forward migrations, each in
- * one transaction). */
+ * one transaction). The version is read again inside each transaction:
+ * another process may have migrated the log while this one waited. */
 static int migrate(struct logdb *l, int uv, struct err *e)
 {
-	if (uv < 2) {
-		if (log_begin(l, e) < 0)
-			return -1;
-		if (exec(l, schema_v2, e) < 0 || exec(l, "PRAGMA user_version=2", e) < 0) {
-			log_rollback(l);
-			return -1;
-		}
-		if (log_commit_tx(l, e) < 0)
-			return -1;
-	}
-	if (uv < 3) {
-		/* Tables are rebuilt: foreign keys are checked after, not during. */
-		if (exec(l, "PRAGMA foreign_keys=OFF", e) < 0 || log_begin(l, e) < 0)
-			return -1;
-		if (log_migrate_v3(l, e) < 0) {
-			log_rollback(l);
-			exec(l, "PRAGMA foreign_keys=ON", e);
-			return -1;
-		}
-		if (log_commit_tx(l, e) < 0)
-			return -1;
-		if (exec(l, "PRAGMA foreign_keys=ON", e) < 0)
-			return -1;
-	}
-	return 0;
+	if (uv >= LOG_SCHEMA_VERSION)
+		return 0;
+	/* Tables are rebuilt: foreign keys are checked after, not during. */
+	if (exec(l, "PRAGMA foreign_keys=OFF", e) < 0 || log_begin(l, e) < 0)
+		return -1;
+	int rc = pragma_int(l, "PRAGMA user_version", &uv, e);
+	if (rc == 0 && uv < 2 &&
+	    (exec(l, schema_v2, e) < 0 || exec(l, "PRAGMA user_version=2", e) < 0))
+		rc = -1;
+	if (rc == 0 && uv < 3 && log_migrate_v3(l, e) < 0)
+		rc = -1;
+	if (rc < 0)
+		log_rollback(l);
+	else
+		rc = log_commit_tx(l, e);
+	struct err ignored;
+	exec(l, "PRAGMA foreign_keys=ON", rc < 0 ? &ignored : e);
+	return rc;
 }
 
 static int check_version(struct logdb *l, int *uv, struct err *e)

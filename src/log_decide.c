@@ -291,9 +291,9 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 {
 	*out = NULL;
 	*count = 0;
-	char **classes;
-	size_t k;
-	int64_t n;
+	char **classes = NULL;
+	size_t k = 0;
+	int64_t n = 0;
 	if (load_bounds(l, &classes, &k, &n, e) < 0)
 		return -1;
 	sqlite3_stmt *st = log_prepare(l,

@@ -877,6 +877,54 @@ START_TEST(test_review_session_on_a_locked_log)
 }
 END_TEST
 
+/* Several processes opening one old log at once migrate it once. */
+START_TEST(test_concurrent_migrations)
+{
+	struct dataset *d = fixture();
+	for (int round = 0; round < 3; round++) {
+		write_old_log(2);
+		enum { P = 4 };
+		int go[2];
+		ck_assert(pipe(go) == 0);
+		pid_t pids[P];
+		for (int p = 0; p < P; p++) {
+			if ((pids[p] = fork()) == 0) {
+				close(go[1]);
+				char b;
+				if (read(go[0], &b, 1) != 0)
+					_exit(5);
+				struct logdb *c;
+				struct err e;
+				if (log_open(&c, db_path, d, 0, &e) < 0) {
+					fprintf(stderr, "%s\n", e.msg);
+					_exit(3);
+				}
+				log_close(c);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		usleep(50000);
+		close(go[1]);
+		for (int p = 0; p < P; p++) {
+			int status;
+			waitpid(pids[p], &status, 0);
+			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				      "process %d: status %d", p, status);
+		}
+		ck_assert_int_eq(db_int("PRAGMA user_version"), 3);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 4);
+		struct logdb *l = open_log(d);
+		size_t records;
+		struct err e;
+		ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+		ck_assert_uint_eq(records, 5);
+		log_close(l);
+	}
+	dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -902,6 +950,7 @@ int main(void)
 	tcase_add_test(tc, test_lock_wait_is_bounded);
 	tcase_add_test(tc, test_read_only_open);
 	tcase_add_test(tc, test_review_session_on_a_locked_log);
+	tcase_add_test(tc, test_concurrent_migrations);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -328,9 +328,39 @@ static off_t file_size(const char *path)
  * corrections log is refused without a byte of it (or a -wal/-shm beside
  * it) changed. Returns 1 when there is no file, 0 when it looks like a
  * relabel log (or may be one: see below), -1 with e filled otherwise. */
-static int sniff(const char *path, struct err *e)
+/* Does another process hold one of SQLite's locks on the file (it is
+ * making the log)? */
+static int sqlite_locked(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 0x40000000, .l_len = 512 };
+	int locked = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+	close(fd);
+	return locked;
+}
+
+/* A 0-byte file may be a log another process is making right now (it
+ * claims the name, then commits the schema): wait for that, at most the
+ * lock timeout, and briefly when nobody holds a lock on it. */
+static void wait_for_maker(const char *path, int lock_ms)
+{
+	double start = now_ms();
+	for (;;) {
+		double t = now_ms() - start;
+		if (file_size(path) != 0 || t >= lock_ms || (t >= 200 && !sqlite_locked(path)))
+			return;
+		usleep(5000);
+	}
+}
+
+static int sniff(const char *path, int lock_ms, struct err *e)
 {
 	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+		wait_for_maker(path, lock_ms);
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return 1;
@@ -414,6 +444,15 @@ static void remove_files(const char *path)
  * On failure the files it made are removed again. */
 static int create_log(struct logdb *l, struct err *e)
 {
+	/* Claim the name: of two processes making the same log at once, one
+	 * makes it and the other opens it once made. */
+	int fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+	if (fd < 0 && errno == EEXIST)
+		return 1;
+	if (fd < 0)
+		return err_set(e, ERR_RUNTIME, "%s: cannot create the corrections log: %s",
+			       l->path, strerror(errno));
+	close(fd);
 	char *uri = file_uri(l->path, "");
 	int rc = open_db(l, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
 	free(uri);
@@ -534,7 +573,7 @@ static int connect_files(struct logdb **out, const char *path, int create,
 	int ms = env ? log_parse_lock_timeout(env) : -1;
 	l->lock_ms = ms >= 0 ? ms : LOG_LOCK_TIMEOUT_DEFAULT_MS;
 	*out = l;
-	int absent = sniff(path, e);
+	int absent = sniff(path, l->lock_ms, e);
 	if (absent < 0)
 		return -1;
 	if (absent && (!create || read_only))
@@ -544,11 +583,19 @@ static int connect_files(struct logdb **out, const char *path, int create,
 		return connect_ro(l, had_wal, had_shm, e);
 	/* A write beyond `ulimit -f` fails with EFBIG instead of killing us. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (absent) {
-		if (create_log(l, e) < 0)
-			return -1;
+	int made = absent ? create_log(l, e) : 1;
+	if (made < 0)
+		return -1;
+	if (absent && made == 0)
 		l->created = 1;
-	} else {
+	if (absent && made == 1) {
+		/* Another process is making it: sniff waits for its commit. */
+		int gone = sniff(path, l->lock_ms, e);
+		if (gone)
+			return gone < 0 ? -1 : err_set(e, ERR_RUNTIME, "%s: removed while "
+						       "being opened", path);
+	}
+	if (!l->created) {
 		/* Check what the file is before anything may write to it. */
 		char *uri = file_uri(path, "");
 		int rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
@@ -622,6 +669,13 @@ static int insert_dataset(struct logdb *l, const struct dataset *d, const char *
 	log_now(t);
 	if (log_begin(l, e) < 0)
 		return -1;
+	int have;
+	if (pragma_int(l, "SELECT count(*) FROM dataset", &have, e) < 0)
+		goto fail;
+	if (have) {               /* another process recorded it meanwhile */
+		log_rollback(l);
+		return 1;
+	}
 	sqlite3_stmt *st = log_prepare(l, "INSERT INTO dataset VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e);
 	if (!st)
 		goto fail;
@@ -703,9 +757,20 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 			return log_sql_err(l, e, "cannot read the dataset record");
 		if (l->read_only)
 			return err_set(e, ERR_INPUT, "%s: the log records no dataset", l->path);
-		l->data_path = xstrdup(d->data_path);
-		memcpy(l->data_sha, dsha, sizeof dsha);
-		return insert_dataset(l, d, dsha, dsize, psha, psize, e);
+		int made = insert_dataset(l, d, dsha, dsize, psha, psize, e);
+		if (made <= 0) {
+			l->data_path = xstrdup(d->data_path);
+			memcpy(l->data_sha, dsha, sizeof dsha);
+			return made;
+		}
+		/* recorded by another process meanwhile: check it like any */
+		if (!(st = log_prepare(l, "SELECT data_path, data_sha256, probs_sha256, k "
+				       "FROM dataset WHERE id = 1", e)))
+			return -1;
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return log_sql_err(l, e, "cannot read the dataset record");
+		}
 	}
 	l->data_path = xstrdup((const char *)sqlite3_column_text(st, 0));
 	snprintf(l->data_sha, sizeof l->data_sha, "%s", (const char *)sqlite3_column_text(st, 1));

@@ -48,6 +48,9 @@ struct args {
 /* Run and record a scan when the log has none yet, for accept's scan id. */
 static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 {
+	*scan_id = 0;
+	if (!c->db)               /* no log yet: recorded once it is made */
+		return 0;
 	if (log_latest_scan(c->db, scan_id, e) < 0 || *scan_id > 0)
 		return *scan_id > 0 ? 0 : -1;
 	struct cl_problem pb = { c->d->n, c->d->k, c->d->probs, c->d->labels };
@@ -64,9 +67,9 @@ static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 static int annotator_outcome(struct logctx *c, size_t row, const char **label,
 			     struct err *e)
 {
-	struct log_decision *dec;
-	size_t n, m = 0;
-	if (logctx_list(c, &dec, &n, e) < 0)
+	struct log_decision *dec = NULL;
+	size_t n = 0, m = 0;
+	if (c->db && logctx_list(c, &dec, &n, e) < 0)
 		return -1;
 	struct log_decision *first = xmallocarray(n ? n : 1, sizeof *first);
 	for (size_t i = 0; i < n; i++)
@@ -160,7 +163,9 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	}
 	if (a->label && nd->action != LOG_RELABEL)
 		return err_set(e, ERR_INPUT, "--label goes with --action relabel only");
-	return log_latest_scan(c->db, &nd->scan_id, e);
+	if (nd->action == LOG_UNDO && !c->db)
+		return err_set(e, ERR_INPUT, "nothing to undo for row %ld", row);
+	return c->db ? log_latest_scan(c->db, &nd->scan_id, e) : 0;
 }
 
 static int parse_role(const struct args *a, struct log_new_decision *nd, struct err *e)
@@ -240,12 +245,18 @@ int cmd_decide(int argc, char **argv)
 	if (parse_role(&a, &nd, &e) < 0)
 		return cli_usage_error("decide", "%s", e.msg);
 	struct logctx c;
-	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
-			!strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)
+	/* A new log is made only for a decision that is valid. */
+	if (logctx_open_deferred(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
+				 !strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)
 		return cli_fail(&e);
 	char idbuf[32];
 	struct log_decision out;
 	int rc = build(&c, &a, &nd, &e);
+	if (rc == 0 && !c.db) {
+		rc = logctx_create(&c, &e);
+		if (rc == 0 && nd.action == LOG_ACCEPT)
+			rc = latest_scan(&c, &nd.scan_id, &e);
+	}
 	if (rc == 0) {
 		nd.example_id = dataset_id(c.d, nd.row, idbuf);
 		rc = log_decide(c.db, &nd, &out, &e);
@@ -263,9 +274,6 @@ int cmd_decide(int argc, char **argv)
 			       log_action_name(nd.action), nd.row, nd.example_id,
 			       (long long)out.id, out.uuid);
 	}
-	if (rc < 0)
-		logctx_close_discard(&c);
-	else
-		logctx_close(&c);
+	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

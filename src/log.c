@@ -844,9 +844,13 @@ int log_open_existing(struct logdb **out, const char *db_path, struct err *e)
 void log_close_discard(struct logdb *l)
 {
 	if (l && l->created) {
-		char *path = xstrdup(l->path);
+		char *path = xstrdup(l->path), wal[PATH_MAX + 8];
 		log_close(l);
-		remove_files(path);
+		/* The last connection to close removes the -wal: one left means
+		 * another process has the new log open, and it stays. */
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (file_size(wal) < 0)
+			remove_files(path);
 		free(path);
 		return;
 	}

@@ -89,8 +89,9 @@ int log_data_changed(const struct logdb *db);
  * them ("" when none). */
 size_t log_vanished(const struct logdb *db, const char **msg);
 void log_close(struct logdb *db);
-/* Close; a log this connection created is removed again (a command that
- * refused its input leaves no new log behind). */
+/* Close; a log this connection created is removed again unless another
+ * process has opened it meanwhile (log_open does so when it fails after
+ * making the file). */
 void log_close_discard(struct logdb *db);
 /* The log's own path. */
 const char *log_path(const struct logdb *db);

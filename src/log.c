@@ -522,6 +522,7 @@ static int connect_ro(struct logdb *l, int had_wal, int had_shm, struct err *e)
 	l->db = mem;
 	if (brc != SQLITE_DONE)
 		return log_sql_err(l, e, "cannot read the log into memory");
+	l->old_schema = uv;
 	l->read_only = 0;         /* the copy in memory is migrated */
 	rc = migrate(l, uv, e);
 	l->read_only = 1;
@@ -869,6 +870,11 @@ void log_close(struct logdb *l)
 	free(l->path);
 	free(l->data_path);
 	free(l);
+}
+
+int log_old_schema(const struct logdb *l)
+{
+	return l->old_schema;
 }
 
 const char *log_path(const struct logdb *l)

@@ -93,6 +93,10 @@ void log_close(struct logdb *db);
  * process has opened it meanwhile (log_open does so when it fails after
  * making the file). */
 void log_close_discard(struct logdb *db);
+/* A log opened read-only whose file has an older schema (migrated in
+ * memory): that schema, else 0. Its hash chains exist only in memory until
+ * a command that writes upgrades the file. */
+int log_old_schema(const struct logdb *db);
 /* The log's own path. */
 const char *log_path(const struct logdb *db);
 /* The DATA.csv path the log was made for, and its recorded SHA-256 (the

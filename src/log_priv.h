@@ -17,6 +17,7 @@ struct logdb {
 	int locked;           /* the last failure was a lock wait running out */
 	int read_only;
 	int created;          /* this connection made the file */
+	int old_schema;       /* read-only, migrated in memory from this schema */
 	int data_changed;     /* opened with --force on changed DATA */
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */

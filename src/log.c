@@ -419,7 +419,8 @@ static char *file_uri(const char *path, const char *query)
 {
 	size_t n = strlen(path);
 	char *u = xmalloc(3 * n + 32 + strlen(query)), *o = u;
-	o += sprintf(o, "file:");
+	/* "file:" + "//x" would name a host: an empty authority first */
+	o += sprintf(o, path[0] == '/' && path[1] == '/' ? "file://" : "file:");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
 		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f)
 			o += sprintf(o, "%%%02X", *p);

@@ -1,5 +1,7 @@
-/* log.c — opening the corrections log: pragmas, the schema and its
- * migrations, and the dataset the log belongs to (paths and hashes).
+/* log.c — opening the corrections log: checking the file before SQLite
+ * touches it, read-write and read-only opens, making a new log, pragmas,
+ * the schema and its migrations, lock waits and error hints (disk full,
+ * file size limit), and the dataset the log belongs to (paths and hashes).
  *
  * Schema versions 1 to 3 (PRAGMA user_version; 3 in log_schema3.c),
  * application_id 'RLBD'. Records are append-only, enforced by triggers.
@@ -324,10 +326,6 @@ static off_t file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
-/* Look at the file before SQLite does, so that a file that is not a
- * corrections log is refused without a byte of it (or a -wal/-shm beside
- * it) changed. Returns 1 when there is no file, 0 when it looks like a
- * relabel log (or may be one: see below), -1 with e filled otherwise. */
 /* Does another process hold one of SQLite's locks on the file (it is
  * making the log)? */
 static int sqlite_locked(const char *path)
@@ -356,6 +354,10 @@ static void wait_for_maker(const char *path, int lock_ms)
 	}
 }
 
+/* Look at the file before SQLite does, so that a file that is not a
+ * corrections log is refused without a byte of it (or a -wal/-shm beside
+ * it) changed. Returns 1 when there is no file, 0 when it looks like a
+ * relabel log (or may be one: see below), -1 with e filled otherwise. */
 static int sniff(const char *path, int lock_ms, struct err *e)
 {
 	struct stat st;

@@ -71,6 +71,10 @@ sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e);
 int log_begin(struct logdb *l, struct err *e);
 int log_commit_tx(struct logdb *l, struct err *e);
 void log_rollback(struct logdb *l);
+/* Append a disk-full or file-size-limit hint to an I/O error. */
+void log_io_hint(struct logdb *l, struct err *e);
+/* A monotonic clock in milliseconds. */
+double log_now_ms(void);
 /* Now, UTC, ISO 8601 with milliseconds. */
 void log_now(char buf[32]);
 /* A random version 4 UUID. */

@@ -8,13 +8,16 @@
 
 #include "cl.h"
 #include "commands.h"
+#include "effective.h"
 #include "logcli.h"
-#include "sanitize.h"
 #include "numparse.h"
+#include "sanitize.h"
+#include "util.h"
 
 static const char usage[] =
 	"usage: relabel decide [DATA.csv] [--db FILE] (--row N | --id ID)\n"
-	"                      --action accept|relabel|reject|exclude|undo [OPTIONS]\n\n"
+	"                      --action accept|relabel|reject|exclude|undo|confirm|unsure\n"
+	"                      [OPTIONS]\n\n"
 	"Record one decision in the corrections log.\n\n"
 	"  --row N             the 0-based data row (as relabel scan prints it)\n"
 	"  --id ID             the example whose id column is exactly ID (ids\n"
@@ -22,8 +25,10 @@ static const char usage[] =
 	"  --action A          accept (take the suggested label), relabel (needs\n"
 	"                      --label), reject (keep the given label), exclude\n"
 	"                      (drop from exports), undo (revert the latest\n"
-	"                      decision on the example that is not yet undone)\n"
-	"  --label NAME        the class for relabel (relabel only)\n"
+	"                      decision on the example that is not yet undone),\n"
+	"                      confirm (an expert confirms the annotator's outcome),\n"
+	"                      unsure (cannot tell: the label stays as given)\n"
+	"  --label NAME        the class for relabel\n"
 	"  --reviewer NAME     who decides (default: $RELABEL_REVIEWER, then login)\n"
 	"  --role R            annotator (default) or expert\n"
 	"  --pass P            1 (first review) or 2 (second review); default 2 for\n"
@@ -46,6 +51,9 @@ struct args {
 /* Run and record a scan when the log has none yet, for accept's scan id. */
 static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 {
+	*scan_id = 0;
+	if (!c->db)               /* no log yet: recorded once it is made */
+		return 0;
 	if (log_latest_scan(c->db, scan_id, e) < 0 || *scan_id > 0)
 		return *scan_id > 0 ? 0 : -1;
 	struct cl_problem pb = { c->d->n, c->d->k, c->d->probs, c->d->labels };
@@ -55,6 +63,40 @@ static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 		return -1;
 	int rc = log_record_scan(c->db, &prm, &s, c->d->labels, 0, scan_id, e);
 	cl_scan_free(&s);
+	return rc;
+}
+
+/* What the first pass decided for row (the outcome a confirm confirms). */
+static int annotator_outcome(struct logctx *c, size_t row, const char **label,
+			     struct err *e)
+{
+	struct log_decision *dec = NULL;
+	size_t n = 0, m = 0;
+	if (c->db && logctx_list(c, &dec, &n, e) < 0)
+		return -1;
+	struct log_decision *first = xmallocarray(n ? n : 1, sizeof *first);
+	for (size_t i = 0; i < n; i++)
+		if (dec[i].pass == 1 && dec[i].row == row)
+			first[m++] = dec[i];
+	long *w = xmallocarray(c->d->n, sizeof *w);
+	effective_winners(first, m, INT64_MAX, c->d->n, w);
+	long win = w[row];
+	int rc = 0;
+	if (win < 0 || first[win].action == LOG_UNSURE)
+		rc = err_set(e, ERR_INPUT, "nothing to confirm: no annotator decision on row "
+			     "%zu", row);
+	else {
+		/* NULL: the annotator excluded it; else the class name of the
+		 * dataset (which outlives dec) */
+		const char *l = effective_label(first, win, NULL);
+		int k = l ? dataset_class_index(c->d, l) : -1;
+		*label = k >= 0 ? c->d->class_names[k] : NULL;
+		if (l && k < 0)
+			rc = err_set(e, ERR_INPUT, "row %zu: '%s' is not a class", row, l);
+	}
+	free(w);
+	free(first);
+	log_decisions_free(dec, n);
 	return rc;
 }
 
@@ -80,10 +122,10 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 	nd->row = (size_t)row;
 	if (log_action_parse(a->action, &nd->action) < 0)
 		return err_set(e, ERR_INPUT, "--action '%s': expected accept, relabel, "
-			       "reject, exclude or undo", a->action);
+			       "reject, exclude, undo, confirm or unsure", a->action);
 	if (a->label && nd->action != LOG_RELABEL)
 		return err_set(e, ERR_INPUT, "--label goes with --action relabel only");
-	const char *given = dataset_cell(d, (size_t)row, (size_t)d->label_col);
+	const char *given = d->class_names[d->labels[row]];
 	switch (nd->action) {
 	case LOG_ACCEPT: {
 		if (!d->probs)
@@ -112,10 +154,24 @@ static int build(struct logctx *c, const struct args *a, struct log_new_decision
 		/* The target is found inside the write transaction (log_decide). */
 		nd->undoes = 0;
 		break;
+	case LOG_UNSURE:
+		nd->label = given;
+		break;
+	case LOG_CONFIRM:
+		if (nd->pass != 2)
+			return err_set(e, ERR_INPUT, "confirm is an expert's second-pass "
+				       "decision (--role expert)");
+		if (annotator_outcome(c, (size_t)row, &nd->label, e) < 0)
+			return -1;
+		break;
 	default:
 		break;
 	}
-	return log_latest_scan(c->db, &nd->scan_id, e);
+	if (a->label && nd->action != LOG_RELABEL)
+		return err_set(e, ERR_INPUT, "--label goes with --action relabel only");
+	if (nd->action == LOG_UNDO && !c->db)
+		return err_set(e, ERR_INPUT, "nothing to undo for row %ld", row);
+	return c->db ? log_latest_scan(c->db, &nd->scan_id, e) : 0;
 }
 
 static int parse_role(const struct args *a, struct log_new_decision *nd, struct err *e)
@@ -195,12 +251,18 @@ int cmd_decide(int argc, char **argv)
 	if (parse_role(&a, &nd, &e) < 0)
 		return cli_usage_error("decide", "%s", e.msg);
 	struct logctx c;
-	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
-			!strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)
+	/* A new log is made only for a decision that is valid. */
+	if (logctx_open_deferred(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
+				 !strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)
 		return cli_fail(&e);
 	char idbuf[32];
 	struct log_decision out;
 	int rc = build(&c, &a, &nd, &e);
+	if (rc == 0 && !c.db) {
+		rc = logctx_create(&c, &e);
+		if (rc == 0 && nd.action == LOG_ACCEPT)
+			rc = latest_scan(&c, &nd.scan_id, &e);
+	}
 	if (rc == 0) {
 		nd.example_id = dataset_id(c.d, nd.row, idbuf);
 		rc = log_decide(c.db, &nd, &out, &e);
@@ -218,9 +280,6 @@ int cmd_decide(int argc, char **argv)
 			       log_action_name(nd.action), nd.row, nd.example_id,
 			       (long long)out.id, out.uuid);
 	}
-	if (rc < 0)
-		logctx_close_discard(&c);
-	else
-		logctx_close(&c);
+	logctx_close(&c);
 	return rc < 0 ? cli_fail(&e) : 0;
 }

@@ -13,9 +13,11 @@
 #include "util.h"
 
 static const char usage[] =
-	"usage: relabel diff [DATA.csv] [--db FILE] [--format text|csv] A B\n\n"
+	"usage: relabel diff [DATA.csv] [--db FILE] [--format text|csv] [--force] A B\n\n"
 	"The examples whose label or inclusion differs between versions A and B\n"
-	"(a number, or 'working' for decisions not yet committed).\n";
+	"(a number, or 'working' for decisions not yet committed). --force reads\n"
+	"a log made for data that changed since: decisions follow their example\n"
+	"id (decisions whose example is gone are named and left out).\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_FORMAT, OPT_FORCE };
 

@@ -245,7 +245,11 @@ int cmd_log(int argc, char **argv)
 	if (verify) {
 		size_t records;
 		int vr = log_verify(c.db, &records, &e);
-		if (vr == 0)
+		if (vr == 0 && log_old_schema(c.db))
+			san_printf("%s: schema %d, made before records were hash-chained: "
+			       "nothing to verify until a command that writes upgrades it\n",
+			       log_path(c.db), log_old_schema(c.db));
+		else if (vr == 0)
 			san_printf("%s: intact: %zu records, every hash chain verified\n",
 			       log_path(c.db), records);
 		logctx_close(&c);

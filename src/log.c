@@ -1,5 +1,7 @@
-/* log.c — opening the corrections log: pragmas, the schema and its
- * migrations, and the dataset the log belongs to (paths and hashes).
+/* log.c — opening the corrections log: checking the file before SQLite
+ * touches it, read-write and read-only opens, making a new log, pragmas,
+ * the schema and its migrations, lock waits and error hints (disk full,
+ * file size limit), and the dataset the log belongs to (paths and hashes).
  *
  * Schema versions 1 to 3 (PRAGMA user_version; 3 in log_schema3.c),
  * application_id 'RLBD'. Records are append-only, enforced by triggers.
@@ -15,9 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,137 +68,6 @@ static const char schema_v2[] =
 	" settings TEXT NOT NULL, n INTEGER NOT NULL, k INTEGER NOT NULL,"
 	" probs BLOB NOT NULL, features TEXT, folds INTEGER, accuracy REAL, logloss REAL,"
 	" seconds REAL, created TEXT NOT NULL);";
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int locked_err(struct logdb *l, struct err *e)
-{
-	l->locked = 1;
-	return err_set(e, ERR_RUNTIME, "%s: " LOG_LOCKED_MSG " (waited %.1f s)",
-		       l->path, l->lock_ms / 1000.0);
-}
-
-/* Disk-full and file-size-limit hints for I/O errors. */
-static void io_hint(struct logdb *l, struct err *e)
-{
-	int code = sqlite3_errcode(l->db);
-	if ((code != SQLITE_IOERR && code != SQLITE_FULL && code != SQLITE_CANTOPEN) ||
-	    strstr(e->msg, "(disk full") || strstr(e->msg, "ulimit -f"))
-		return;
-	char *dir = xstrdup(l->path), *slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir ? 1 : 0] = '\0';
-	struct statvfs vs;
-	struct rlimit rl;
-	int have_vs = statvfs(slash ? dir : ".", &vs) == 0;
-	unsigned long long avail = have_vs ? (unsigned long long)vs.f_bavail * vs.f_frsize : 0;
-	size_t n = strlen(e->msg);
-	if (have_vs && avail < 1 << 20)
-		snprintf(e->msg + n, sizeof e->msg - n, " (disk full: %llu bytes free on "
-			 "the log's file system)", avail);
-	else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		snprintf(e->msg + n, sizeof e->msg - n, " (the file size limit, ulimit -f, "
-			 "is %llu bytes)", (unsigned long long)rl.rlim_cur);
-	else if (code == SQLITE_FULL)
-		snprintf(e->msg + n, sizeof e->msg - n, " (disk full?)");
-	free(dir);
-}
-
-int log_sql_err(struct logdb *l, struct err *e, const char *what)
-{
-	int code = sqlite3_errcode(l->db);
-	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return locked_err(l, e);
-	const char *hint = code == SQLITE_READONLY ? " (read-only database)" :
-			   code == SQLITE_NOTADB ? " (not a relabel database)" : "";
-	err_set(e, ERR_RUNTIME, "%s: %s: %s%s", l->path, what, sqlite3_errmsg(l->db), hint);
-	io_hint(l, e);
-	return -1;
-}
-
-sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_sql_err(l, e, "query failed");
-		return NULL;
-	}
-	return st;
-}
-
-/* BEGIN IMMEDIATE waits in SQLite's busy handler up to the lock timeout;
- * a few short retries cover the cases it returns BUSY at once. */
-int log_begin(struct logdb *l, struct err *e)
-{
-	double until = now_ms() + l->lock_ms;
-	l->locked = 0;
-	for (;;) {
-		int rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
-			return log_sql_err(l, e, "cannot start a transaction");
-		if (now_ms() >= until)
-			return locked_err(l, e);
-		usleep(2000 + (unsigned)(rand() % 3000));
-	}
-}
-
-int log_commit_tx(struct logdb *l, struct err *e)
-{
-	double until = now_ms() + l->lock_ms;
-	for (;;) {
-		int rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if (rc != SQLITE_BUSY)
-			break;
-		if (now_ms() >= until) {
-			locked_err(l, e);
-			log_rollback(l);
-			return -1;
-		}
-		usleep(2000);
-	}
-	log_sql_err(l, e, "cannot commit");
-	log_rollback(l);
-	return -1;
-}
-
-int log_parse_lock_timeout(const char *s)
-{
-	char *end;
-	errno = 0;
-	if (!s || !*s || !((*s >= '0' && *s <= '9') || *s == '.'))
-		return -1;
-	double v = strtod(s, &end);
-	if (errno || *end || v < 0 || v > 86400)
-		return -1;
-	return (int)(v * 1000 + 0.5);
-}
-
-void log_set_lock_timeout(struct logdb *l, int ms)
-{
-	l->lock_ms = ms < 0 ? 0 : ms;
-	if (l->db)
-		sqlite3_busy_timeout(l->db, l->lock_ms);
-}
-
-int log_locked(const struct logdb *l)
-{
-	return l && l->locked;
-}
-
-void log_rollback(struct logdb *l)
-{
-	if (!sqlite3_get_autocommit(l->db))
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-}
 
 void log_now(char buf[32])
 {
@@ -271,34 +140,28 @@ static int pragma_int(struct logdb *l, const char *sql, int *out, struct err *e)
 }
 
 /* Bring an existing log's schema up to date (forward migrations, each in
- * one transaction). */
+ * one transaction). The version is read again inside each transaction:
+ * another process may have migrated the log while this one waited. */
 static int migrate(struct logdb *l, int uv, struct err *e)
 {
-	if (uv < 2) {
-		if (log_begin(l, e) < 0)
-			return -1;
-		if (exec(l, schema_v2, e) < 0 || exec(l, "PRAGMA user_version=2", e) < 0) {
-			log_rollback(l);
-			return -1;
-		}
-		if (log_commit_tx(l, e) < 0)
-			return -1;
-	}
-	if (uv < 3) {
-		/* Tables are rebuilt: foreign keys are checked after, not during. */
-		if (exec(l, "PRAGMA foreign_keys=OFF", e) < 0 || log_begin(l, e) < 0)
-			return -1;
-		if (log_migrate_v3(l, e) < 0) {
-			log_rollback(l);
-			exec(l, "PRAGMA foreign_keys=ON", e);
-			return -1;
-		}
-		if (log_commit_tx(l, e) < 0)
-			return -1;
-		if (exec(l, "PRAGMA foreign_keys=ON", e) < 0)
-			return -1;
-	}
-	return 0;
+	if (uv >= LOG_SCHEMA_VERSION)
+		return 0;
+	/* Tables are rebuilt: foreign keys are checked after, not during. */
+	if (exec(l, "PRAGMA foreign_keys=OFF", e) < 0 || log_begin(l, e) < 0)
+		return -1;
+	int rc = pragma_int(l, "PRAGMA user_version", &uv, e);
+	if (rc == 0 && uv < 2 &&
+	    (exec(l, schema_v2, e) < 0 || exec(l, "PRAGMA user_version=2", e) < 0))
+		rc = -1;
+	if (rc == 0 && uv < 3 && log_migrate_v3(l, e) < 0)
+		rc = -1;
+	if (rc < 0)
+		log_rollback(l);
+	else
+		rc = log_commit_tx(l, e);
+	struct err ignored;
+	exec(l, "PRAGMA foreign_keys=ON", rc < 0 ? &ignored : e);
+	return rc;
 }
 
 static int check_version(struct logdb *l, int *uv, struct err *e)
@@ -329,13 +192,43 @@ static off_t file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
+/* Does another process hold one of SQLite's locks on the file (it is
+ * making the log)? */
+static int sqlite_locked(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 0x40000000, .l_len = 512 };
+	int locked = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+	close(fd);
+	return locked;
+}
+
+/* A 0-byte file may be a log another process is making right now (it
+ * claims the name, then commits the schema): wait for that, at most the
+ * lock timeout, and briefly when nobody holds a lock on it. */
+static void wait_for_maker(const char *path, int lock_ms)
+{
+	double start = log_now_ms();
+	for (;;) {
+		double t = log_now_ms() - start;
+		if (file_size(path) != 0 || t >= lock_ms || (t >= 200 && !sqlite_locked(path)))
+			return;
+		usleep(5000);
+	}
+}
+
 /* Look at the file before SQLite does, so that a file that is not a
  * corrections log is refused without a byte of it (or a -wal/-shm beside
  * it) changed. Returns 1 when there is no file, 0 when it looks like a
  * relabel log (or may be one: see below), -1 with e filled otherwise. */
-static int sniff(const char *path, struct err *e)
+static int sniff(const char *path, int lock_ms, struct err *e)
 {
 	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+		wait_for_maker(path, lock_ms);
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return 1;
@@ -382,7 +275,7 @@ static int open_db(struct logdb *l, const char *uri, int flags, struct err *e)
 	}
 	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
 		log_sql_err(l, e, "cannot open");
-		io_hint(l, e);
+		log_io_hint(l, e);
 		return -1;
 	}
 	sqlite3_extended_result_codes(l->db, 0);
@@ -394,7 +287,8 @@ static char *file_uri(const char *path, const char *query)
 {
 	size_t n = strlen(path);
 	char *u = xmalloc(3 * n + 32 + strlen(query)), *o = u;
-	o += sprintf(o, "file:");
+	/* "file:" + "//x" would name a host: an empty authority first */
+	o += sprintf(o, path[0] == '/' && path[1] == '/' ? "file://" : "file:");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
 		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f)
 			o += sprintf(o, "%%%02X", *p);
@@ -419,6 +313,15 @@ static void remove_files(const char *path)
  * On failure the files it made are removed again. */
 static int create_log(struct logdb *l, struct err *e)
 {
+	/* Claim the name: of two processes making the same log at once, one
+	 * makes it and the other opens it once made. */
+	int fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+	if (fd < 0 && errno == EEXIST)
+		return 1;
+	if (fd < 0)
+		return err_set(e, ERR_RUNTIME, "%s: cannot create the corrections log: %s",
+			       l->path, strerror(errno));
+	close(fd);
 	char *uri = file_uri(l->path, "");
 	int rc = open_db(l, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
 	free(uri);
@@ -428,11 +331,11 @@ static int create_log(struct logdb *l, struct err *e)
 			 APP_ID, LOG_SCHEMA_VERSION);
 		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
 		    log_migrate_v3(l, e) < 0 || exec(l, pragmas, e) < 0) {
-			io_hint(l, e);
+			log_io_hint(l, e);
 			log_rollback(l);
 			rc = -1;
 		} else if (log_commit_tx(l, e) < 0) {
-			io_hint(l, e);
+			log_io_hint(l, e);
 			rc = -1;
 		}
 	} else
@@ -488,7 +391,11 @@ static int connect_ro(struct logdb *l, int had_wal, int had_shm, struct err *e)
 	l->db = mem;
 	if (brc != SQLITE_DONE)
 		return log_sql_err(l, e, "cannot read the log into memory");
-	return migrate(l, uv, e);
+	l->old_schema = uv;
+	l->read_only = 0;         /* the copy in memory is migrated */
+	rc = migrate(l, uv, e);
+	l->read_only = 1;
+	return rc;
 }
 
 /* A failed first open on a full disk leaves a -shm of a few bytes and an
@@ -536,7 +443,7 @@ static int connect_files(struct logdb **out, const char *path, int create,
 	int ms = env ? log_parse_lock_timeout(env) : -1;
 	l->lock_ms = ms >= 0 ? ms : LOG_LOCK_TIMEOUT_DEFAULT_MS;
 	*out = l;
-	int absent = sniff(path, e);
+	int absent = sniff(path, l->lock_ms, e);
 	if (absent < 0)
 		return -1;
 	if (absent && (!create || read_only))
@@ -546,22 +453,36 @@ static int connect_files(struct logdb **out, const char *path, int create,
 		return connect_ro(l, had_wal, had_shm, e);
 	/* A write beyond `ulimit -f` fails with EFBIG instead of killing us. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (absent) {
-		if (create_log(l, e) < 0)
-			return -1;
+	int made = absent ? create_log(l, e) : 1;
+	if (made < 0)
+		return -1;
+	if (absent && made == 0)
 		l->created = 1;
-	} else {
+	if (absent && made == 1) {
+		/* Another process is making it: sniff waits for its commit. */
+		int gone = sniff(path, l->lock_ms, e);
+		if (gone)
+			return gone < 0 ? -1 : err_set(e, ERR_RUNTIME, "%s: removed while "
+						       "being opened", path);
+	}
+	if (!l->created) {
 		/* Check what the file is before anything may write to it. */
 		char *uri = file_uri(path, "");
 		int rc = open_db(l, uri, SQLITE_OPEN_READONLY, e);
-		int uv;
+		int uv, tables;
 		if (rc == 0)
 			rc = check_version(l, &uv, e);
-		if (rc == 0)
-			rc = open_db(l, uri, SQLITE_OPEN_READWRITE, e);
+		/* then a first read tells whether the file is writable */
+		if (rc == 0 && (rc = open_db(l, uri, SQLITE_OPEN_READWRITE, e)) == 0)
+			rc = pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables, e);
 		free(uri);
-		if (rc < 0)
+		if (rc < 0) {
+			if (l->db && sqlite3_errcode(l->db) == SQLITE_READONLY)
+				err_set(e, ERR_RUNTIME, "%s: the log (or its directory, for the "
+					"-wal and -shm files beside it) is read-only; expected a "
+					"writable corrections log", path);
 			return -1;
+		}
 		if (sqlite3_db_readonly(l->db, "main") == 1)
 			return err_set(e, ERR_RUNTIME, "%s: the database is read-only; "
 				       "expected a writable corrections log", path);
@@ -579,14 +500,14 @@ static int connect_files(struct logdb **out, const char *path, int create,
 	free(mode);
 	if (!wal) {
 		log_sql_err(l, e, "cannot switch to WAL journal");
-		io_hint(l, e);
+		log_io_hint(l, e);
 		return -1;
 	}
 	if (exec(l, "PRAGMA synchronous=FULL", e) < 0)
 		return -1;
 	int uv;
 	if (check_version(l, &uv, e) < 0 || migrate(l, uv, e) < 0) {
-		io_hint(l, e);
+		log_io_hint(l, e);
 		return -1;
 	}
 	return 0;
@@ -618,6 +539,13 @@ static int insert_dataset(struct logdb *l, const struct dataset *d, const char *
 	log_now(t);
 	if (log_begin(l, e) < 0)
 		return -1;
+	int have;
+	if (pragma_int(l, "SELECT count(*) FROM dataset", &have, e) < 0)
+		goto fail;
+	if (have) {               /* another process recorded it meanwhile */
+		log_rollback(l);
+		return 1;
+	}
 	sqlite3_stmt *st = log_prepare(l, "INSERT INTO dataset VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e);
 	if (!st)
 		goto fail;
@@ -699,9 +627,20 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 			return log_sql_err(l, e, "cannot read the dataset record");
 		if (l->read_only)
 			return err_set(e, ERR_INPUT, "%s: the log records no dataset", l->path);
-		l->data_path = xstrdup(d->data_path);
-		memcpy(l->data_sha, dsha, sizeof dsha);
-		return insert_dataset(l, d, dsha, dsize, psha, psize, e);
+		int made = insert_dataset(l, d, dsha, dsize, psha, psize, e);
+		if (made <= 0) {
+			l->data_path = xstrdup(d->data_path);
+			memcpy(l->data_sha, dsha, sizeof dsha);
+			return made;
+		}
+		/* recorded by another process meanwhile: check it like any */
+		if (!(st = log_prepare(l, "SELECT data_path, data_sha256, probs_sha256, k "
+				       "FROM dataset WHERE id = 1", e)))
+			return -1;
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return log_sql_err(l, e, "cannot read the dataset record");
+		}
 	}
 	l->data_path = xstrdup((const char *)sqlite3_column_text(st, 0));
 	snprintf(l->data_sha, sizeof l->data_sha, "%s", (const char *)sqlite3_column_text(st, 1));
@@ -775,9 +714,13 @@ int log_open_existing(struct logdb **out, const char *db_path, struct err *e)
 void log_close_discard(struct logdb *l)
 {
 	if (l && l->created) {
-		char *path = xstrdup(l->path);
+		char *path = xstrdup(l->path), wal[PATH_MAX + 8];
 		log_close(l);
-		remove_files(path);
+		/* The last connection to close removes the -wal: one left means
+		 * another process has the new log open, and it stays. */
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (file_size(wal) < 0)
+			remove_files(path);
 		free(path);
 		return;
 	}
@@ -790,9 +733,17 @@ void log_close(struct logdb *l)
 		return;
 	if (l->db)
 		sqlite3_close(l->db);
+	for (size_t i = 0; i < l->n_classes; i++)
+		free(l->classes[i]);
+	free(l->classes);
 	free(l->path);
 	free(l->data_path);
 	free(l);
+}
+
+int log_old_schema(const struct logdb *l)
+{
+	return l->old_schema;
 }
 
 const char *log_path(const struct logdb *l)

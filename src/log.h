@@ -4,8 +4,9 @@
  * Guarantees: each decision is its own committed transaction (WAL journal,
  * synchronous=FULL) before log_decide returns, so a decision reported saved
  * survives a killed process; decisions and versions are never updated or
- * deleted (triggers refuse it); several processes may write at once (busy
- * timeout plus retries on BEGIN IMMEDIATE). The database records the SHA-256
+ * deleted (triggers refuse it); several processes may write at once (each
+ * write waits a bounded time for the others' lock, see log_set_lock_timeout,
+ * then fails with nothing written). The database records the SHA-256
  * of DATA.csv and PROBS.csv and refuses to open against changed files
  * unless forced, recording the mismatch.
  *
@@ -14,7 +15,7 @@
  * and a canonical serialization of its fields (log_chain.c), so that an
  * edit made behind relabel's back (triggers dropped) shows in
  * log_verify. Decisions carry the example's id when the data has ids
- * (decisions follow their id when the data changed, see log_follow_ids)
+ * (decisions follow their id when the data changed, see log_data_changed)
  * and a batch id shared by a bulk action.
  *
  * Strings in returned structs are owned by the struct and freed by the
@@ -76,19 +77,26 @@ int log_open_read_only(struct logdb **out, const char *db_path, const struct dat
  * another application's SQLite database (application_id) are refused with
  * ERR_INPUT and left byte for byte as they were. */
 
-/* Opened with force on a DATA.csv that changed since the log was made:
- * when the data has ids, log_list gives each decision the row its
- * example id has now and leaves out decisions whose id is gone; without
- * ids decisions apply by row number (those beyond the data are left out).
- * log_data_sha256 is then the data's current hash. */
+/* When the log is opened with a dataset that has ids, log_list gives each
+ * decision the row its example id has now (the data may have been changed
+ * and opened with force) and leaves out decisions whose id is gone;
+ * without ids decisions apply by row number (those beyond the data are
+ * left out). log_data_changed: opened with force on a DATA.csv that
+ * changed since the log was made; log_data_sha256 is then the data's
+ * current hash. */
 int log_data_changed(const struct logdb *db);
 /* How many decisions the last log_list left out, and a message naming
  * them ("" when none). */
 size_t log_vanished(const struct logdb *db, const char **msg);
 void log_close(struct logdb *db);
-/* Close; a log this connection created is removed again (a command that
- * refused its input leaves no new log behind). */
+/* Close; a log this connection created is removed again unless another
+ * process has opened it meanwhile (log_open does so when it fails after
+ * making the file). */
 void log_close_discard(struct logdb *db);
+/* A log opened read-only whose file has an older schema (migrated in
+ * memory): that schema, else 0. Its hash chains exist only in memory until
+ * a command that writes upgrades the file. */
+int log_old_schema(const struct logdb *db);
 /* The log's own path. */
 const char *log_path(const struct logdb *db);
 /* The DATA.csv path the log was made for, and its recorded SHA-256 (the
@@ -263,7 +271,7 @@ int log_verify(struct logdb *db, size_t *records, struct err *e);
 #define LOG_LOCKED_MSG "the log is locked by another process"
 void log_set_lock_timeout(struct logdb *db, int ms);
 /* 1 when the last failed call failed because another process held the
- * lock past the timeout. */
+ * lock past the timeout; the message then starts with LOG_LOCKED_MSG. */
 int log_locked(const struct logdb *db);
 /* Parse a --lock-timeout SECONDS value into milliseconds; -1 if invalid. */
 int log_parse_lock_timeout(const char *s);

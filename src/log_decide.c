@@ -174,32 +174,48 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The log's classes, sorted, and its dataset's row count. */
+/* The log's classes, sorted, and its dataset's row count (read once per
+ * connection: the dataset record never changes). */
 static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 		       struct err *e)
 {
-	*classes = NULL;
-	*k = 0;
-	*n = INT64_MAX;
-	sqlite3_stmt *st = log_prepare(l, "SELECT n FROM dataset WHERE id = 1", e);
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (!(st = log_prepare(l, "SELECT name FROM class", e)))
-		return -1;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*k == cap)
-			*classes = xrealloc(*classes, (cap = cap ? cap * 2 : 16) * sizeof **classes);
-		(*classes)[(*k)++] = dup_col(st, 0);
+	if (!l->bounds_loaded) {
+		l->n_rows = INT64_MAX;
+		sqlite3_stmt *st = log_prepare(l, "SELECT n FROM dataset WHERE id = 1", e);
+		if (!st)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			l->n_rows = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		/* Once opened with --force on other data, decisions may name rows
+		 * of that data: rows beyond the recorded count are then left to
+		 * follow() (left out and reported), not refused. */
+		if (!(st = log_prepare(l, "SELECT count(*) FROM mismatch WHERE forced = 1", e)))
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+			l->n_rows = INT64_MAX;
+		sqlite3_finalize(st);
+		if (!(st = log_prepare(l, "SELECT name FROM class", e)))
+			return -1;
+		size_t cap = 0;
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (l->n_classes == cap)
+				l->classes = xrealloc(l->classes, (cap = cap ? cap * 2 : 16) *
+						      sizeof *l->classes);
+			l->classes[l->n_classes++] = dup_col(st, 0);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return log_sql_err(l, e, "cannot read the classes");
+		if (l->n_classes)
+			qsort(l->classes, l->n_classes, sizeof *l->classes, cmp_str);
+		l->bounds_loaded = l->n_classes > 0;
 	}
-	sqlite3_finalize(st);
-	if (*k)
-		qsort(*classes, *k, sizeof **classes, cmp_str);
-	return rc == SQLITE_DONE ? 0 : log_sql_err(l, e, "cannot read the classes");
+	*classes = l->classes;
+	*k = l->n_classes;
+	*n = l->n_rows;
+	return 0;
 }
 
 /* A decision as stored must make sense; else name it. */
@@ -231,12 +247,16 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 		       "(relabel log --verify checks it)", l->path, (long long)d->id, what);
 }
 
-/* The data changed (forced): the decision's row is where its example id
- * is now; -1 when the example is gone (it is counted and named). */
+/* The decision's row is where its example id is now (the data may have
+ * changed since it was recorded, with --force then or now); -1 when the
+ * example is gone (it is counted and named). */
 static int follow(struct logdb *l, struct log_decision *d)
 {
-	long r = d->example_id ? dataset_find_id(l->d, d->example_id)
-			       : d->row < l->d->n ? (long)d->row : -1;
+	char buf[32];
+	if (d->row < l->d->n && (!d->example_id ||
+				 !strcmp(dataset_id(l->d, d->row, buf), d->example_id)))
+		return 0;
+	long r = d->example_id ? dataset_find_id(l->d, d->example_id) : -1;
 	if (r >= 0) {
 		d->row = (size_t)r;
 		return 0;
@@ -271,11 +291,11 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 {
 	*out = NULL;
 	*count = 0;
-	char **classes;
-	size_t k;
-	int64_t n;
+	char **classes = NULL;
+	size_t k = 0;
+	int64_t n = 0;
 	if (load_bounds(l, &classes, &k, &n, e) < 0)
-		goto fail_bounds;
+		return -1;
 	sqlite3_stmt *st = log_prepare(l,
 		"SELECT id, uuid, row, example_id, action, label, reviewer, role, pass,"
 		" time, note, scan_id, undoes,"
@@ -283,7 +303,7 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		" batch, hash"
 		" FROM decision d WHERE id > ? ORDER BY id", e);
 	if (!st)
-		goto fail_bounds;
+		return -1;
 	sqlite3_bind_int64(st, 1, after);
 	l->vanished = 0;
 	l->vanished_msg[0] = '\0';
@@ -319,7 +339,7 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		if (!d->reviewer)
 			d->reviewer = xstrdup("");
 		bad = validate(l, d, row, action, classes, k, n, e) < 0;
-		if (!bad && l->data_changed && l->d && follow(l, d) < 0) {
+		if (!bad && l->d && follow(l, d) < 0) {
 			free(d->example_id);
 			free(d->label);
 			free(d->reviewer);
@@ -329,9 +349,6 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		}
 	}
 	sqlite3_finalize(st);
-	for (size_t i = 0; i < k; i++)
-		free(classes[i]);
-	free(classes);
 	if (bad || rc != SQLITE_DONE) {
 		log_decisions_free(*out, *count);
 		*out = NULL;
@@ -339,11 +356,6 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		return bad ? -1 : log_sql_err(l, e, "cannot read decisions");
 	}
 	return 0;
-fail_bounds:
-	for (size_t i = 0; i < k; i++)
-		free(classes[i]);
-	free(classes);
-	return -1;
 }
 
 void log_decisions_free(struct log_decision *d, size_t count)

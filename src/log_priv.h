@@ -17,9 +17,14 @@ struct logdb {
 	int locked;           /* the last failure was a lock wait running out */
 	int read_only;
 	int created;          /* this connection made the file */
+	int old_schema;       /* read-only, migrated in memory from this schema */
 	int data_changed;     /* opened with --force on changed DATA */
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */
+	int bounds_loaded;    /* classes and n_rows read (log_list checks) */
+	char **classes;       /* sorted */
+	size_t n_classes;
+	int64_t n_rows;
 	char vanished_msg[300];
 };
 
@@ -70,6 +75,10 @@ sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e);
 int log_begin(struct logdb *l, struct err *e);
 int log_commit_tx(struct logdb *l, struct err *e);
 void log_rollback(struct logdb *l);
+/* Append a disk-full or file-size-limit hint to an I/O error. */
+void log_io_hint(struct logdb *l, struct err *e);
+/* A monotonic clock in milliseconds. */
+double log_now_ms(void);
 /* Now, UTC, ISO 8601 with milliseconds. */
 void log_now(char buf[32]);
 /* A random version 4 UUID. */

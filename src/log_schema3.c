@@ -62,7 +62,9 @@ static const char tables_v3[] =
  * after the last old duplicate undo. */
 static const char rules_v3[] =
 	"CREATE INDEX decision_row ON decision(row);"
-	"CREATE UNIQUE INDEX decision_undo_once ON decision(undoes) WHERE id > %" PRId64 ";"
+	"CREATE INDEX decision_undoes ON decision(undoes) WHERE undoes IS NOT NULL;"
+	"CREATE UNIQUE INDEX decision_undo_once ON decision(undoes)"
+	" WHERE undoes IS NOT NULL AND id > %" PRId64 ";"
 	"CREATE TRIGGER decision_valid BEFORE INSERT ON decision WHEN NEW.row < 0"
 	" OR (NEW.action IN ('accept','relabel','reject') AND NEW.label IS NULL)"
 	" OR (NEW.action IN ('exclude','undo') AND NEW.label IS NOT NULL)"

@@ -2,20 +2,24 @@
 #include "logcli.h"
 #include "numparse.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "sanitize.h"
 #include "util.h"
 
 static int ctx_open(struct logctx *c, const char *data_path, const char *db_path,
 		    struct dataset_opts *o, int need_dataset, int force, int ro,
-		    struct err *e)
+		    int defer, struct err *e)
 {
 	c->d = NULL;
 	c->db = NULL;
+	c->pending = NULL;
+	c->force = force;
 	char *dbp = NULL, *recorded = NULL;
 	if (!data_path && !db_path && !o->labels_path)
 		return err_set(e, ERR_INPUT, "give DATA.csv or --db FILE");
@@ -37,10 +41,14 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {
 		dbp = db_path ? xstrdup(db_path) : log_default_path(c->d->data_path);
-		rc = ro ? log_open_read_only(&c->db, dbp, c->d, force, e)
-			: log_open(&c->db, dbp, c->d, force, e);
+		if (defer && access(dbp, F_OK) != 0 && errno == ENOENT) {
+			c->pending = dbp;     /* made by logctx_create */
+			dbp = NULL;
+		} else
+			rc = ro ? log_open_read_only(&c->db, dbp, c->d, force, e)
+				: log_open(&c->db, dbp, c->d, force, e);
 	}
-	if (rc == 0 && log_data_changed(c->db) && c->d->id_col < 0)
+	if (rc == 0 && c->db && log_data_changed(c->db) && c->d->id_col < 0)
 		san_fprintf(stderr, "relabel: warning: %s has no id column: decisions apply by "
 			"row number, whatever the rows now hold\n", c->d->data_path);
 	if (rc == 0 && !c->d->probs && need_dataset > 1)
@@ -48,21 +56,39 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	free(dbp);
 	free(recorded);
 	if (rc < 0)
-		logctx_close_discard(c);
+		logctx_close(c);
 	return rc;
 }
 
 int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 		struct dataset_opts *o, int need_dataset, int force, struct err *e)
 {
-	return ctx_open(c, data_path, db_path, o, need_dataset, force, 0, e);
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 0, 0, e);
+}
+
+int logctx_open_deferred(struct logctx *c, const char *data_path, const char *db_path,
+			 struct dataset_opts *o, int need_dataset, int force,
+			 struct err *e)
+{
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 0, 1, e);
+}
+
+int logctx_create(struct logctx *c, struct err *e)
+{
+	if (c->db || !c->pending)
+		return 0;
+	if (log_open(&c->db, c->pending, c->d, c->force, e) < 0)
+		return -1;
+	free(c->pending);
+	c->pending = NULL;
+	return 0;
 }
 
 int logctx_open_read_only(struct logctx *c, const char *data_path, const char *db_path,
 			  struct dataset_opts *o, int need_dataset, int force,
 			  struct err *e)
 {
-	return ctx_open(c, data_path, db_path, o, need_dataset, force, 1, e);
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 1, 0, e);
 }
 
 int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
@@ -79,16 +105,11 @@ int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
 	return 0;
 }
 
-void logctx_close_discard(struct logctx *c)
-{
-	log_close_discard(c->db);
-	c->db = NULL;
-	logctx_close(c);
-}
-
 void logctx_close(struct logctx *c)
 {
 	log_close(c->db);
+	free(c->pending);
+	c->pending = NULL;
 	dataset_free(c->d);
 	c->db = NULL;
 	c->d = NULL;

@@ -10,7 +10,9 @@
 
 struct logctx {
 	struct dataset *d;     /* NULL when the command needs no dataset */
-	struct logdb *db;
+	struct logdb *db;      /* NULL while a deferred log is not made yet */
+	char *pending;         /* the path of a log to make (deferred) */
+	int force;
 };
 
 /* Open the log (creating it beside DATA.csv if needed) and, when
@@ -26,8 +28,13 @@ int logctx_open_read_only(struct logctx *c, const char *data_path, const char *d
 			  struct dataset_opts *o, int need_dataset, int force,
 			  struct err *e);
 void logctx_close(struct logctx *c);
-/* Close; a log that the open created is removed (nothing was recorded). */
-void logctx_close_discard(struct logctx *c);
+/* Like logctx_open, but a log that does not exist yet is not made (db
+ * stays NULL) until logctx_create: a command that refuses its input leaves
+ * no new log behind. */
+int logctx_open_deferred(struct logctx *c, const char *data_path, const char *db_path,
+			 struct dataset_opts *o, int need_dataset, int force,
+			 struct err *e);
+int logctx_create(struct logctx *c, struct err *e);
 
 /* Every decision (log_list), with a warning on stderr naming decisions
  * left out because the data changed and their example is gone. */

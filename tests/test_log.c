@@ -11,11 +11,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "effective.h"
 #include "hash.h"
 #include "log.h"
+#include "review.h"
 
 static char dir[] = "/tmp/relabel-test-log-XXXXXX";
 static char data_path[600], probs_path[600], db_path[600], data_sha[65];
@@ -54,7 +56,8 @@ static struct logdb *open_log(const struct dataset *d)
 static int64_t decide(struct logdb *l, size_t row, enum log_action a,
 		      const char *label, int pass, int64_t undoes)
 {
-	struct log_new_decision nd = { .row = row, .example_id = "x", .action = a,
+	static const char *const ids[] = { "a", "b", "c", "d" };
+	struct log_new_decision nd = { .row = row, .example_id = ids[row], .action = a,
 				       .label = label, .reviewer = "r", .expert = pass == 2,
 				       .pass = pass, .undoes = undoes };
 	struct log_decision out;
@@ -231,7 +234,7 @@ START_TEST(test_concurrent_writers)
 			if (log_open(&l, db_path, d, 0, &e) < 0)
 				_exit(3);
 			for (int i = 0; i < EACH; i++) {
-				struct log_new_decision nd = { .row = (size_t)w, .example_id = "a",
+				struct log_new_decision nd = { .row = (size_t)w, .example_id = w ? "b" : "a",
 					.action = LOG_REJECT, .label = "x", .reviewer = w ? "b" : "a",
 					.pass = 1 };
 				if (log_decide(l, &nd, NULL, &e) < 0) {
@@ -749,6 +752,185 @@ START_TEST(test_concurrent_undos_never_share_a_target)
 }
 END_TEST
 
+/* Another process holds the write lock: a write waits one slice, fails
+ * with log_locked set and writes nothing; it succeeds once released. */
+START_TEST(test_lock_wait_is_bounded)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	int ready[2], done[2];
+	ck_assert(pipe(ready) == 0 && pipe(done) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sqlite3 *db;
+		char b = 1;
+		if (sqlite3_open(db_path, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) != SQLITE_OK)
+			_exit(3);
+		if (write(ready[1], &b, 1) != 1 || read(done[0], &b, 1) < 0)
+			_exit(4);
+		sqlite3_exec(db, "COMMIT", 0, 0, 0);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	char b;
+	ck_assert(read(ready[0], &b, 1) == 1);
+	log_set_lock_timeout(l, LOG_LOCK_SLICE_MS);
+	struct log_new_decision nd = { .row = 1, .example_id = "b", .action = LOG_EXCLUDE,
+				       .reviewer = "r", .pass = 1 };
+	struct err e;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ck_assert_msg(ms < 1000, "the write waited %.0f ms", ms);
+	ck_assert_int_eq(log_locked(l), 1);
+	ck_assert_int_eq(e.code, ERR_RUNTIME);
+	ck_assert_msg(strstr(e.msg, LOG_LOCKED_MSG), "%s", e.msg);
+	ck_assert_str_eq(label_of(l, 1, INT64_MAX), "given");
+	ck_assert(write(done[1], &b, 1) == 1);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_msg(log_decide(l, &nd, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(log_locked(l), 0);
+	ck_assert_int_eq(log_parse_lock_timeout("2.5"), 2500);
+	ck_assert_int_eq(log_parse_lock_timeout("0"), 0);
+	ck_assert_int_eq(log_parse_lock_timeout("-1"), -1);
+	ck_assert_int_eq(log_parse_lock_timeout("x"), -1);
+	ck_assert_int_eq(log_parse_lock_timeout(""), -1);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
+/* Reading never writes: an older log is migrated in memory only, another
+ * application's file and a missing log are refused untouched. */
+START_TEST(test_read_only_open)
+{
+	struct dataset *d = fixture();
+	write_old_log(2);
+	struct logdb *l;
+	struct err e;
+	ck_assert_msg(log_open_read_only(&l, db_path, d, 0, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(label_of(l, 0, INT64_MAX), "y");
+	size_t records;
+	ck_assert_int_eq(log_verify(l, &records, &e), 0);
+	struct log_new_decision nd = { .row = 1, .action = LOG_EXCLUDE, .reviewer = "r", .pass = 1 };
+	ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);   /* opened read-only */
+	log_close(l);
+	ck_assert_int_eq(db_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 4);
+	unlink(db_path);
+	ck_assert_int_eq(log_open_read_only(&l, db_path, d, 0, &e), -1);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	ck_assert_int_eq(access(db_path, F_OK), -1);
+	put(db_path, "");
+	ck_assert_int_eq(log_open(&l, db_path, d, 0, &e), -1);
+	ck_assert_msg(strstr(e.msg, "empty file"), "%s", e.msg);
+	struct stat st;
+	ck_assert(stat(db_path, &st) == 0 && st.st_size == 0);
+	dataset_free(d);
+}
+END_TEST
+
+/* What the review screen sees of a locked log: the decision is not saved,
+ * stays pending, the message says why, and the attempt takes one slice. */
+START_TEST(test_review_session_on_a_locked_log)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1 };
+	struct cl_scan scan;
+	struct err e;
+	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);
+	struct review *r;
+	ck_assert_msg(review_open(&r, d, &scan, l, "alice", 0, &e) == 0, "%s", e.msg);
+	log_set_lock_timeout(l, LOG_LOCK_SLICE_MS);
+	long row = review_row(r);
+	ck_assert_int_ge(row, 0);
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	ck_assert(sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) == SQLITE_OK);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ck_assert_msg(ms < 1000, "the screen was blocked %.0f ms", ms);
+	ck_assert_msg(strstr(r->message, "NOT SAVED") && strstr(r->message, LOG_LOCKED_MSG),
+		      "%s", r->message);
+	ck_assert_msg(strstr(r->message, LOG_LOCKED_MSG) - r->message < 60, "%s", r->message);
+	ck_assert_int_eq(review_row(r), row);               /* still on the example */
+	ck_assert_int_eq(review_state_of(r, (size_t)row), RS_UNDECIDED);
+	ck_assert(sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(review_decide(r, LOG_EXCLUDE, NULL), 0);
+	ck_assert_int_eq(review_state_of(r, (size_t)row), RS_EXCLUDED);
+	review_free(r);
+	cl_scan_free(&scan);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
+/* Several processes opening one old log at once migrate it once; making
+ * one new log at once, they make it once. */
+START_TEST(test_concurrent_migrations)
+{
+	struct dataset *d = fixture();
+	for (int round = 0; round < 3; round++) {
+		if (round < 2)
+			write_old_log(2);
+		else
+			unlink(db_path);      /* a new log made by several at once */
+		enum { P = 4 };
+		int go[2];
+		ck_assert(pipe(go) == 0);
+		pid_t pids[P];
+		for (int p = 0; p < P; p++) {
+			if ((pids[p] = fork()) == 0) {
+				close(go[1]);
+				char b;
+				if (read(go[0], &b, 1) != 0)
+					_exit(5);
+				struct logdb *c;
+				struct err e;
+				if (log_open(&c, db_path, d, 0, &e) < 0) {
+					fprintf(stderr, "%s\n", e.msg);
+					_exit(3);
+				}
+				log_close(c);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		usleep(50000);
+		close(go[1]);
+		for (int p = 0; p < P; p++) {
+			int status;
+			waitpid(pids[p], &status, 0);
+			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				      "process %d: status %d", p, status);
+		}
+		ck_assert_int_eq(db_int("PRAGMA user_version"), 3);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), round < 2 ? 4 : 0);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM dataset"), 1);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM class"), 2);
+		struct logdb *l = open_log(d);
+		size_t records;
+		struct err e;
+		ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+		ck_assert_uint_eq(records, round < 2 ? 5 : 0);
+		log_close(l);
+	}
+	dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -771,6 +953,10 @@ int main(void)
 	tcase_add_test(tc, test_hash_chain_shows_tampering);
 	tcase_add_test(tc, test_hand_inserted_rows_refused);
 	tcase_add_test(tc, test_concurrent_undos_never_share_a_target);
+	tcase_add_test(tc, test_lock_wait_is_bounded);
+	tcase_add_test(tc, test_read_only_open);
+	tcase_add_test(tc, test_review_session_on_a_locked_log);
+	tcase_add_test(tc, test_concurrent_migrations);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

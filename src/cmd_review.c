@@ -27,8 +27,11 @@ static const char usage[] =
 	"  --role R            annotator (default) or expert (second review)\n"
 	"  --blind             expert: hide the annotator's decision until deciding\n"
 	"  --color WHEN        auto (default), always or never (NO_COLOR is honoured)\n"
-	"  --image MODE        auto (default), blocks (half blocks in colour), ascii\n"
-	"                      (a grey-scale character ramp) or none\n"
+	"  --image MODE        image previews: auto (default; asks the terminal),\n"
+	"                      kitty, sixel, iterm (pixels), symbols (sextants,\n"
+	"                      quadrants, half blocks... in colour), blocks (half\n"
+	"                      blocks), ascii (a grey-scale ramp) or none; default\n"
+	"                      from $RELABEL_IMAGE\n"
 	"  --script FILE       replay named actions from FILE instead of a terminal\n"
 	"  --size COLSxROWS    the screen size for --script (default 100x30)\n"
 	"  --snapshots DIR     where --script writes snapshots (default: .)\n"
@@ -39,7 +42,7 @@ enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIP
 
 struct review_args {
 	const char *db, *reviewer, *role, *script, *snaps;
-	int blind, force, cols, rows, color, image;
+	int blind, force, cols, rows, color, image, image_set;
 };
 
 static int parse(int argc, char **argv, struct dataset_opts *o, struct review_args *a)
@@ -87,10 +90,11 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 				return cli_usage_error("review", "--color: auto, always or never");
 			break;
 		case OPT_IMAGE:
-			a->image = !strcmp(optarg, "auto") ? -1 : !strcmp(optarg, "blocks") ? IMG_BLOCKS :
-				   !strcmp(optarg, "ascii") ? IMG_ASCII : !strcmp(optarg, "none") ? IMG_NONE : -2;
+			a->image = img_mode_parse(optarg);
+			a->image_set = 1;
 			if (a->image == -2)
-				return cli_usage_error("review", "--image: auto, blocks, ascii or none");
+				return cli_usage_error("review", "--image: auto, kitty, sixel, iterm, "
+						       "symbols, blocks, ascii or none");
 			break;
 		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); exit(0);
 		default: return cli_usage_error("review", "unknown option");
@@ -124,8 +128,19 @@ static int scan(struct logctx *c, struct cl_scan *s, struct err *e)
 
 static int run(struct ui *u, const struct review_args *a, struct err *e)
 {
+	if (u->image_mode >= 0)
+		snprintf(u->image_why, sizeof u->image_why, "%s (%s)", img_mode_name(u->image_mode),
+			 a->image_set ? "--image" : "RELABEL_IMAGE");
 	if (!a->script)
 		return term_run(u, a->color, e);
+	/* no terminal to ask: symbols, and cells of 10x20 pixels for the
+	 * pixel modes */
+	if (u->image_mode < 0) {
+		u->image_mode = IMG_SYMBOLS;
+		snprintf(u->image_why, sizeof u->image_why, "symbols (auto; no terminal to ask)");
+	}
+	u->cell_w = 10;
+	u->cell_h = 20;
 	FILE *f = strcmp(a->script, "-") ? fopen(a->script, "r") : stdin;
 	if (!f)
 		return err_set(e, ERR_INPUT, "%s: cannot open the script", a->script);
@@ -143,6 +158,13 @@ int cmd_review(int argc, char **argv)
 	int rc = parse(argc, argv, &o, &a);
 	if (rc)
 		return rc;
+	const char *env = getenv("RELABEL_IMAGE");
+	if (!a.image_set && env && *env) {
+		a.image = img_mode_parse(env);
+		if (a.image == -2)
+			return cli_usage_error("review", "RELABEL_IMAGE: auto, kitty, sixel, iterm, "
+					       "symbols, blocks, ascii or none");
+	}
 	struct err e = { 0 };
 	struct progress pg;
 	progress_start(&pg, "review");

@@ -18,25 +18,31 @@ void thumbcache_free(struct thumbcache *tc)
 	thumbcache_init(tc);
 }
 
-int thumbcache_has(const struct thumbcache *tc, long row, int cols, int rows,
-		   enum img_mode mode)
+static int same_box(const struct img_box *a, const struct img_box *b)
+{
+	return a->cols == b->cols && a->rows == b->rows && a->mode == b->mode &&
+	       a->native == b->native &&
+	       (!IMG_IS_PIXELS(a->mode) || (a->cell_w == b->cell_w && a->cell_h == b->cell_h));
+}
+
+int thumbcache_has(const struct thumbcache *tc, long row, const struct img_box *box)
 {
 	for (int i = 0; i < THUMBCACHE_SIZE; i++) {
 		const struct thumb_entry *x = &tc->e[i];
-		if (x->row == row && x->cols == cols && x->rows == rows && x->mode == mode)
+		if (x->row == row && same_box(&x->box, box))
 			return 1;
 	}
 	return 0;
 }
 
 const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const char *path,
-					 int cols, int rows, enum img_mode mode)
+					 const struct img_box *box)
 {
 	struct thumb_entry *slot = &tc->e[0];
 	tc->clock++;
 	for (int i = 0; i < THUMBCACHE_SIZE; i++) {
 		struct thumb_entry *x = &tc->e[i];
-		if (x->row == row && x->cols == cols && x->rows == rows && x->mode == mode) {
+		if (x->row == row && same_box(&x->box, box)) {
 			x->used = tc->clock;
 			tc->hits++;
 			return x;
@@ -48,9 +54,7 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	thumb_free(&slot->t);
 	memset(slot, 0, sizeof *slot);
 	slot->row = row;
-	slot->cols = cols;
-	slot->rows = rows;
-	slot->mode = mode;
+	slot->box = *box;
 	slot->used = tc->clock;
 	struct image im;
 	struct err e = { 0 };
@@ -60,7 +64,7 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	}
 	slot->w = im.w;
 	slot->h = im.h;
-	slot->ok = thumb_make(&im, cols, rows, mode, 0x000000, &slot->t) == 0;
+	slot->ok = thumb_make(&im, box, &slot->t) == 0;
 	if (!slot->ok)
 		snprintf(slot->err, sizeof slot->err, "no room to draw the image");
 	image_free(&im);

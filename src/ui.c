@@ -109,6 +109,12 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 		snprintf(rv->message, sizeof rv->message, "image previews %s",
 			 u->images_off ? "off" : "on");
 		break;
+	case A_ZOOM:
+		if (review_row(rv) < 0 || rv->d->image_col < 0)
+			snprintf(rv->message, sizeof rv->message, "no image to zoom");
+		else
+			u->mode = u->mode == UI_ZOOM ? UI_LIST : UI_ZOOM;
+		break;
 	case A_PREVIEW_DOWN: u->preview_top++; break;
 	case A_PREVIEW_UP: if (u->preview_top > 0) u->preview_top--; break;
 	case A_QUIT:
@@ -199,6 +205,10 @@ int ui_key(struct ui *u, int key)
 		return picker_key(u, key);
 	if (u->mode == UI_STATS)
 		return stats_key(u, key);
+	if (u->mode == UI_ZOOM) {       /* any key returns */
+		u->mode = UI_LIST;
+		return 0;
+	}
 	if (u->mode == UI_HELP && key != 'q' && key != '?' && key != K_ESC) {
 		if (key == K_DOWN || key == 'j') u->help_top++;
 		if ((key == K_UP || key == 'k') && u->help_top > 0) u->help_top--;

@@ -11,7 +11,7 @@
 #include "stats.h"
 #include "thumbcache.h"
 
-enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS };
+enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS, UI_ZOOM };
 
 struct ui {
 	struct review *rv;
@@ -26,9 +26,20 @@ struct ui {
 	int list_top;                 /* first queue row shown */
 	int page;                     /* rows in a page of the list */
 	int image_mode;               /* enum img_mode, or -1 for auto (front end decides) */
+	char image_why[128];          /* how the front end chose it (the help screen says) */
+	int cell_w, cell_h;           /* the terminal's cell size in pixels, 0 if unknown */
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
-	int img_cols, img_rows, img_mode;   /* the last image box drawn */
+	struct img_box img_box;       /* the last image box drawn (prefetch fits to it) */
+	/* A picture in a pixel mode that the front end draws after the frame,
+	 * set by every ui_draw (on = 0: none; the front end removes one it
+	 * drew). t stays valid until the next ui_draw or ui_prefetch. */
+	struct ui_picture {
+		int on;
+		long row;
+		int x, y;
+		const struct thumb *t;
+	} pic;
 	int quit;
 };
 

@@ -152,7 +152,7 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 }
 
 /* The path of a row's image: its image cell, relative to DATA.csv's folder. */
-static void image_path(const struct dataset *d, size_t row, char *path, size_t n)
+void view_image_path(const struct dataset *d, size_t row, char *path, size_t n)
 {
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	const char *slash = strrchr(d->data_path, '/');
@@ -166,15 +166,15 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 int ui_prefetch(struct ui *u)
 {
 	const struct review *rv = u->rv;
-	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
+	if (rv->d->image_col < 0 || u->images_off || u->img_box.cols <= 0)
 		return 0;
 	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
 		long row = (long)rv->queue[rv->cursor + a];
-		if (thumbcache_has(&u->tc, row, u->img_cols, u->img_rows, (enum img_mode)u->img_mode))
+		if (thumbcache_has(&u->tc, row, &u->img_box))
 			continue;
 		char path[4096];
-		image_path(rv->d, (size_t)row, path, sizeof path);
-		thumbcache_get(&u->tc, row, path, u->img_cols, u->img_rows, (enum img_mode)u->img_mode);
+		view_image_path(rv->d, (size_t)row, path, sizeof path);
+		thumbcache_get(&u->tc, row, path, &u->img_box);
 		return 1;
 	}
 	return 0;
@@ -185,8 +185,8 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 	const struct dataset *d = u->rv->d;
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	char path[4096];
-	image_path(d, row, path, sizeof path);
-	int mode = u->image_mode < 0 ? IMG_BLOCKS : u->image_mode;
+	view_image_path(d, row, path, sizeof path);
+	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
 	if (u->images_off || mode == IMG_NONE || h < 3) {
 		struct stat sb;
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
@@ -194,17 +194,15 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes (previews off)", (long long)sb.st_size);
 		return;
 	}
-	u->img_cols = w;
-	u->img_rows = h - 1;
-	u->img_mode = mode;
-	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, w, h - 1,
-						     (enum img_mode)mode);
+	u->img_box = (struct img_box){ w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h, 0 };
+	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, &u->img_box);
 	if (!t->ok) {
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
 		canvas_put(c, x, y + 1, t->err, w, ST_ERROR);
 		return;
 	}
 	thumb_draw(&t->t, c, x, y);
+	ui_picture_set(u, (long)row, x, y, &t->t);
 	canvas_printf(c, x, y + t->t.rows, w, ST_DIM, "%s (%dx%d)", img, t->w, t->h);
 }
 
@@ -301,10 +299,15 @@ static void draw_keybar(struct canvas *c, int y)
 void ui_draw(struct ui *u, struct canvas *c)
 {
 	canvas_clear(c);
+	u->pic.on = 0;
 	if (c->cols < VIEW_MIN_COLS || c->rows < VIEW_MIN_ROWS) {
 		canvas_printf(c, 0, 0, c->cols, ST_ERROR, "terminal too small");
 		canvas_printf(c, 0, 1, c->cols, ST_NORMAL, "need %dx%d, have %dx%d",
 			      VIEW_MIN_COLS, VIEW_MIN_ROWS, c->cols, c->rows);
+		return;
+	}
+	if (u->mode == UI_ZOOM) {
+		view_zoom(u, c);
 		return;
 	}
 	if (u->mode == UI_HELP || u->mode == UI_STATS) {
@@ -323,8 +326,10 @@ void ui_draw(struct ui *u, struct canvas *c)
 	draw_detail(u, c, lw + 2, 1, c->cols - lw - 2, h);
 	draw_status(u, c, c->rows - 2);
 	draw_keybar(c, c->rows - 1);
-	if (u->mode == UI_PICKER)
+	if (u->mode == UI_PICKER) {
+		u->pic.on = 0;         /* the picker covers the preview */
 		view_picker(u, c);
+	}
 	else if (u->mode == UI_PROMPT)
 		view_prompt(u, c);
 }

@@ -2,6 +2,7 @@
 # layers.sh — each third-party library is visible from one module only, and
 # nothing below the user interface includes curses.
 #   csv.h    -> src/dataset*.c      png.h -> src/image.c
+#   chafa.h  -> src/imgview.c, src/pixelproto.c
 #   sqlite3.h -> src/log*.c         curses.h -> src/term.c
 set -u
 cd "${top_srcdir:-.}/src" || exit 99
@@ -15,6 +16,7 @@ check() { # header allowed-file-pattern
 }
 check 'csv\.h' 'dataset[a-z_]*\.c'
 check 'png\.h' 'image\.c'
+check 'chafa\.h' 'imgview\.c|pixelproto\.c'
 check 'sqlite3\.h' 'log[a-z_]*\.c|log_priv\.h'
 check 'nettle/[a-z0-9]*\.h' 'hash\.c'
 check 'n?curses[w]?\.h|ncursesw/curses\.h' 'term\.c'

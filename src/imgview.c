@@ -69,14 +69,14 @@ static uint32_t fitted(const struct image *im, int tw, int th, int x, int y)
 	return area(im, (int)((long)x * im->w / tw), 0, (int)((long)y * im->h / th), 0);
 }
 
-void img_fit_pixels(int w, int h, int bw, int bh, int native, int *pw, int *ph)
+void img_fit_pixels(int w, int h, int bw, int bh, int *pw, int *ph)
 {
 	*pw = *ph = 0;
 	if (w < 1 || h < 1 || bw < 1 || bh < 1)
 		return;
 	if (w <= bw && h <= bh) {
 		/* enlarge by whole multiples only, so every pixel stays square */
-		int k = native ? 1 : bw / w < bh / h ? bw / w : bh / h;
+		int k = bw / w < bh / h ? bw / w : bh / h;
 		*pw = w * k;
 		*ph = h * k;
 		return;
@@ -224,7 +224,7 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	if (cw < 1 || ch < 1)
 		return -1;
 	int pw, ph;
-	img_fit_pixels(im->w, im->h, b->cols * cw, b->rows * ch, b->native, &pw, &ph);
+	img_fit_pixels(im->w, im->h, b->cols * cw, b->rows * ch, &pw, &ph);
 	if (pw < 1)
 		return -1;
 	uint8_t *fit = img_scale_rgba(im, pw, ph);

@@ -10,9 +10,8 @@
  *
  * Pixel modes (sixel, kitty, iTerm2) fit the image into the box's pixels
  * (cells times the terminal's cell size), shrinking by area averaging and
- * enlarging by whole-pixel repetition (8x8 digits stay sharp); in "native"
- * fitting (the zoom view) an image that fits is shown at its own
- * resolution. The fitted picture is encoded by pixelproto.h into the bytes
+ * enlarging by whole multiples (every pixel of the image is shown, 8x8
+ * digits stay sharp; an image that fits is never resampled). The fitted picture is encoded by pixelproto.h into the bytes
  * the front end writes after curses has drawn the frame; the canvas only
  * gets blank cells where the picture will be.
  *
@@ -40,13 +39,11 @@ int img_mode_parse(const char *name);
 const char *img_mode_name(int mode);
 
 /* Where and how an image is fitted. cell_w/cell_h: the terminal's cell
- * size in pixels (pixel modes only). native: do not enlarge an image that
- * fits (the zoom view). */
+ * size in pixels (pixel modes only). */
 struct img_box {
 	int cols, rows;
 	enum img_mode mode;
 	int cell_w, cell_h;
-	int native;
 };
 
 struct thumb_cell {
@@ -72,8 +69,8 @@ void thumb_draw(const struct thumb *t, struct canvas *c, int x, int y);
 
 /* The picture's size in pixels for an image of w x h in a box of bw x bh
  * pixels: the largest fit; an image that fits is enlarged only by a whole
- * multiple, and not at all with native. */
-void img_fit_pixels(int w, int h, int bw, int bh, int native, int *pw, int *ph);
+ * multiple. */
+void img_fit_pixels(int w, int h, int bw, int bh, int *pw, int *ph);
 /* im scaled to pw x ph RGBA (opaque, alpha composited over black):
  * area average when shrinking, repetition when enlarging. */
 uint8_t *img_scale_rgba(const struct image *im, int pw, int ph);

@@ -1,6 +1,7 @@
 /* views_zoom.c — the zoom view (the current example's image over the
  * whole screen, at the largest size the terminal allows; in the pixel
- * modes an image that fits is shown at its own resolution) and the
+ * modes an image that fits is shown with every one of its pixels, enlarged
+ * by a whole multiple) and the
  * request that the front end draw a pixel-mode picture. */
 #include <stdio.h>
 
@@ -30,8 +31,7 @@ void view_zoom(struct ui *u, struct canvas *c)
 	if (mode == IMG_NONE)
 		mode = IMG_SYMBOLS;
 	/* its own box: the list view's prefetch box stays as it was */
-	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
-			       IMG_IS_PIXELS(mode) };
+	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h };
 	const struct thumb_entry *t = thumbcache_get(&u->tc, row, path, &box);
 	if (!t->ok) {
 		canvas_printf(c, 0, 0, c->cols, ST_NORMAL, "image: %s", img);

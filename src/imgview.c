@@ -223,8 +223,12 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	int cw = b->cell_w, ch = b->cell_h;
 	if (cw < 1 || ch < 1)
 		return -1;
-	int pw, ph;
-	img_fit_pixels(im->w, im->h, b->cols * cw, b->rows * ch, &pw, &ph);
+	int pw, ph, bh = b->rows * ch;
+	/* sixel draws bands of 6 pixel rows and chafa leaves out a last band
+	 * that the canvas does not fill: fit into whole bands */
+	if (b->mode == IMG_SIXEL)
+		bh -= bh % 6;
+	img_fit_pixels(im->w, im->h, b->cols * cw, bh, &pw, &ph);
 	if (pw < 1)
 		return -1;
 	uint8_t *fit = img_scale_rgba(im, pw, ph);
@@ -233,9 +237,14 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	out->pw = pw;
 	out->ph = ph;
 	out->rgba = fit;
-	/* the canvas is whole cells: the picture at its top left, the rest
-	 * transparent, so nothing is stretched */
+	/* kitty and iTerm2 place whole cells: the picture at their top left,
+	 * the rest transparent, so nothing is stretched; sixel is the picture
+	 * in whole bands */
 	int W = out->cols * cw, H = out->rows * ch;
+	if (b->mode == IMG_SIXEL) {
+		W = pw;
+		H = (ph + 5) / 6 * 6;
+	}
 	uint8_t *pad = xcalloc((size_t)W * (size_t)H, 4);
 	for (int y = 0; y < ph; y++)
 		memcpy(pad + (size_t)y * (size_t)W * 4, fit + (size_t)y * (size_t)pw * 4,

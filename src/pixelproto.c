@@ -16,9 +16,17 @@ char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int co
 			    mode == IMG_KITTY ? CHAFA_PIXEL_MODE_KITTY :
 			    mode == IMG_ITERM ? CHAFA_PIXEL_MODE_ITERM2 : CHAFA_PIXEL_MODE_MAX;
 	*len = 0;
-	if (pm == CHAFA_PIXEL_MODE_MAX || cols < 1 || rows < 1 || w < 1 || h < 1 ||
-	    w % cols || h % rows)
+	if (pm == CHAFA_PIXEL_MODE_MAX || cols < 1 || rows < 1 || w < 1 || h < 1)
 		return NULL;
+	if (mode == IMG_SIXEL) {
+		/* sixel knows no cells: one "cell" the picture's size, which
+		 * must be whole bands (chafa would rescale the rest away) */
+		if (h % 6)
+			return NULL;
+		cols = rows = 1;
+	} else if (w % cols || h % rows) {
+		return NULL;
+	}
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
 	chafa_canvas_config_set_cell_geometry(cfg, w / cols, h / rows);

@@ -11,13 +11,14 @@
 
 #include "imgview.h"
 
-/* The sequence that draws rgba (w x h, 4 bytes a pixel, straight alpha;
- * w = cols*cell_w and h = rows*cell_h) over cols x rows cells from the
- * cursor position, in mode (IMG_SIXEL, IMG_KITTY or IMG_ITERM). Returns a
- * malloc'd buffer (*len bytes, NUL-terminated) or NULL. Kitty: RGBA
- * (f=32) in base64 chunks, placed over c=cols,r=rows cells; iTerm2: OSC
- * 1337 File= with an uncompressed TIFF; sixel: DCS ... ST, its height a
- * multiple of 6 (rows that do not fill a band are left out). */
+/* The sequence that draws rgba (w x h, 4 bytes a pixel, straight alpha)
+ * from the cursor position, in mode (IMG_SIXEL, IMG_KITTY or IMG_ITERM).
+ * Kitty and iTerm2 place it over cols x rows cells (w = cols*cell_w,
+ * h = rows*cell_h): kitty as RGBA (f=32) in base64 chunks with
+ * c=cols,r=rows; iTerm2 as OSC 1337 File= with an uncompressed TIFF.
+ * Sixel (DCS ... ST, transparent pixels left as they are) ignores cols
+ * and rows and needs h a multiple of 6. Returns a malloc'd buffer (*len
+ * bytes, NUL-terminated), or NULL for sizes it cannot encode. */
 char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int cols,
 		   int rows, size_t *len);
 

@@ -1,6 +1,7 @@
-/* pixelproto.c — graphics protocol encoders through libchafa (see
- * pixelproto.h). The picture arrives already fitted to the cells, so
- * chafa's canvas is made exactly its size and scales nothing. */
+/* pixelproto.c — graphics protocol encoders (see pixelproto.h): sixel and
+ * iTerm2 through libchafa, kitty with glib's base64. The picture arrives
+ * already fitted to the cells, so chafa's canvas is made exactly its size
+ * and scales nothing. */
 #include "pixelproto.h"
 
 #include <chafa.h>
@@ -8,6 +9,31 @@
 #include <string.h>
 
 #include "util.h"
+
+/* Kitty: RGBA in base64 chunks of 4096 characters (3072 bytes, so no
+ * chunk but the last is padded); q=2 keeps the terminal from answering.
+ * Written here with glib's base64: chafa 1.12 pads every chunk of its own
+ * and gets the last byte of each wrong (every 128th pixel's alpha). */
+static char *kitty_encode(const uint8_t *rgba, int w, int h, int cols, int rows, size_t *len)
+{
+	size_t n = (size_t)w * (size_t)h * 4, chunks = (n + 3071) / 3072;
+	GString *s = g_string_sized_new(n / 3 * 4 + chunks * 16 + 64);
+	for (size_t i = 0; i < chunks; i++) {
+		size_t off = i * 3072, m = n - off < 3072 ? n - off : 3072;
+		if (i == 0)
+			g_string_append_printf(s, "\x1b_Ga=T,f=32,s=%d,v=%d,c=%d,r=%d,q=2,", w, h,
+					       cols, rows);
+		else
+			g_string_append(s, "\x1b_G");
+		g_string_append_printf(s, "m=%d;", i + 1 < chunks);
+		gchar *b = g_base64_encode(rgba + off, m);
+		g_string_append(s, b);
+		g_free(b);
+		g_string_append(s, "\x1b\\");
+	}
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
 
 char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int cols,
 		   int rows, size_t *len)
@@ -26,6 +52,13 @@ char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int co
 		cols = rows = 1;
 	} else if (w % cols || h % rows) {
 		return NULL;
+	}
+	if (mode == IMG_KITTY) {
+		char *g = kitty_encode(rgba, w, h, cols, rows, len);
+		char *out = xmalloc(*len + 1);
+		memcpy(out, g, *len + 1);
+		g_free(g);
+		return out;
 	}
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
 	chafa_canvas_config_set_geometry(cfg, cols, rows);

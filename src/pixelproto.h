@@ -1,6 +1,6 @@
 /* pixelproto.h — the terminal graphics protocols as pure functions: RGBA
  * pixels to the bytes that draw them (sixel, kitty graphics, iTerm2 inline
- * images; encoded by libchafa), tmux passthrough wrapping, and the bytes
+ * images), tmux passthrough wrapping, and the bytes
  * that remove a kitty picture. Nothing here writes to a terminal; the
  * curses front end (term.c) writes what these return. */
 #ifndef RELABEL_PIXELPROTO_H
@@ -15,7 +15,7 @@
  * from the cursor position, in mode (IMG_SIXEL, IMG_KITTY or IMG_ITERM).
  * Kitty and iTerm2 place it over cols x rows cells (w = cols*cell_w,
  * h = rows*cell_h): kitty as RGBA (f=32) in base64 chunks with
- * c=cols,r=rows; iTerm2 as OSC 1337 File= with an uncompressed TIFF.
+ * c=cols,r=rows and q=2 (no replies); iTerm2 as OSC 1337 File= with an uncompressed TIFF.
  * Sixel (DCS ... ST, transparent pixels left as they are) ignores cols
  * and rows and needs h a multiple of 6. Returns a malloc'd buffer (*len
  * bytes, NUL-terminated), or NULL for sizes it cannot encode. */

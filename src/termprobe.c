@@ -101,7 +101,7 @@ void termprobe_env(struct term_caps *c)
 	pclose(p);
 	char pass[32] = "";
 	if (sscanf(line, "%d %d %31s", &c->pane_top, &c->pane_left, pass) >= 2)
-		c->passthrough = !strcmp(pass, "on") || !strcmp(pass, "all");
+		c->passthrough = !strcmp(pass, "1") || !strcmp(pass, "on") || !strcmp(pass, "all");
 }
 
 static long ms_since(const struct timespec *t0)

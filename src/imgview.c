@@ -90,18 +90,70 @@ void img_fit_pixels(int w, int h, int bw, int bh, int *pw, int *ph)
 		*ph = 1;
 }
 
+/* Shrinking, one pass over the source: each source row's pixels are
+ * summed into the output columns they fall in, rows into the output row. */
+static void shrink_rgba(const struct image *im, int pw, int ph, uint8_t *out)
+{
+	int *x0 = xmallocarray((size_t)pw + 1, sizeof *x0);
+	for (int x = 0; x <= pw; x++)
+		x0[x] = (int)((long)x * im->w / pw);
+	uint32_t *acc = xmallocarray((size_t)pw * 3, sizeof *acc);
+	for (int y = 0; y < ph; y++) {
+		int y0 = (int)((long)y * im->h / ph), y1 = (int)((long)(y + 1) * im->h / ph);
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		memset(acc, 0, (size_t)pw * 3 * sizeof *acc);
+		for (int sy = y0; sy < y1; sy++) {
+			const uint8_t *p = im->rgba + (size_t)sy * (size_t)im->w * 4;
+			for (int x = 0; x < pw; x++) {
+				uint32_t r = 0, g = 0, b = 0;
+				int e = x0[x + 1] > x0[x] ? x0[x + 1] : x0[x] + 1;
+				for (int sx = x0[x]; sx < e; sx++) {
+					const uint8_t *q = p + (size_t)sx * 4;
+					if (q[3] == 255) {
+						r += q[0];
+						g += q[1];
+						b += q[2];
+					} else {
+						r += (q[0] * q[3] + 127u) / 255;
+						g += (q[1] * q[3] + 127u) / 255;
+						b += (q[2] * q[3] + 127u) / 255;
+					}
+				}
+				acc[x * 3] += r;
+				acc[x * 3 + 1] += g;
+				acc[x * 3 + 2] += b;
+			}
+		}
+		uint8_t *o = out + (size_t)y * (size_t)pw * 4;
+		for (int x = 0; x < pw; x++) {
+			uint32_t n = (uint32_t)((x0[x + 1] > x0[x] ? x0[x + 1] - x0[x] : 1) * (y1 - y0));
+			for (int ch = 0; ch < 3; ch++)
+				o[x * 4 + ch] = (uint8_t)((acc[x * 3 + ch] + n / 2) / n);
+			o[x * 4 + 3] = 255;
+		}
+	}
+	free(acc);
+	free(x0);
+}
+
 uint8_t *img_scale_rgba(const struct image *im, int pw, int ph)
 {
 	uint8_t *out = xmallocarray((size_t)pw * (size_t)ph, 4);
-	for (int y = 0; y < ph; y++)
+	if (pw < im->w || ph < im->h) {
+		shrink_rgba(im, pw, ph, out);
+		return out;
+	}
+	for (int y = 0; y < ph; y++) {       /* enlarging: the covering pixel */
+		const uint8_t *row = im->rgba + (size_t)((long)y * im->h / ph) * (size_t)im->w * 4;
+		uint8_t *o = out + (size_t)y * (size_t)pw * 4;
 		for (int x = 0; x < pw; x++) {
-			uint32_t v = fitted(im, pw, ph, x, y);
-			uint8_t *o = out + ((size_t)y * (size_t)pw + (size_t)x) * 4;
-			o[0] = (uint8_t)(v >> 16);
-			o[1] = (uint8_t)(v >> 8);
-			o[2] = (uint8_t)v;
-			o[3] = 255;
+			const uint8_t *q = row + (size_t)((long)x * im->w / pw) * 4;
+			for (int ch = 0; ch < 3; ch++)
+				o[x * 4 + ch] = (uint8_t)((q[ch] * q[3] + 127u) / 255);
+			o[x * 4 + 3] = 255;
 		}
+	}
 	return out;
 }
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,9 +317,14 @@ int term_run(struct ui *u, int color, struct err *e)
 	while (!u->quit && !got_signal) {
 		if (c->cols != COLS || c->rows != LINES)
 			canvas_resize(c, COLS, LINES);
-		ui_draw(u, c);
-		blit(c);
-		pictures(u, c->rows - 1, c->cols - 1);
+		/* Keys typed ahead are handled before anything is drawn: held
+		 * keys never wait for the previews they pass over. */
+		struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+		if (poll(&pf, 1, 0) <= 0) {
+			ui_draw(u, c);
+			blit(c);
+			pictures(u, c->rows - 1, c->cols - 1);
+		}
 		/* While no key comes, decode upcoming images (a few ms each);
 		 * once there is nothing left to prefetch, block on the keyboard. */
 		wint_t wc;

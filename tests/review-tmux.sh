@@ -42,6 +42,9 @@ start() { # [image mode]
 		"cd '$T' && RELABEL_REVIEWER=tty TERM=screen-256color '$R' review data.csv --image=${1:-symbols}; echo EXIT=\$? >'$T/exit'; sleep 30"
 }
 
+# a session that keeps the server alive between the runs below (a new
+# session could otherwise race with the exit of the last one's server)
+tm new-session -d -s keep "sleep 300"
 start
 wait_for "the screen" screen_has "first review"
 screen_has "one → six" || say "the worst example is not on the screen"
@@ -81,10 +84,7 @@ wait_for "the screen to be restored (2)" screen_lacks "first review"
 tm kill-session -t "$S" 2>/dev/null
 for pass in off on; do
 	rm -f "$T/exit"
-	if [ $pass = on ]; then      # set before the program starts
-		tm new-session -d -s keep "sleep 60"
-		tm set-option -g allow-passthrough on
-	fi
+	[ $pass = on ] && tm set-option -g allow-passthrough on   # before the program starts
 	start auto
 	wait_for "the screen (auto, passthrough $pass)" screen_has "first review"
 	tm send-keys -t "$S" '?'

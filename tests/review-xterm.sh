@@ -27,11 +27,12 @@ fail=0
 say() { echo "FAIL: $*"; fail=1; }
 
 "$X" pattern "$T/pat.png" || { echo "FAIL: cannot write the pattern"; exit 1; }
-# two flagged examples: the pattern (worst), then one whose image is missing
+# two flagged examples: the pattern (worst), then one whose image is
+# missing (pics.csv: review-tmux.sh signals "relabel review data.csv")
 { echo id,image,label; echo p,pat.png,a; echo m,missing.png,b
-  for i in 1 2 3 4; do echo a$i,pat.png,a; echo b$i,pat.png,b; done; } >"$T/data.csv"
+  for i in 1 2 3 4; do echo a$i,pat.png,a; echo b$i,pat.png,b; done; } >"$T/pics.csv"
 { echo a,b; echo 0.01,0.99; echo 0.98,0.02
-  for i in 1 2 3 4; do echo 0.9,0.1; echo 0.1,0.9; done; } >"$T/probs.csv"
+  for i in 1 2 3 4; do echo 0.9,0.1; echo 0.1,0.9; done; } >"$T/pics-probs.csv"
 
 # Xvfb picks a free display and tells its number on fd 3.
 Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$T/display" >/dev/null 2>&1 &
@@ -42,7 +43,7 @@ while [ ! -s "$T/display" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 DISPLAY=:$(cat "$T/display")
 export DISPLAY
 xterm -ti vt340 -xrm 'XTerm*numColorRegisters: 256' -geometry 100x30+0+0 \
-	-e sh -c "cd '$T' && RELABEL_REVIEWER=x '$R' review data.csv; echo EXIT=\$? >'$T/exit'; sleep 60" \
+	-e sh -c "cd '$T' && RELABEL_REVIEWER=x '$R' review pics.csv --probs pics-probs.csv; echo EXIT=\$? >'$T/exit'; sleep 60" \
 	2>/dev/null &
 TPID=$!
 

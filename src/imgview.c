@@ -228,7 +228,10 @@ static int make_symbols(const struct image *im, const struct img_box *b, struct 
 	chafa_symbol_map_remove_by_tags(map, CHAFA_SYMBOL_TAG_WIDE | CHAFA_SYMBOL_TAG_AMBIGUOUS);
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
 	chafa_canvas_config_set_geometry(cfg, tc, tr);
-	chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
+	chafa_canvas_config_set_canvas_mode(cfg, b->colors == 8 ? CHAFA_CANVAS_MODE_INDEXED_8 :
+					    b->colors == 16 ? CHAFA_CANVAS_MODE_INDEXED_16 :
+					    b->colors == 256 ? CHAFA_CANVAS_MODE_INDEXED_256 :
+					    CHAFA_CANVAS_MODE_TRUECOLOR);
 	chafa_canvas_config_set_symbol_map(cfg, map);
 	chafa_canvas_config_set_bg_color(cfg, 0x000000);
 	chafa_canvas_config_set_preprocessing_enabled(cfg, FALSE);

@@ -39,11 +39,14 @@ int img_mode_parse(const char *name);
 const char *img_mode_name(int mode);
 
 /* Where and how an image is fitted. cell_w/cell_h: the terminal's cell
- * size in pixels (pixel modes only). */
+ * size in pixels (pixel modes only). colors: the terminal's palette for
+ * the symbol modes, 8, 16 or 256 (chafa then chooses symbols and colours
+ * for that palette), or 0 for direct colour. */
 struct img_box {
 	int cols, rows;
 	enum img_mode mode;
 	int cell_w, cell_h;
+	int colors;
 };
 
 struct thumb_cell {

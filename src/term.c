@@ -311,6 +311,7 @@ int term_run(struct ui *u, int color, struct err *e)
 	}
 	u->cell_w = caps.cell_w;
 	u->cell_h = caps.cell_h;
+	u->colors = rgb_mode == 1 ? 0 : rgb_mode;
 	memset(&shown, 0, sizeof shown);
 	struct canvas *c = canvas_new(COLS, LINES);
 	int errs = 0, status = 0;

@@ -21,6 +21,7 @@ void thumbcache_free(struct thumbcache *tc)
 static int same_box(const struct img_box *a, const struct img_box *b)
 {
 	return a->cols == b->cols && a->rows == b->rows && a->mode == b->mode &&
+	       a->colors == b->colors &&
 	       (!IMG_IS_PIXELS(a->mode) || (a->cell_w == b->cell_w && a->cell_h == b->cell_h));
 }
 

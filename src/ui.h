@@ -28,6 +28,7 @@ struct ui {
 	int image_mode;               /* enum img_mode, or -1 for auto (front end decides) */
 	char image_why[128];          /* how the front end chose it (the help screen says) */
 	int cell_w, cell_h;           /* the terminal's cell size in pixels, 0 if unknown */
+	int colors;                   /* the terminal's palette: 8, 16, 256, or 0 (direct) */
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
 	struct img_box img_box;       /* the last image box drawn (prefetch fits to it) */

@@ -194,7 +194,8 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes (previews off)", (long long)sb.st_size);
 		return;
 	}
-	u->img_box = (struct img_box){ w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h };
+	u->img_box = (struct img_box){ w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
+				     u->colors };
 	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, &u->img_box);
 	if (!t->ok) {
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);

@@ -31,7 +31,8 @@ void view_zoom(struct ui *u, struct canvas *c)
 	if (mode == IMG_NONE)
 		mode = IMG_SYMBOLS;
 	/* its own box: the list view's prefetch box stays as it was */
-	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h };
+	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
+			       u->colors };
 	const struct thumb_entry *t = thumbcache_get(&u->tc, row, path, &box);
 	if (!t->ok) {
 		canvas_printf(c, 0, 0, c->cols, ST_NORMAL, "image: %s", img);

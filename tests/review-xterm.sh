@@ -4,9 +4,9 @@
 # whose worst example is a test pattern of one-pixel lines (which half
 # blocks cannot draw). Screenshots of the screen (ImageMagick's import)
 # must show the pattern pixel for pixel (whole-multiple enlargement,
-# within a tolerance); after moving to an example without a picture, and
-# after quitting, no pixel of the old picture may remain; the zoom view
-# shows it larger. Keys are typed with xdotool. Polls against deadlines.
+# within a tolerance); after moving to an example without a picture, under
+# the help screen and after quitting no pixel of the old picture may
+# remain; the zoom view shows it larger; after a resize it is redrawn once. Keys are typed with xdotool. Polls against deadlines.
 # Skips (exit 77) where Xvfb, xterm, import or xdotool is missing.
 # XTERM_SHOTS=DIR keeps the screenshots of every checkpoint.
 set -u
@@ -95,6 +95,13 @@ key question
 wait_for "the help screen covering the picture" "$X" absent "$T/shot.png" "$bx" "$by" "$bw" "$bh"
 key q
 wait_for "the pattern after help" "$X" match "$T/shot.png"
+# resizing the window: the picture is drawn again for the new layout and
+# the old one is gone (a second picture would break the frame's box)
+w=$(xdotool search --class xterm 2>/dev/null | head -1)
+xdotool windowsize "$w" 560 360 2>/dev/null
+moved() { "$X" match "$T/shot.png" && read -r nx _ _ _ _ _ <"$T/out" && [ "$nx" != "$bx" ]; }
+wait_for "the picture after a resize, in its new place" moved
+echo "after resize: $(cat "$T/out")"
 key q
 i=0
 while [ ! -s "$T/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

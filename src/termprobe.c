@@ -87,6 +87,8 @@ void termprobe_env(struct term_caps *c)
 	if ((tp && (!strcmp(tp, "iTerm.app") || !strcmp(tp, "WezTerm"))) ||
 	    (lt && !strcmp(lt, "iTerm2")))
 		c->iterm = 1;
+	const char *xv = getenv("XTERM_VERSION");
+	c->xterm = xv && *xv;
 	const char *tm = getenv("TMUX");
 	if (!tm || !*tm)
 		return;
@@ -206,6 +208,10 @@ int termprobe_choose(const struct term_caps *c, int colour, int utf8, char *why,
 			      "inside tmux without allow-passthrough" :
 			      c->sixel ? "sixel, but the cell size is unknown" :
 			      c->answered ? "no graphics protocol answered" : "the terminal did not answer";
+	if (colour && utf8 && c->xterm) {
+		snprintf(why, n, "blocks: %s; xterm's fonts have no sextants", because);
+		return IMG_BLOCKS;
+	}
 	if (colour && utf8) {
 		snprintf(why, n, "symbols: %s", because);
 		return IMG_SYMBOLS;

@@ -21,6 +21,7 @@ struct term_caps {
 	int passthrough;         /* tmux's allow-passthrough is on */
 	int pane_top, pane_left; /* inside tmux: the pane's place on the outer terminal */
 	int iterm;               /* the environment names iTerm2 or WezTerm */
+	int xterm;               /* XTERM_VERSION is set (its fonts lack sextants) */
 };
 
 /* Read the terminal's replies in buf (n bytes) into c. */

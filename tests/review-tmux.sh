@@ -8,6 +8,7 @@
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
 R=${RELABEL:-./relabel}
+unset XTERM_VERSION TERM_PROGRAM LC_TERMINAL   # auto's choice must not depend on the outer terminal
 T0=$(mktemp -d)
 T=$T0
 S=relabel-test-$$

@@ -570,6 +570,8 @@ START_TEST(test_probe_choice)
 	ck_assert_int_eq(termprobe_choose(&c, 1, 1, why, sizeof why), IMG_SYMBOLS);
 	ck_assert_ptr_nonnull(strstr(why, "did not answer"));
 	ck_assert_int_eq(termprobe_choose(&c, 0, 1, why, sizeof why), IMG_ASCII);
+	c.xterm = 1;          /* xterm without sixel: its fonts lack sextants */
+	ck_assert_int_eq(termprobe_choose(&c, 1, 1, why, sizeof why), IMG_BLOCKS);
 	ck_assert_int_eq(termprobe_choose(&c, 1, 0, why, sizeof why), IMG_ASCII);
 }
 END_TEST

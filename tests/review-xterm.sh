@@ -14,6 +14,7 @@ for tool in Xvfb xterm import xdotool; do
 	command -v $tool >/dev/null 2>&1 || { echo "SKIP: no $tool (tools/setup installs it)"; exit 77; }
 done
 R=${RELABEL:-./relabel}
+unset RELABEL_IMAGE
 X=${top_builddir:-.}/tests/xshot
 T=$(mktemp -d)
 XPID= TPID=

@@ -12,6 +12,7 @@ void ui_init(struct ui *u, struct review *rv)
 	u->rv = rv;
 	u->page = 10;
 	u->image_mode = -1;
+	u->img_path_row = -1;
 	thumbcache_init(&u->tc);
 	u->stats_given = u->stats_sugg = 0;
 }

@@ -32,6 +32,8 @@ struct ui {
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
 	struct img_box img_box;       /* the last image box drawn (prefetch fits to it) */
+	char img_path[4096];          /* the image file of the last example drawn, */
+	long img_path_row;            /* of this row (the zoom view shows it) */
 	/* A picture in a pixel mode that the front end draws after the frame,
 	 * set by every ui_draw (on = 0: none; the front end removes one it
 	 * drew). t stays valid until the next ui_draw or ui_prefetch. */

@@ -152,7 +152,7 @@ static void draw_wrapped(struct canvas *c, const char *text, int x, int y, int w
 }
 
 /* The path of a row's image: its image cell, relative to DATA.csv's folder. */
-void view_image_path(const struct dataset *d, size_t row, char *path, size_t n)
+static void image_path(const struct dataset *d, size_t row, char *path, size_t n)
 {
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	const char *slash = strrchr(d->data_path, '/');
@@ -173,7 +173,7 @@ int ui_prefetch(struct ui *u)
 		if (thumbcache_has(&u->tc, row, &u->img_box))
 			continue;
 		char path[4096];
-		view_image_path(rv->d, (size_t)row, path, sizeof path);
+		image_path(rv->d, (size_t)row, path, sizeof path);
 		thumbcache_get(&u->tc, row, path, &u->img_box);
 		return 1;
 	}
@@ -185,7 +185,9 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 	const struct dataset *d = u->rv->d;
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	char path[4096];
-	view_image_path(d, row, path, sizeof path);
+	image_path(d, row, path, sizeof path);
+	snprintf(u->img_path, sizeof u->img_path, "%s", path);    /* for the zoom view */
+	u->img_path_row = (long)row;
 	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
 	if (u->images_off || mode == IMG_NONE || h < 3) {
 		struct stat sb;
@@ -327,10 +329,8 @@ void ui_draw(struct ui *u, struct canvas *c)
 	draw_detail(u, c, lw + 2, 1, c->cols - lw - 2, h);
 	draw_status(u, c, c->rows - 2);
 	draw_keybar(c, c->rows - 1);
-	if (u->mode == UI_PICKER) {
-		u->pic.on = 0;         /* the picker covers the preview */
+	if (u->mode == UI_PICKER)
 		view_picker(u, c);
-	}
 	else if (u->mode == UI_PROMPT)
 		view_prompt(u, c);
 }

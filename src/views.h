@@ -17,7 +17,5 @@ void view_zoom(struct ui *u, struct canvas *c);
 /* Ask the front end to draw a pixel-mode thumbnail at (x, y) (no-op for
  * symbol modes, whose cells are already in the canvas). */
 void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t);
-/* The path of a row's image: its image cell, relative to DATA.csv's folder. */
-void view_image_path(const struct dataset *d, size_t row, char *path, size_t n);
 
 #endif

@@ -9,7 +9,8 @@
 
 void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t)
 {
-	if (!IMG_IS_PIXELS(t->mode) || !t->seq)
+	/* the label picker covers the preview */
+	if (!IMG_IS_PIXELS(t->mode) || !t->seq || u->mode == UI_PICKER)
 		return;
 	u->pic = (struct ui_picture){ 1, row, x, y, t };
 }
@@ -20,20 +21,18 @@ void view_zoom(struct ui *u, struct canvas *c)
 	long row = review_row(u->rv);
 	int y = c->rows - 1;
 	canvas_fill(c, 0, y, c->cols, 1, ST_STATUS);
-	if (row < 0 || d->image_col < 0) {
+	if (row < 0 || d->image_col < 0 || row != u->img_path_row) {
 		canvas_put(c, 0, y, " zoom: no image here (any key returns)", c->cols, ST_STATUS);
 		return;
 	}
 	const char *img = dataset_cell(d, (size_t)row, (size_t)d->image_col);
-	char path[4096];
-	view_image_path(d, (size_t)row, path, sizeof path);
 	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
 	if (mode == IMG_NONE)
 		mode = IMG_SYMBOLS;
 	/* its own box: the list view's prefetch box stays as it was */
 	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
 			       u->colors };
-	const struct thumb_entry *t = thumbcache_get(&u->tc, row, path, &box);
+	const struct thumb_entry *t = thumbcache_get(&u->tc, row, u->img_path, &box);
 	if (!t->ok) {
 		canvas_printf(c, 0, 0, c->cols, ST_NORMAL, "image: %s", img);
 		canvas_put(c, 0, 1, t->err, c->cols, ST_ERROR);

@@ -9,8 +9,10 @@
 
 void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t)
 {
-	/* the label picker covers the preview */
-	if (!IMG_IS_PIXELS(t->mode) || !t->seq || u->mode == UI_PICKER)
+	/* only views known to leave the preview uncovered get the picture;
+	 * under the picker or any other overlay it goes */
+	if (!IMG_IS_PIXELS(t->mode) || !t->seq ||
+	    (u->mode != UI_LIST && u->mode != UI_PROMPT && u->mode != UI_ZOOM))
 		return;
 	u->pic = (struct ui_picture){ 1, row, x, y, t };
 }

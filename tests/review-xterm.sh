@@ -5,7 +5,7 @@
 # blocks cannot draw). Screenshots of the screen (ImageMagick's import)
 # must show the pattern pixel for pixel (whole-multiple enlargement,
 # within a tolerance); after moving to an example without a picture, under
-# the help screen and after quitting no pixel of the old picture may
+# the label picker and the help screen, and after quitting no pixel of the old picture may
 # remain; the zoom view shows it larger; after a resize it is redrawn once. Keys are typed with xdotool. Polls against deadlines.
 # Skips (exit 77) where Xvfb, xterm, import or xdotool is missing.
 # XTERM_SHOTS=DIR keeps the screenshots of every checkpoint.
@@ -92,6 +92,10 @@ wait_for "the preview after zoom" "$X" match "$T/shot.png"
 read -r _ _ w2 _ _ _ <"$T/out"
 [ "$w2" = "$bw" ] || say "after zoom the preview is ${w2} wide, was $bw"
 
+key l
+wait_for "the label picker covering the picture" "$X" absent "$T/shot.png" "$bx" "$by" "$bw" "$bh"
+key Escape
+wait_for "the pattern after the picker" "$X" match "$T/shot.png"
 key question
 wait_for "the help screen covering the picture" "$X" absent "$T/shot.png" "$bx" "$by" "$bw" "$bh"
 key q

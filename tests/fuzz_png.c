@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       IMG_KITTY, IMG_ITERM };
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		struct thumb t;
-		struct img_box b = { 20, 10, modes[i], 7, 13 };
+		struct img_box b = { .cols = 20, .rows = 10, .mode = modes[i], .cell_w = 7, .cell_h = 13 };
 		if (thumb_make(&im, &b, &t) == 0) {
 			struct canvas *c = canvas_new(20, 10);
 			thumb_draw(&t, c, 0, 0);

@@ -239,7 +239,7 @@ START_TEST(test_blocks_rendering)
 {
 	struct image im = tiny();
 	struct thumb t;
-	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ 2, 1, IMG_BLOCKS, 0, 0 }, &t), 0);
+	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ .cols = 2, .rows = 1, .mode = IMG_BLOCKS }, &t), 0);
 	ck_assert_int_eq(t.cols, 2);
 	ck_assert_int_eq(t.rows, 1);
 	struct canvas *c = canvas_new(4, 2);
@@ -255,7 +255,7 @@ START_TEST(test_blocks_rendering)
 	ck_assert_int_le((int)CANVAS_R(bot), 136);
 	thumb_free(&t);
 	/* Enlarging: 2x2 into 4 columns x 2 rows (4 px tall). */
-	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ 4, 2, IMG_BLOCKS, 0, 0 }, &t), 0);
+	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ .cols = 4, .rows = 2, .mode = IMG_BLOCKS }, &t), 0);
 	ck_assert_int_eq(t.cols, 4);
 	ck_assert_int_eq(t.rows, 2);
 	canvas_clear(c);
@@ -280,7 +280,7 @@ START_TEST(test_ascii_rendering_and_shrinking)
 	}
 	struct image im = { 4, 4, px };
 	struct thumb t;
-	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ 2, 4, IMG_ASCII, 0, 0 }, &t), 0);  /* shrink 2:1 */
+	ck_assert_int_eq(thumb_make(&im, &(struct img_box){ .cols = 2, .rows = 4, .mode = IMG_ASCII }, &t), 0);  /* shrink 2:1 */
 	ck_assert_int_eq(t.cols, 2);
 	ck_assert_int_eq(t.rows, 1);   /* a cell is twice as tall as wide */
 	struct canvas *c = canvas_new(2, 1);

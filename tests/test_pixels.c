@@ -24,7 +24,7 @@
 static struct thumb render(const struct image *im, int cols, int rows, enum img_mode m)
 {
 	struct thumb t;
-	struct img_box b = { cols, rows, m, 0, 0 };
+	struct img_box b = { .cols = cols, .rows = rows, .mode = m };
 	ck_assert_int_eq(thumb_make(im, &b, &t), 0);
 	return t;
 }
@@ -379,7 +379,7 @@ static struct thumb pixels(const struct image *im, enum img_mode m, int cols, in
 			   int ch)
 {
 	struct thumb t;
-	struct img_box b = { cols, rows, m, cw, ch };
+	struct img_box b = { .cols = cols, .rows = rows, .mode = m, .cell_w = cw, .cell_h = ch };
 	ck_assert_int_eq(thumb_make(im, &b, &t), 0);
 	ck_assert_ptr_nonnull(t.seq);
 	ck_assert_uint_eq(strlen(t.seq), t.seqlen);

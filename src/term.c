@@ -276,7 +276,7 @@ int term_run(struct ui *u, int color, struct err *e)
 	memset(&caps, 0, sizeof caps);
 	termprobe_env(&caps);
 	if (u->image_mode < 0 || IMG_IS_PIXELS(u->image_mode))
-		termprobe_query(STDIN_FILENO, STDOUT_FILENO, 250, &caps);
+		termprobe_query(STDIN_FILENO, STDOUT_FILENO, 400, &caps);
 	if (!initscr())
 		return err_set(e, ERR_RUNTIME, "cannot initialise the terminal");
 	util_set_die_hook(restore);

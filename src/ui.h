@@ -1,7 +1,7 @@
 /* ui.h — the review screen's state above the session: which view is open
- * (list, help, label picker, text prompt, stats, zoom), what is being typed, and
- * how keys and named actions change it. Drawing is ui_draw's (views.c);
- * nothing here knows about curses. */
+ * (list, help, label picker, text prompt, stats, zoom), what is being
+ * typed, and how keys and named actions change it. Drawing is ui_draw's
+ * (views.c); nothing here knows about curses. */
 #ifndef RELABEL_UI_H
 #define RELABEL_UI_H
 

@@ -1,19 +1,22 @@
 /* imgview.h — images fitted to a box of terminal cells, ready to draw.
+ * Any decoder's RGBA (struct image) will do.
  *
- * Symbol modes go through libchafa (kept inside imgview.c): it scales the
- * image to the box and picks, per cell, a symbol (sextants, quadrants, half
- * blocks, ... in IMG_SYMBOLS; upper/lower half blocks only in IMG_BLOCKS)
- * with a foreground and a background colour, read back as cells that the
- * canvas and the curses front end draw like any text. IMG_ASCII is
- * relabel's own grey-scale character ramp for terminals without colour
- * (area-averaged, no colours).
+ * Symbol modes go through libchafa (in imgview.c and pixelproto.c only):
+ * it scales the image to the box and picks, per cell, a symbol (sextants,
+ * quadrants, half blocks, ... in IMG_SYMBOLS; upper/lower half blocks only
+ * in IMG_BLOCKS) with a foreground and a background colour, for the
+ * terminal's palette, read back as cells that the canvas and the curses
+ * front end draw like any text. An image smaller than chafa's 8x8 pixels a
+ * cell is first enlarged by repeating pixels, so digits stay sharp.
+ * IMG_ASCII is relabel's own grey-scale character ramp for terminals
+ * without colour (area-averaged, no colours).
  *
  * Pixel modes (sixel, kitty, iTerm2) fit the image into the box's pixels
  * (cells times the terminal's cell size), shrinking by area averaging and
- * enlarging by whole multiples (every pixel of the image is shown, 8x8
- * digits stay sharp; an image that fits is never resampled). The fitted picture is encoded by pixelproto.h into the bytes
- * the front end writes after curses has drawn the frame; the canvas only
- * gets blank cells where the picture will be.
+ * enlarging by whole multiples (every pixel of the image is shown; an
+ * image that fits exactly is not resampled). The fitted picture is encoded
+ * by pixelproto.h into the bytes the front end writes after curses has
+ * drawn the frame; the canvas only gets blank cells where it will be.
  *
  * Aspect ratio is kept (a cell is about twice as tall as wide in symbol
  * modes; pixel modes use the real cell size). Alpha is composited over

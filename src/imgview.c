@@ -158,7 +158,7 @@ uint8_t *img_scale_rgba(const struct image *im, int pw, int ph)
 }
 
 /* The size in cells of im fitted into cols x rows, a cell being one pixel
- * wide and `per_row` pixels tall, pixels square. */
+ * wide and cell_aspect pixels tall, pixels square. */
 static void fit_cells(const struct image *im, int cols, int rows, double cell_aspect,
 		      int *tc, int *tr)
 {

@@ -279,8 +279,8 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	if (cw < 1 || ch < 1)
 		return -1;
 	int pw, ph, bh = b->rows * ch;
-	/* sixel draws bands of 6 pixel rows and chafa leaves out a last band
-	 * that the canvas does not fill: fit into whole bands */
+	/* sixel draws bands of 6 pixel rows (chafa would rescale a picture
+	 * of another height): fit into whole bands */
 	if (b->mode == IMG_SIXEL)
 		bh -= bh % 6;
 	img_fit_pixels(im->w, im->h, b->cols * cw, bh, &pw, &ph);

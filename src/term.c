@@ -121,7 +121,12 @@ static void pictures(const struct ui *u, int cur_y, int cur_x)
 	int pn = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", py, px);
 	out_seq(pos, (size_t)pn, t->mode);
 	out_seq(t->seq, t->seqlen, t->mode);
-	pn = snprintf(pos, sizeof pos, "\0338\033[%d;%dH", cur_y + 1, cur_x + 1);
+	/* the cursor back where curses left it (through tmux: where tmux
+	 * had the outer terminal's cursor) */
+	if (caps.tmux && caps.passthrough && t->mode != IMG_SIXEL)
+		pn = snprintf(pos, sizeof pos, "\0338");
+	else
+		pn = snprintf(pos, sizeof pos, "\0338\033[%d;%dH", cur_y + 1, cur_x + 1);
 	out_seq(pos, (size_t)pn, t->mode);
 	shown.on = 1;
 	shown.row = u->pic.row;

@@ -60,11 +60,18 @@ static void out(const char *p, size_t n)
 	}
 }
 
-/* Write seq as is, or through tmux's passthrough (not sixel: tmux draws
- * sixel itself when its attributes list it). */
+/* Whether mode's bytes go through tmux's passthrough to the outer
+ * terminal (not sixel: tmux draws sixel itself when its attributes list
+ * it). */
+static int through_tmux(enum img_mode mode)
+{
+	return caps.tmux && caps.passthrough && mode != IMG_SIXEL;
+}
+
+/* Write seq as is, or through tmux's passthrough. */
 static void out_seq(const char *seq, size_t n, enum img_mode mode)
 {
-	if (caps.tmux && caps.passthrough && mode != IMG_SIXEL) {
+	if (through_tmux(mode)) {
 		size_t wl;
 		char *w = pixel_tmux_wrap(seq, n, &wl);
 		out(w, wl);
@@ -114,7 +121,7 @@ static void pictures(const struct ui *u, int cur_y, int cur_x)
 		return;
 	char pos[64];
 	int py = u->pic.y + 1, px = u->pic.x + 1;
-	if (caps.tmux && t->mode != IMG_SIXEL) {
+	if (through_tmux(t->mode)) {     /* the outer terminal's coordinates */
 		py += caps.pane_top;
 		px += caps.pane_left;
 	}
@@ -123,7 +130,7 @@ static void pictures(const struct ui *u, int cur_y, int cur_x)
 	out_seq(t->seq, t->seqlen, t->mode);
 	/* the cursor back where curses left it (through tmux: where tmux
 	 * had the outer terminal's cursor) */
-	if (caps.tmux && caps.passthrough && t->mode != IMG_SIXEL)
+	if (through_tmux(t->mode))
 		pn = snprintf(pos, sizeof pos, "\0338");
 	else
 		pn = snprintf(pos, sizeof pos, "\0338\033[%d;%dH", cur_y + 1, cur_x + 1);

@@ -3,7 +3,8 @@
 # server, no config): it starts on the demo data (--image=symbols), a
 # keystroke's decision reaches the log, it survives resizing below the
 # minimum and back, and q and SIGTERM both leave with the terminal
-# restored; --image=auto inside tmux falls back to symbols. Polls against a
+# restored; --image=auto inside tmux falls back to symbols, and
+# --image=kitty through the passthrough shows no bytes as text. Polls against a
 # deadline; never sleeps a fixed time to wait for an outcome.
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
@@ -97,6 +98,18 @@ for pass in off on; do
 	wait_for "exit (auto, passthrough $pass)" exited
 	tm kill-session -t "$S"
 done
+
+# --image=kitty through the passthrough (still on): no escape sequence
+# leaks into the pane as text, the picture's caption is there.
+rm -f "$T/exit"
+start kitty
+wait_for "the screen (kitty)" screen_has "first review"
+wait_for "the caption of the picture" screen_has "png (8x8)"
+tm capture-pane -p -t "$S" | grep -q 'Ga=\|tmux;\|AAAA' && say "kitty bytes shown as text"
+tm send-keys -t "$S" q
+wait_for "exit (kitty)" exited
+grep -q 'EXIT=0' "$T/exit" || say "kitty exit status: $(cat "$T/exit")"
+tm kill-session -t "$S"
 
 # A non-terminal stdin is refused.
 "$R" review "$T/data.csv" </dev/null >/dev/null 2>"$T/err" && say "non-tty accepted"

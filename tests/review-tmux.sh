@@ -4,8 +4,8 @@
 # keystroke's decision reaches the log, it survives resizing below the
 # minimum and back, and q and SIGTERM both leave with the terminal
 # restored; --image=auto inside tmux falls back to symbols, and
-# --image=kitty through the passthrough shows no bytes as text. Polls against a
-# deadline; never sleeps a fixed time to wait for an outcome.
+# --image=kitty through the passthrough shows no bytes as text. Polls
+# against a deadline; never sleeps a fixed time to wait for an outcome.
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
 R=${RELABEL:-./relabel}

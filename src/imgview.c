@@ -291,7 +291,6 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	out->rows = (ph + ch - 1) / ch;
 	out->pw = pw;
 	out->ph = ph;
-	out->rgba = fit;
 	/* kitty and iTerm2 place whole cells: the picture at their top left,
 	 * the rest transparent, so nothing is stretched; sixel is the picture
 	 * in whole bands */
@@ -306,6 +305,7 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 		       (size_t)pw * 4);
 	out->seq = pixel_encode(b->mode, pad, W, H, out->cols, out->rows, &out->seqlen);
 	free(pad);
+	free(fit);
 	return out->seq ? 0 : -1;
 }
 
@@ -326,10 +326,8 @@ void thumb_free(struct thumb *t)
 {
 	if (t) {
 		free(t->cells);
-		free(t->rgba);
 		free(t->seq);
 		t->cells = NULL;
-		t->rgba = NULL;
 		t->seq = NULL;
 	}
 }

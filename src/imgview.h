@@ -62,7 +62,6 @@ struct thumb {
 	int cols, rows;          /* cells the picture covers */
 	struct thumb_cell *cells;     /* symbol and ascii modes: cols*rows */
 	int pw, ph;              /* pixel modes: the picture's size in pixels */
-	uint8_t *rgba;           /* pixel modes: the fitted picture, pw*ph*4 */
 	char *seq;               /* pixel modes: the bytes that draw it */
 	size_t seqlen;
 };

@@ -316,14 +316,16 @@ static struct image colours16(uint8_t *px)
 	return (struct image){ 4, 4, px };
 }
 
-/* The fitted picture is the source enlarged k times; the decoded one
- * equals it (within tol a channel) wherever the picture is, and leaves
- * the padding around it unpainted. */
+/* The decoded picture equals the source scaled to the pane (within tol a
+ * channel) wherever the picture is, and leaves the padding around it
+ * unpainted; with k > 0 the scaled source is the source enlarged k times,
+ * with k < 0 shrunk -k times from blocks of one colour. */
 static void compare(const struct pic *d, const struct thumb *t, const struct image *src, int k,
 		    int tol)
 {
 	ck_assert_int_ge(d->w, t->pw);
 	ck_assert_int_ge(d->h, t->ph);
+	uint8_t *fit = img_scale_rgba(src, t->pw, t->ph);
 	for (int y = 0; y < d->h; y++)
 		for (int x = 0; x < d->w; x++) {
 			const uint8_t *o = d->rgba + ((size_t)y * d->w + x) * 4;
@@ -331,8 +333,9 @@ static void compare(const struct pic *d, const struct thumb *t, const struct ima
 				ck_assert_msg(o[3] == 0, "padding at %d,%d is painted", x, y);
 				continue;
 			}
-			const uint8_t *f = t->rgba + ((size_t)y * t->pw + x) * 4;
-			const uint8_t *s = src->rgba + ((size_t)(y / k) * src->w + x / k) * 4;
+			const uint8_t *f = fit + ((size_t)y * t->pw + x) * 4;
+			int sx = k > 0 ? x / k : x * -k, sy = k > 0 ? y / k : y * -k;
+			const uint8_t *s = src->rgba + ((size_t)sy * src->w + sx) * 4;
 			for (int c = 0; c < 3; c++) {
 				ck_assert_int_eq(f[c], s[c]);
 				ck_assert_msg(abs(o[c] - f[c]) <= tol, "pixel %d,%d channel %d: %d, want %d",
@@ -340,6 +343,7 @@ static void compare(const struct pic *d, const struct thumb *t, const struct ima
 			}
 			ck_assert_int_eq(o[3], 255);
 		}
+	free(fit);
 }
 
 START_TEST(test_pixel_fitting)
@@ -416,6 +420,23 @@ START_TEST(test_kitty_payload)
 	d = kitty_decode(t.seq, t.seqlen, 20, 5);
 	compare(&d, &t, &bi, 1, 0);
 	ck_assert_ptr_nonnull(strstr(t.seq, "m=1"));
+	g_free(d.rgba);
+	thumb_free(&t);
+	/* shrinking: 3x3 blocks of one colour average to that colour */
+	for (int y = 0; y < 99; y++)
+		for (int x = 0; x < 198; x++) {
+			uint8_t *p = big + (y * 198 + x) * 4;
+			p[0] = (uint8_t)(x / 3 * 7);
+			p[1] = (uint8_t)(y / 3 * 7);
+			p[2] = (uint8_t)((x / 3 + y / 3) * 3);
+			p[3] = 255;
+		}
+	struct image sh = { 198, 99, big };
+	t = pixels(&sh, IMG_KITTY, 11, 3, 6, 11);       /* 66x33 px: a third */
+	ck_assert_int_eq(t.pw, 66);
+	ck_assert_int_eq(t.ph, 33);
+	d = kitty_decode(t.seq, t.seqlen, 11, 3);
+	compare(&d, &t, &sh, -3, 0);
 	g_free(d.rgba);
 	thumb_free(&t);
 	free(big);

@@ -1,34 +1,51 @@
 #!/bin/sh
 # bench/image.sh — moving through the review queue with image previews, per
 # keystroke (action + full redraw, RELABEL_SCRIPT_TIMES): on the bundled
-# digits (8x8 PNGs) and on 40 generated 1000x1000 RGB PNGs; first visits
-# decode, returning visits hit the thumbnail cache, and with pauses between
-# keys the next images are decoded ahead of the cursor.
+# digits (8x8 PNGs) and on 40 generated 1000x1000 RGB PNGs, in each image
+# mode (MODES, default: symbols blocks sixel kitty iterm; the script front
+# end fits pixel pictures to cells of 10x20 pixels and encodes them, as the
+# terminal front end would before writing them); first visits decode,
+# returning visits hit the thumbnail cache, and with pauses between keys
+# the next images are decoded ahead of the cursor.
 # Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/image.sh
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 R=${RELABEL:-$PWD/relabel}
+MODES=${MODES:-symbols blocks sixel kitty iterm}
 mkdir -p "$DIR/big/img"
 cc -O2 -o "$DIR/mkpng" bench/mkpng.c $(pkg-config --cflags --libs libpng)
 [ -s "$DIR/big/data.csv" ] || "$DIR/mkpng" 40 1000 "$DIR/big"
+# wall-clock median and max, then the CPU time's (every thread), which a
+# busy machine inflates less
 summary() {
-	sort -k2,2n | awk '{ v[NR] = $2 } END { printf "median %.2f ms, max %.2f ms (n=%d)\n", v[int((NR + 1) / 2)], v[NR], NR }'
+	awk '{ print $2, $3 }' >"$DIR/sum.txt"
+	w=$(sort -n "$DIR/sum.txt" | awk '{ v[NR] = $1 } END { printf "median %.2f ms, max %.2f ms", v[int((NR + 1) / 2)], v[NR] }')
+	c=$(sort -k2,2n "$DIR/sum.txt" | awk '{ v[NR] = $2 } END { printf "CPU median %.2f ms, max %.2f ms (n=%d)", v[int((NR + 1) / 2)], v[NR], NR }')
+	echo "$w; $c"
 }
 { for i in $(seq 30); do echo down; done; for i in $(seq 30); do echo up; done; } >"$DIR/img.script"
 # the same walk when the reviewer looks at each example: the screen
 # decodes the next images while no key comes
 { echo idle; for i in $(seq 30); do echo down; echo idle; done; } >"$DIR/img-idle.script"
-for set in digits big; do
-	if [ $set = digits ]; then data=data/digits/noisy/data.csv; else data=$DIR/big/data.csv; fi
-	rm -f "${data%.csv}.relabel.db"*
-	RELABEL_SCRIPT_TIMES="$DIR/times-$set.txt" "$R" review "$data" --db "$DIR/img-$set.db" \
-		--script "$DIR/img.script" --size 120x40 --snapshots "$DIR"
-	rm -f "$DIR/img-$set.db"*
-	printf '%-7s first visits (down):   ' $set; head -30 "$DIR/times-$set.txt" | summary
-	printf '%-7s return visits (up):    ' $set; tail -30 "$DIR/times-$set.txt" | summary
-	RELABEL_SCRIPT_TIMES="$DIR/times-idle-$set.txt" "$R" review "$data" --db "$DIR/img-$set.db" \
-		--script "$DIR/img-idle.script" --size 120x40 --snapshots "$DIR"
-	rm -f "$DIR/img-$set.db"*
-	printf '%-7s first visits after a pause (prefetched): ' $set
-	grep '^down ' "$DIR/times-idle-$set.txt" | summary
+# the zoom view, entered and left on each of 10 examples
+{ for i in $(seq 10); do echo zoom; echo key x; echo down; done; } >"$DIR/img-zoom.script"
+for mode in $MODES; do
+	for set in digits big; do
+		if [ $set = digits ]; then data=data/digits/noisy/data.csv; else data=$DIR/big/data.csv; fi
+		rm -f "${data%.csv}.relabel.db"*
+		run() { # script times
+			RELABEL_SCRIPT_TIMES="$DIR/$2" "$R" review "$data" --db "$DIR/img-$set.db" \
+				--image="$mode" --script "$DIR/$1" --size 120x40 --snapshots "$DIR"
+			rm -f "$DIR/img-$set.db"*
+		}
+		run img.script times-$set.txt
+		printf '%-7s %-6s first visits (down):   ' $mode $set; head -30 "$DIR/times-$set.txt" | summary
+		printf '%-7s %-6s return visits (up):    ' $mode $set; tail -30 "$DIR/times-$set.txt" | summary
+		run img-idle.script times-idle-$set.txt
+		printf '%-7s %-6s first visits after a pause (prefetched): ' $mode $set
+		grep '^down ' "$DIR/times-idle-$set.txt" | summary
+		run img-zoom.script times-zoom-$set.txt
+		printf '%-7s %-6s zoom (full screen, first time): ' $mode $set
+		grep '^zoom ' "$DIR/times-zoom-$set.txt" | summary
+	done
 done

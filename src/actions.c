@@ -43,6 +43,7 @@ const struct action_def action_table[] = {
 	{ A_PREVIEW_DOWN, "preview-down", NULL, { 'J' }, "J", NULL, "scroll the preview down" },
 	{ A_PREVIEW_UP, "preview-up", NULL, { 'K' }, "K", NULL, "scroll the preview up" },
 	{ A_IMAGES, "images", NULL, { 'i' }, "i", NULL, "turn image previews off or on" },
+	{ A_ZOOM, "zoom", NULL, { 'z' }, "z", NULL, "the image full-screen (any key returns)" },
 	{ A_HELP, "help", NULL, { '?' }, "?", "help", "this help" },
 	{ A_QUIT, "quit", NULL, { 'q' }, "q", "quit", "leave the view; quit from the list" },
 	{ A_NONE, NULL, NULL, { 0 }, NULL, NULL, NULL },

@@ -30,8 +30,11 @@ static const char usage[] =
 	"  --role R            annotator (default) or expert (second review)\n"
 	"  --blind             expert: hide the annotator's decision until deciding\n"
 	"  --color WHEN        auto (default), always or never (NO_COLOR is honoured)\n"
-	"  --image MODE        auto (default), blocks (half blocks in colour), ascii\n"
-	"                      (a grey-scale character ramp) or none\n"
+	"  --image MODE        image previews: auto (default; asks the terminal),\n"
+	"                      kitty, sixel, iterm (pixels), symbols (sextants,\n"
+	"                      quadrants, half blocks... in colour), blocks (half\n"
+	"                      blocks), ascii (a grey-scale ramp) or none; default\n"
+	"                      from $RELABEL_IMAGE\n"
 	"  --script FILE       replay named actions from FILE instead of a terminal\n"
 	"  --size COLSxROWS    the screen size for --script (default 100x30)\n"
 	"  --snapshots DIR     where --script writes snapshots (default: .)\n"
@@ -52,7 +55,7 @@ enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_REVIEWER, OPT_ROLE, OPT_BLIND, OPT_SCRIP
 
 struct review_args {
 	const char *db, *reviewer, *role, *script, *snaps, *guidelines;
-	int blind, force, cols, rows, color, image;
+	int blind, force, cols, rows, color, image, image_set;
 	struct cl_scan_params prm;
 	int chose;               /* --filter-by, --rank-by or --adjust given */
 };
@@ -107,10 +110,11 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 				return cli_usage_error("review", "--color: auto, always or never");
 			break;
 		case OPT_IMAGE:
-			a->image = !strcmp(optarg, "auto") ? -1 : !strcmp(optarg, "blocks") ? IMG_BLOCKS :
-				   !strcmp(optarg, "ascii") ? IMG_ASCII : !strcmp(optarg, "none") ? IMG_NONE : -2;
+			a->image = img_mode_parse(optarg);
+			a->image_set = 1;
 			if (a->image == -2)
-				return cli_usage_error("review", "--image: auto, blocks, ascii or none");
+				return cli_usage_error("review", "--image: auto, kitty, sixel, iterm, "
+						       "symbols, blocks, ascii or none");
 			break;
 		case OPT_FILTER:
 			if (cl_filter_parse(optarg, &a->prm.filter_by) < 0)
@@ -183,8 +187,19 @@ static void describe_model(struct ui *u, const struct dataset *d)
 
 static int run(struct ui *u, const struct review_args *a, struct err *e)
 {
+	if (u->image_mode >= 0)
+		snprintf(u->image_why, sizeof u->image_why, "%s (%s)", img_mode_name(u->image_mode),
+			 a->image_set ? "--image" : "RELABEL_IMAGE");
 	if (!a->script)
 		return term_run(u, a->color, e);
+	/* no terminal to ask: symbols, and cells of 10x20 pixels for the
+	 * pixel modes */
+	if (u->image_mode < 0) {
+		u->image_mode = IMG_SYMBOLS;
+		snprintf(u->image_why, sizeof u->image_why, "symbols (auto; no terminal to ask)");
+	}
+	u->cell_w = 10;
+	u->cell_h = 20;
 	FILE *f = strcmp(a->script, "-") ? fopen(a->script, "r") : stdin;
 	if (!f)
 		return err_set(e, ERR_INPUT, "%s: cannot open the script", a->script);
@@ -203,6 +218,13 @@ int cmd_review(int argc, char **argv)
 	int rc = parse(argc, argv, &o, &a);
 	if (rc)
 		return rc;
+	const char *env = getenv("RELABEL_IMAGE");
+	if (!a.image_set && env && *env) {
+		a.image = img_mode_parse(env);
+		if (a.image == -2)
+			return cli_usage_error("review", "RELABEL_IMAGE: auto, kitty, sixel, iterm, "
+					       "symbols, blocks, ascii or none");
+	}
 	struct err e = { 0 };
 	struct guide *guide = NULL;     /* read first: a bad file fails at once */
 	if (a.guidelines && guide_load(&guide, a.guidelines, &e) < 0)

@@ -2,14 +2,23 @@
  * as named roles (with a monochrome fallback for NO_COLOR and terminals
  * without colour), keys to the UI, the canvas to the screen. Signal
  * handlers only set a flag; the loop notices it, restores the terminal and
- * exits. Nothing is written to stderr while curses owns the screen. */
+ * exits. Nothing is written to stderr while curses owns the screen.
+ *
+ * Pictures in the pixel modes (sixel, kitty, iTerm2) are written after
+ * curses has drawn the frame, over the blank cells the view left for
+ * them, and only when the picture or its place changed. The one shown is
+ * removed before anything else is drawn there: kitty's by its delete
+ * command, sixel and iTerm2 ones by having curses repaint those lines;
+ * on resize and on exit as well. */
 #include "term.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +26,8 @@
 #include "imgview.h"
 #include "palette.h"
 #include "ui_tools.h"
+#include "pixelproto.h"
+#include "termprobe.h"
 #include "util.h"
 
 static volatile sig_atomic_t got_signal;
@@ -26,10 +37,113 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+static struct term_caps caps;
+
+/* The picture on the screen now (pixel modes). */
+static struct {
+	int on;
+	long row;
+	int x, y, cols, rows;
+	enum img_mode mode;
+	const char *seq;
+} shown;
+
+static void out(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Whether mode's bytes go through tmux's passthrough to the outer
+ * terminal (not sixel: tmux draws sixel itself when its attributes list
+ * it). */
+static int through_tmux(enum img_mode mode)
+{
+	return caps.tmux && caps.passthrough && mode != IMG_SIXEL;
+}
+
+/* Write seq as is, or through tmux's passthrough. */
+static void out_seq(const char *seq, size_t n, enum img_mode mode)
+{
+	if (through_tmux(mode)) {
+		size_t wl;
+		char *w = pixel_tmux_wrap(seq, n, &wl);
+		out(w, wl);
+		free(w);
+	} else {
+		out(seq, n);
+	}
+}
+
+/* Remove the picture shown (kitty); the curses part is the caller's. */
+static void picture_delete(void)
+{
+	if (shown.on && shown.mode == IMG_KITTY) {
+		const char *d = pixel_kitty_delete();
+		out_seq(d, strlen(d), IMG_KITTY);
+	}
+}
+
 static void restore(void)
 {
+	picture_delete();
+	shown.on = 0;
 	if (!isendwin())
 		endwin();
+}
+
+/* After a frame: remove a picture that is no longer wanted where it is,
+ * draw the wanted one if it is not shown yet. */
+static void pictures(const struct ui *u, int cur_y, int cur_x)
+{
+	const struct thumb *t = u->pic.on ? u->pic.t : NULL;
+	if (shown.on && t && shown.row == u->pic.row && shown.x == u->pic.x &&
+	    shown.y == u->pic.y && shown.cols == t->cols && shown.rows == t->rows &&
+	    shown.mode == t->mode && shown.seq == t->seq)
+		return;
+	if (shown.on) {
+		picture_delete();
+		if (shown.mode != IMG_KITTY) {
+			/* curses forgets what it believes is there and repaints
+			 * the lines, which erases the old picture's cells */
+			wredrawln(stdscr, shown.y, shown.rows);
+			refresh();
+		}
+		shown.on = 0;
+	}
+	if (!t)
+		return;
+	char pos[64];
+	int py = u->pic.y + 1, px = u->pic.x + 1;
+	if (through_tmux(t->mode)) {     /* the outer terminal's coordinates */
+		py += caps.pane_top;
+		px += caps.pane_left;
+	}
+	int pn = snprintf(pos, sizeof pos, "\0337\033[%d;%dH", py, px);
+	out_seq(pos, (size_t)pn, t->mode);
+	out_seq(t->seq, t->seqlen, t->mode);
+	/* the cursor back where curses left it (through tmux: where tmux
+	 * had the outer terminal's cursor) */
+	if (through_tmux(t->mode))
+		pn = snprintf(pos, sizeof pos, "\0338");
+	else
+		pn = snprintf(pos, sizeof pos, "\0338\033[%d;%dH", cur_y + 1, cur_x + 1);
+	out_seq(pos, (size_t)pn, t->mode);
+	shown.on = 1;
+	shown.row = u->pic.row;
+	shown.x = u->pic.x;
+	shown.y = u->pic.y;
+	shown.cols = t->cols;
+	shown.rows = t->rows;
+	shown.mode = t->mode;
+	shown.seq = t->seq;
 }
 
 static attr_t attrs[ST_COUNT];
@@ -180,6 +294,12 @@ int term_run(struct ui *u, int color, struct err *e)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Ask the terminal what it draws before curses owns it (short
+	 * timeout; an explicit choice needs only the cell size). */
+	memset(&caps, 0, sizeof caps);
+	termprobe_env(&caps);
+	if (u->image_mode < 0 || IMG_IS_PIXELS(u->image_mode))
+		termprobe_query(STDIN_FILENO, STDOUT_FILENO, 400, &caps);
 	if (!initscr())
 		return err_set(e, ERR_RUNTIME, "cannot initialise the terminal");
 	util_set_die_hook(restore);
@@ -202,9 +322,20 @@ int term_run(struct ui *u, int color, struct err *e)
 		rgb_mode = COLORS >= 0x1000000 ? 1 : COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
 	int cap = COLOR_PAIRS - 33 < 1024 ? COLOR_PAIRS - 33 : 1024;
 	paircache_init(&pairs, 32, cap);
-	if (u->image_mode < 0)
-		u->image_mode = rgb_mode && !strcmp(nl_langinfo(CODESET), "UTF-8") ?
-				IMG_BLOCKS : IMG_ASCII;
+	if (u->image_mode < 0) {
+		char why[112];
+		u->image_mode = termprobe_choose(&caps, rgb_mode != 0,
+						 !strcmp(nl_langinfo(CODESET), "UTF-8"), why, sizeof why);
+		snprintf(u->image_why, sizeof u->image_why, "%s (auto)", why);
+	}
+	if (IMG_IS_PIXELS(u->image_mode) && (caps.cell_w < 1 || caps.cell_h < 1)) {
+		caps.cell_w = 10;       /* asked for, but the terminal did not say */
+		caps.cell_h = 20;
+	}
+	u->cell_w = caps.cell_w;
+	u->cell_h = caps.cell_h;
+	u->colors = rgb_mode == 1 ? 0 : rgb_mode;
+	memset(&shown, 0, sizeof shown);
 	struct canvas *c = canvas_new(COLS, LINES);
 	screen = c;
 	ui_tools(u)->redraw = redraw;
@@ -212,8 +343,14 @@ int term_run(struct ui *u, int color, struct err *e)
 	while (!u->quit && !got_signal) {
 		if (c->cols != COLS || c->rows != LINES)
 			canvas_resize(c, COLS, LINES);
-		ui_draw(u, c);
-		blit(c);
+		/* Keys typed ahead are handled before anything is drawn: held
+		 * keys never wait for the previews they pass over. */
+		struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+		if (poll(&pf, 1, 0) <= 0) {
+			ui_draw(u, c);
+			blit(c);
+			pictures(u, c->rows - 1, c->cols - 1);
+		}
 		/* While no key comes, decode upcoming images (a few ms each);
 		 * once there is nothing left to prefetch, block on the keyboard. */
 		wint_t wc;
@@ -234,8 +371,11 @@ int term_run(struct ui *u, int color, struct err *e)
 		errs = 0;
 		if (r == KEY_CODE_YES) {
 			int k = translate((int)wc, 1);
-			if (k == K_RESIZE)
+			if (k == K_RESIZE) {
+				picture_delete();
+				shown.on = 0;
 				clear();
+			}
 			else if (k >= 0)
 				ui_key(u, k);
 		} else if (wc == 3) {          /* Ctrl-C in raw mode */
@@ -243,6 +383,12 @@ int term_run(struct ui *u, int color, struct err *e)
 		} else {
 			feed_char(u, wc);
 		}
+	}
+	if (shown.on) {                 /* no picture stays over the shell */
+		picture_delete();
+		shown.on = 0;
+		clear();
+		refresh();
 	}
 	ui_tools(u)->redraw = NULL;
 	screen = NULL;

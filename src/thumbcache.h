@@ -10,8 +10,7 @@
 
 struct thumb_entry {
 	long row;
-	int cols, rows;
-	enum img_mode mode;
+	struct img_box box;
 	int ok;                  /* 0: err holds why there is no image */
 	struct thumb t;
 	int w, h;                /* the image's own size */
@@ -27,12 +26,11 @@ struct thumbcache {
 
 void thumbcache_init(struct thumbcache *tc);
 void thumbcache_free(struct thumbcache *tc);
-/* Whether row's image is cached at that size and mode. */
-int thumbcache_has(const struct thumbcache *tc, long row, int cols, int rows,
-		   enum img_mode mode);
-/* The entry for row's image at path fitted to cols x rows in mode,
- * decoding it on a miss. Never NULL. */
+/* Whether row's image is cached fitted to that box. */
+int thumbcache_has(const struct thumbcache *tc, long row, const struct img_box *box);
+/* The entry for row's image at path fitted to the box, decoding it on a
+ * miss. Never NULL; valid until the next thumbcache_get. */
 const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const char *path,
-					 int cols, int rows, enum img_mode mode);
+					 const struct img_box *box);
 
 #endif

@@ -17,6 +17,7 @@ void ui_init(struct ui *u, struct review *rv)
 	u->rv = rv;
 	u->page = 10;
 	u->image_mode = -1;
+	u->img_path_row = -1;
 	thumbcache_init(&u->tc);
 	u->stats_given = u->stats_sugg = 0;
 }
@@ -185,6 +186,12 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg)
 		snprintf(rv->message, sizeof rv->message, "image previews %s",
 			 u->images_off ? "off" : "on");
 		break;
+	case A_ZOOM:
+		if (review_row(rv) < 0 || rv->d->image_col < 0)
+			snprintf(rv->message, sizeof rv->message, "no image to zoom");
+		else
+			u->mode = u->mode == UI_ZOOM ? UI_LIST : UI_ZOOM;
+		break;
 	case A_PREVIEW_DOWN: u->preview_top++; break;
 	case A_PREVIEW_UP: if (u->preview_top > 0) u->preview_top--; break;
 	case A_QUIT:
@@ -295,6 +302,10 @@ int ui_key(struct ui *u, int key)
 		return picker_key(u, key);
 	if (u->mode == UI_STATS)
 		return stats_key(u, key);
+	if (u->mode == UI_ZOOM) {       /* any key returns */
+		u->mode = UI_LIST;
+		return 0;
+	}
 	if (u->mode == UI_TOOL)
 		return ui_tools_key(u, key);
 	if (u->mode == UI_HELP && key != 'q' && key != '?' && key != K_ESC) {

@@ -1,7 +1,7 @@
 /* ui.h — the review screen's state above the session: which view is open
- * (list, help, label picker, text prompt, stats), what is being typed, and
- * how keys and named actions change it. Drawing is ui_draw's (views.c);
- * nothing here knows about curses. */
+ * (list, help, label picker, text prompt, stats, zoom), what is being
+ * typed, and how keys and named actions change it. Drawing is ui_draw's
+ * (views.c); nothing here knows about curses. */
 #ifndef RELABEL_UI_H
 #define RELABEL_UI_H
 
@@ -13,7 +13,7 @@
 
 struct ui_tools;
 
-enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS, UI_TOOL };
+enum ui_mode { UI_LIST, UI_HELP, UI_PICKER, UI_PROMPT, UI_STATS, UI_TOOL, UI_ZOOM };
 
 struct ui {
 	struct review *rv;
@@ -34,9 +34,23 @@ struct ui {
 	int list_top;                 /* first queue row shown */
 	int page;                     /* rows in a page of the list */
 	int image_mode;               /* enum img_mode, or -1 for auto (front end decides) */
+	char image_why[128];          /* how the front end chose it (the help screen says) */
+	int cell_w, cell_h;           /* the terminal's cell size in pixels, 0 if unknown */
+	int colors;                   /* the terminal's palette: 8, 16, 256, or 0 (direct) */
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
-	int img_cols, img_rows, img_mode;   /* the last image box drawn */
+	struct img_box img_box;       /* the last image box drawn (prefetch fits to it) */
+	char img_path[4096];          /* the image file of the last example drawn, */
+	long img_path_row;            /* of this row (the zoom view shows it) */
+	/* A picture in a pixel mode that the front end draws after the frame,
+	 * set by every ui_draw (on = 0: none; the front end removes one it
+	 * drew). t stays valid until the next ui_draw or ui_prefetch. */
+	struct ui_picture {
+		int on;
+		long row;
+		int x, y;
+		const struct thumb *t;
+	} pic;
 	int quit;
 	struct ui_tools *tools;       /* examples, guidelines, bulk confirmation (ui_tools.h) */
 };

@@ -203,15 +203,15 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 int ui_prefetch(struct ui *u)
 {
 	struct review *rv = u->rv;
-	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
+	if (rv->d->image_col < 0 || u->images_off || u->img_box.cols <= 0)
 		return review_tools_idle(rv);   /* search-all's index */
 	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
 		long row = (long)rv->queue[rv->cursor + a];
-		if (thumbcache_has(&u->tc, row, u->img_cols, u->img_rows, (enum img_mode)u->img_mode))
+		if (thumbcache_has(&u->tc, row, &u->img_box))
 			continue;
 		char path[4096];
 		image_path(rv->d, (size_t)row, path, sizeof path);
-		thumbcache_get(&u->tc, row, path, u->img_cols, u->img_rows, (enum img_mode)u->img_mode);
+		thumbcache_get(&u->tc, row, path, &u->img_box);
 		return 1;
 	}
 	return review_tools_idle(rv);
@@ -223,7 +223,9 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 	const char *img = dataset_cell(d, row, (size_t)d->image_col);
 	char path[4096];
 	image_path(d, row, path, sizeof path);
-	int mode = u->image_mode < 0 ? IMG_BLOCKS : u->image_mode;
+	snprintf(u->img_path, sizeof u->img_path, "%s", path);    /* for the zoom view */
+	u->img_path_row = (long)row;
+	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
 	if (u->images_off || mode == IMG_NONE || h < 3) {
 		struct stat sb;
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
@@ -231,17 +233,16 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 			canvas_printf(c, x, y + 1, w, ST_DIM, "%lld bytes (previews off)", (long long)sb.st_size);
 		return;
 	}
-	u->img_cols = w;
-	u->img_rows = h - 1;
-	u->img_mode = mode;
-	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, w, h - 1,
-						     (enum img_mode)mode);
+	u->img_box = (struct img_box){ w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
+				     u->colors };
+	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, &u->img_box);
 	if (!t->ok) {
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);
 		canvas_put(c, x, y + 1, t->err, w, ST_ERROR);
 		return;
 	}
 	thumb_draw(&t->t, c, x, y);
+	ui_picture_set(u, (long)row, x, y, &t->t);
 	canvas_printf(c, x, y + t->t.rows, w, ST_DIM, "%s (%dx%d)", img, t->w, t->h);
 }
 
@@ -463,10 +464,15 @@ static void draw_keybar(struct ui *u, struct canvas *c, int y)
 void ui_draw(struct ui *u, struct canvas *c)
 {
 	canvas_clear(c);
+	u->pic.on = 0;
 	if (c->cols < VIEW_MIN_COLS || c->rows < VIEW_MIN_ROWS) {
 		canvas_printf(c, 0, 0, c->cols, ST_ERROR, "terminal too small");
 		canvas_printf(c, 0, 1, c->cols, ST_NORMAL, "need %dx%d, have %dx%d",
 			      VIEW_MIN_COLS, VIEW_MIN_ROWS, c->cols, c->rows);
+		return;
+	}
+	if (u->mode == UI_ZOOM) {
+		view_zoom(u, c);
 		return;
 	}
 	if (u->mode == UI_HELP || u->mode == UI_STATS) {

@@ -12,5 +12,10 @@ void view_help(struct ui *u, struct canvas *c);
 void view_stats(struct ui *u, struct canvas *c);
 void view_picker(struct ui *u, struct canvas *c);
 void view_prompt(struct ui *u, struct canvas *c);
+/* The current image full-screen (views_zoom.c). */
+void view_zoom(struct ui *u, struct canvas *c);
+/* Ask the front end to draw a pixel-mode thumbnail at (x, y) (no-op for
+ * symbol modes, whose cells are already in the canvas). */
+void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t);
 
 #endif

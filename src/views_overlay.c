@@ -29,6 +29,9 @@ void view_help(struct ui *u, struct canvas *c)
 		canvas_put(c, c->cols - 26, y, name, 26, ST_DIM);
 		y++;
 	}
+	if (u->image_why[0])
+		canvas_printf(c, 2, c->rows - 1, c->cols - 3, ST_DIM, "image previews: %s",
+			      u->image_why);
 }
 
 /* The picker covers the list pane only, so the given and suggested lines

@@ -108,8 +108,13 @@ static void example(struct ui *u, struct canvas *c, size_t row, int cls, int x, 
 			canvas_printf(c, x, y + 1, w, ST_NORMAL, "image: %s", dataset_cell(d, row, (size_t)d->image_col));
 			return;
 		}
-		const struct thumb_entry *te = thumbcache_get(&u->tc, (long)row, path, w, h - 1,
-							      (enum img_mode)mode);
+		/* small pictures side by side: always cells (pixel pictures are
+		 * drawn only for the preview pane) */
+		if (mode == IMG_SIXEL || mode == IMG_KITTY || mode == IMG_ITERM)
+			mode = IMG_SYMBOLS;
+		struct img_box box = { w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
+				       u->colors };
+		const struct thumb_entry *te = thumbcache_get(&u->tc, (long)row, path, &box);
 		if (te->ok)
 			thumb_draw(&te->t, c, x, y + 1);
 		else

@@ -2,6 +2,7 @@
 # layers.sh — each third-party library is visible from one module only, and
 # nothing below the user interface includes curses.
 #   csv.h    -> src/dataset*.c      png.h -> src/image.c
+#   chafa.h  -> src/imgview.c, src/pixelproto.c
 #   sqlite3.h -> src/log*.c         curses.h -> src/term.c
 #   fast_float -> src/fastfloat.cc
 #   zlib.h -> numpyfile.c, dataset_byod.c   turbojpeg.h -> image_jpeg.c
@@ -17,6 +18,7 @@ check() { # header allowed-file-pattern
 }
 check 'csv\.h' 'dataset[a-z_]*\.c'
 check 'png\.h' 'image\.c'
+check 'chafa\.h' 'imgview\.c|pixelproto\.c'
 check 'sqlite3\.h' 'log[a-z_]*\.c|log_priv\.h'
 check 'zlib\.h' 'numpyfile\.c|dataset_byod\.c|image_[a-z]*\.c'
 check 'turbojpeg\.h' 'image_jpeg\.c'

@@ -35,8 +35,8 @@ run() { # name script-text [extra args]
 	name=$1 text=$2
 	shift 2
 	printf '%s\n' "$text" >"$T/$name.script"
-	(cd "$T" && RELABEL_REVIEWER=tester "$R" review "$@" --script "$name.script" \
-		--snapshots snaps) || say "$name: exit $?"
+	(cd "$T" && RELABEL_REVIEWER=tester "$R" review "$@" --image=symbols \
+		--script "$name.script" --snapshots snaps) || say "$name: exit $?"
 }
 mkdir "$T/pics"
 printf 'not a png' >"$T/pics/bad.png"

@@ -1,12 +1,15 @@
 #!/bin/sh
 # review-tmux.sh — the review screen in a real terminal (tmux, private
-# server, no config): it starts on the demo data, a keystroke's decision
-# reaches the log, it survives resizing below the minimum and back, and q
-# and SIGTERM both leave with the terminal restored. Polls against a
-# deadline; never sleeps a fixed time to wait for an outcome.
+# server, no config): it starts on the demo data (--image=symbols), a
+# keystroke's decision reaches the log, it survives resizing below the
+# minimum and back, and q and SIGTERM both leave with the terminal
+# restored; --image=auto inside tmux falls back to symbols, and
+# --image=kitty through the passthrough shows no bytes as text. Polls
+# against a deadline; never sleeps a fixed time to wait for an outcome.
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
 R=${RELABEL:-./relabel}
+unset XTERM_VERSION TERM_PROGRAM LC_TERMINAL   # auto's choice must not depend on the outer terminal
 T0=$(mktemp -d)
 T=$T0
 S=relabel-test-$$
@@ -36,17 +39,21 @@ wait_for() {
 screen_has() { tm capture-pane -p -t "$S" 2>/dev/null | grep -q "$1"; }
 screen_lacks() { ! screen_has "$1"; }
 
-start() {
+start() { # [image mode]
 	tm new-session -d -s "$S" -x 100 -y 30 \
-		"cd '$T' && RELABEL_REVIEWER=tty TERM=screen-256color '$R' review data.csv; echo EXIT=\$? >'$T/exit'; sleep 30"
+		"cd '$T' && RELABEL_REVIEWER=tty TERM=screen-256color '$R' review data.csv --image=${1:-symbols}; echo EXIT=\$? >'$T/exit'; sleep 30"
 }
 
+# a session that keeps the server alive between the runs below (a new
+# session could otherwise race with the exit of the last one's server)
+tm new-session -d -s keep "sleep 300"
 start
 wait_for "the screen" screen_has "first review"
 screen_has "one → six" || say "the worst example is not on the screen"
-# The digit is drawn with half blocks in 256 colours (TERM=screen-256color).
+# The digit is drawn with chafa's block symbols in 256 colours
+# (TERM=screen-256color).
 tm capture-pane -e -p -t "$S" >"$T/pane.txt"
-grep -q '▀' "$T/pane.txt" || say "no half blocks on the screen"
+grep -q '[▀▄▌▐▖▗▘▝▚▞▙▛▜▟█]' "$T/pane.txt" || say "no block symbols on the screen"
 grep -q '38;5;[0-9]*' "$T/pane.txt" || say "no 256-colour foreground in the capture"
 grep -q '48;5;[0-9]*' "$T/pane.txt" || say "no 256-colour background in the capture"
 tm send-keys -t "$S" a
@@ -96,6 +103,37 @@ pkill -TERM -f "^$R review data.csv" 2>/dev/null || say "no process to signal"
 wait_for "exit after SIGTERM" exited
 grep -q 'EXIT=143' "$T/exit" || say "SIGTERM exit status: $(cat "$T/exit")"
 wait_for "the screen to be restored (2)" screen_lacks "first review"
+
+# --image=auto inside tmux: the probe gets no graphics answer (tmux
+# without allow-passthrough, then with it but no outer terminal to ask),
+# never hangs, and falls back to symbols, as the help screen says.
+tm kill-session -t "$S" 2>/dev/null
+for pass in off on; do
+	rm -f "$T/exit"
+	[ $pass = on ] && tm set-option -g allow-passthrough on   # before the program starts
+	start auto
+	wait_for "the screen (auto, passthrough $pass)" screen_has "first review"
+	tm send-keys -t "$S" '?'
+	wait_for "the help screen (auto, passthrough $pass)" screen_has "image previews: symbols"
+	why="inside tmux without allow-passthrough"
+	[ $pass = on ] && why="no graphics protocol answered"
+	screen_has "$why" || say "auto in tmux, passthrough $pass: $(tm capture-pane -p -t "$S" | grep 'image previews')"
+	tm send-keys -t "$S" q q
+	wait_for "exit (auto, passthrough $pass)" exited
+	tm kill-session -t "$S"
+done
+
+# --image=kitty through the passthrough (still on): no escape sequence
+# leaks into the pane as text, the picture's caption is there.
+rm -f "$T/exit"
+start kitty
+wait_for "the screen (kitty)" screen_has "first review"
+wait_for "the caption of the picture" screen_has "png (8x8)"
+tm capture-pane -p -t "$S" | grep -q 'Ga=\|tmux;\|AAAA' && say "kitty bytes shown as text"
+tm send-keys -t "$S" q
+wait_for "exit (kitty)" exited
+grep -q 'EXIT=0' "$T/exit" || say "kitty exit status: $(cat "$T/exit")"
+tm kill-session -t "$S"
 
 # A non-terminal stdin is refused.
 "$R" review "$T/data.csv" </dev/null >/dev/null 2>"$T/err" && say "non-tty accepted"

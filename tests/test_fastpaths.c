@@ -117,14 +117,6 @@ START_TEST(test_random_decimals)
 }
 END_TEST
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert(f != NULL);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* A PROBS.csv of n rows (17-digit numbers), with `bad` put at row bad_row
  * column bad_col (0-based) when bad is not NULL. */
 static void write_probs(const char *data, const char *probs, size_t n, size_t k,

@@ -79,12 +79,26 @@ void dataset_virtual_label_column(struct dataset *d)
 	struct dataset_priv fresh = { 0 };
 	fresh.rows_cap = d->n ? d->n : 1;
 	fresh.row_cells = xmallocarray(fresh.rows_cap, sizeof(uint64_t));
+	size_t *len = xmallocarray(d->k ? d->k : 1, sizeof *len), total = 0;
+	for (size_t c = 0; c < d->k; c++)
+		len[c] = strlen(d->class_names[c]) + 1;
+	for (size_t i = 0; i < d->n; i++)
+		total += len[d->labels[i]];
+	fresh.pool_cap = pv->pool_len + total + 1;
+	fresh.pool = xmalloc(fresh.pool_cap);
 	for (size_t i = 0; i < d->n; i++) {
 		fresh.row_cells[i] = fresh.pool_len;
-		for (size_t c = 0; c < d->ncols; c++)
-			pool_put(&fresh, dataset_cell(d, i, c));
-		pool_put(&fresh, d->class_names[d->labels[i]]);
+		if (d->ncols) {
+			/* the row's cells are contiguous in the old pool */
+			uint64_t from = pv->row_cells[i];
+			uint64_t to = i + 1 < d->n ? pv->row_cells[i + 1] : pv->pool_len;
+			memcpy(fresh.pool + fresh.pool_len, pv->pool + from, (size_t)(to - from));
+			fresh.pool_len += (size_t)(to - from);
+		}
+		memcpy(fresh.pool + fresh.pool_len, d->class_names[d->labels[i]], len[d->labels[i]]);
+		fresh.pool_len += len[d->labels[i]];
 	}
+	free(len);
 	free(pv->pool);
 	free(pv->row_cells);
 	pv->pool = fresh.pool;

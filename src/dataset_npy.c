@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "dataset_priv.h"
 #include "numpyfile.h"
@@ -294,8 +296,13 @@ static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 	size_t k = d->k;
 	for (size_t i = a; i < b; i++) {
 		double *row = p + (i - a) * k, sum = 0;
-		for (size_t j = 0; j < k; j++)
+		int inside = 1;       /* NaN fails both comparisons */
+		for (size_t j = 0; j < k; j++) {
 			sum += row[j];
+			inside &= (row[j] >= -1e-6) & (row[j] <= 1 + 1e-6);
+		}
+		if (inside && sum - 1 <= 1e-3 && 1 - sum <= 1e-3 && (!o->renormalize || sum == 1.0))
+			continue;     /* the common case: nothing to report or change */
 		if (!isfinite(sum)) {
 			for (size_t j = 0; j < k; j++)
 				if (!isfinite(row[j]))
@@ -322,6 +329,36 @@ static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 	return 0;
 }
 
+/* One worker's share of the rows: convert (unless in place) and check. */
+struct part {
+	struct dataset *d;
+	const struct dataset_opts *o;
+	struct npyfile *f;
+	int native;
+	size_t a, b;
+	size_t off, first;
+	double first_sum;
+	int rc;
+	struct err err;
+	pthread_t th;
+};
+
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+	struct dataset *d = p->d;
+	size_t block = 65536 / d->k + 1;
+	p->rc = 0;
+	for (size_t a = p->a; a < p->b && p->rc == 0; a += block) {
+		size_t b = a + block < p->b ? a + block : p->b;
+		double *dst = d->probs + a * d->k;
+		if ((!p->native && npyf_rows(p->f, a, b, dst, &p->err) < 0) ||
+		    check_rows(d, p->o, dst, a, b, &p->off, &p->first, &p->first_sum, &p->err) < 0)
+			p->rc = -1;
+	}
+	return NULL;
+}
+
 int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 			   struct err *e)
 {
@@ -330,25 +367,50 @@ int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 		return err_set(e, ERR_INPUT, "%s: %zu rows of probabilities for %zu examples "
 			       "in %s; expected one row per example", d->probs_path, f->n, d->n,
 			       d->data_path);
-	size_t off = 0, first = 0;
-	double first_sum = 0;
-	double *native = npyf_native(f);
+	double *native = npyf_native(f, o->renormalize);
 	if (native) {
 		/* read-only pages stay shared with the page cache unless written */
 		d->probs = native;
 		d->priv->probs_in_npy = 1;
-		if (check_rows(d, o, native, 0, d->n, &off, &first, &first_sum, e) < 0)
-			return -1;
-	} else {
+	} else
 		dataset_alloc_probs(d);
-		size_t block = 65536 / d->k + 1;
-		for (size_t a = 0; a < d->n; a += block) {
-			size_t b = a + block < d->n ? a + block : d->n;
-			double *dst = d->probs + a * d->k;
-			if (npyf_rows(f, a, b, dst, e) < 0 ||
-			    check_rows(d, o, dst, a, b, &off, &first, &first_sum, e) < 0)
-				return -1;
+	/* the rows in contiguous shares, one per core for large files */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t np = o->threads > 0 ? (size_t)o->threads : cpus > 0 ? (size_t)cpus : 1;
+	if (np > 16)
+		np = 16;
+	if (d->n * d->k < (1u << 20))
+		np = 1;
+	struct part part[16];
+	for (size_t t = 0; t < np; t++) {
+		part[t] = (struct part){ .d = d, .o = o, .f = f, .native = native != NULL,
+					 .a = d->n * t / np, .b = d->n * (t + 1) / np };
+		if (np == 1 || pthread_create(&part[t].th, NULL, run_part, &part[t]) != 0) {
+			run_part(&part[t]);
+			part[t].th = 0;
 		}
+	}
+	size_t off = 0, first = 0;
+	double first_sum = 0;
+	int rc = 0;
+	for (size_t t = 0; t < np; t++) {
+		if (part[t].th)
+			pthread_join(part[t].th, NULL);
+	}
+	for (size_t t = 0; t < np; t++) {
+		if (part[t].rc < 0 && rc == 0) {     /* the first bad row in file order */
+			*e = part[t].err;
+			rc = -1;
+		}
+		if (part[t].off && !off) {
+			first = part[t].first;
+			first_sum = part[t].first_sum;
+		}
+		off += part[t].off;
+	}
+	if (rc < 0)
+		return -1;
+	if (!native) {
 		npyf_close(f);
 		free(f);
 		d->priv->probs_npy = NULL;

@@ -432,17 +432,14 @@ static int host_big_endian(void)
 	return *(const uint8_t *)&one == 0;
 }
 
-double *npyf_native(const struct npyfile *f)
+double *npyf_native(const struct npyfile *f, int writable)
 {
 	if (f->kind != 'f' || f->itemsize != 8 || f->big_endian != host_big_endian() ||
 	    (f->fortran && f->n > 1 && f->k > 1) || ((uintptr_t)f->data & 7))
 		return NULL;
-	if (f->mapped || f->anon) {
-		/* copy-on-write: writes change this process's pages only */
-		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-		if (mprotect(f->base, f->base_len, PROT_READ | PROT_WRITE) < 0 && pg)
-			return NULL;
-	}
+	/* copy-on-write: writes change this process's pages only */
+	if (writable && f->mapped && mprotect(f->base, f->base_len, PROT_READ | PROT_WRITE) < 0)
+		return NULL;
 	return (double *)(uintptr_t)f->data;
 }
 
@@ -526,6 +523,10 @@ int npyf_ints(const struct npyfile *f, size_t a, size_t b, int64_t *out,
 			       "expected labels as integers (class indices)", f->path, f->descr);
 	int swap = f->big_endian != host_big_endian();
 	int sz = f->itemsize;
+	if (!swap && sz == 8 && f->kind == 'i' && (f->k == 1 || f->fortran)) {
+		memcpy(out, f->data + a * 8, (b - a) * 8);
+		return 0;
+	}
 	for (size_t i = a; i < b; i++) {
 		size_t idx = f->fortran ? i : i * f->k;  /* first column for (n, 1) */
 		uint64_t v = load_bits(f->data + idx * (size_t)sz, sz, swap);

@@ -133,7 +133,7 @@ START_TEST(test_every_layout)
 					/* a row range alone */
 					ck_assert_int_eq(npyf_rows(&f, 2, 3, out, &e), 0);
 					ck_assert(out[0] == 0.375 && out[3] == 0.125);
-					ck_assert_int_eq(npyf_native(&f) != NULL,
+					ck_assert_int_eq(npyf_native(&f, 0) != NULL,
 							 size == 8 && !big && !fortran);
 					npyf_close(&f);
 				}

@@ -92,6 +92,19 @@ same "TSV input vs CSV" csv64.out tsv.out
 same "--delimiter , vs CSV" csv64.out tsv.out
 "$R" scan data.csv.gz --probs probs64.csv.gz >gz.out || say "gzip exit $?"
 same "csv.gz inputs vs CSV" csv64.out gz.out
+# export keeps TSV a TSV and reads a gzip input uncompressed, changing only
+# the decided row
+for f in data.tsv data.csv.gz; do
+	"$R" decide $f --probs probs64.csv --row 3 --action relabel --label eel >/dev/null ||
+		say "decide $f exit $?"
+	"$R" export $f --probs probs64.csv --working -o out.$f.txt 2>/dev/null || say "export $f exit $?"
+done
+gzip -dc data.csv.gz >plain.csv
+[ "$(diff data.tsv out.data.tsv.txt | grep -c '^[<>]')" = 2 ] && grep -q "^x3	eel$" out.data.tsv.txt ||
+	say "TSV export: $(diff data.tsv out.data.tsv.txt | head -4)"
+[ "$(diff plain.csv out.data.csv.gz.txt | grep -c '^[<>]')" = 2 ] && grep -q "^x3,eel$" out.data.csv.gz.txt ||
+	say "gzip export: $(diff plain.csv out.data.csv.gz.txt | head -4)"
+checked=$((checked + 2))
 # labels as .npy: without DATA.csv (ids are row numbers), and with a DATA.csv
 # that has no label column
 cut -d, -f1,2,4- csv64.out >want.out
@@ -158,6 +171,6 @@ PYEOF
 		same "$name $f: .npy vs CSV" a.out b.out
 	done
 done
-[ "$checked" -ge 88 ] || say "only $checked comparisons ran"
+[ "$checked" -ge 90 ] || say "only $checked comparisons ran"
 [ $fail = 0 ] && echo "byod: $checked comparisons ok"
 exit $fail

@@ -92,7 +92,7 @@ int cmd_export(int argc, char **argv)
 			if ((version = logctx_parse_version(optarg)) < 0)
 				return cli_usage_error("export", "--version '%s': expected a number", optarg);
 			break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); return 0;
 		default: return cli_usage_error("export", "unknown option");
 		}
 	}

@@ -541,6 +541,13 @@ int dataset_byod_load(struct dataset **out, const struct dataset_opts *o,
 	struct stat st;
 	if (!o->data_path && o->labels_path)
 		return load_labels_only(out, o, e);
+	if (o->data_path && !o->labels_path && npyf_is_npy_path(o->data_path)) {
+		/* `relabel scan y.npy --probs p.npy`, and a log made for y.npy */
+		struct dataset_opts lo = *o;
+		lo.labels_path = o->data_path;
+		lo.data_path = NULL;
+		return load_labels_only(out, &lo, e);
+	}
 	if (o->data_path && stat(o->data_path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (o->labels_path)
 			return err_set(e, ERR_INPUT, "%s: an image folder gives its labels "

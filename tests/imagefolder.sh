@@ -46,6 +46,9 @@ grep -qx 'pets/bright/05.jpg,dark' rebased.csv || say "not rebased: $(sed -n 2p 
 while IFS=, read -r p l; do
 	[ "$p" = path ] || [ -f "$p" ] || { say "rebased path $p does not resolve"; break; }
 done <rebased.csv
+mkdir deeper
+"$R" export pets --working --rebase-paths -o deeper/rebased.csv 2>/dev/null || say "rebase exit $?"
+grep -qx '../pets/bright/05.jpg,dark' deeper/rebased.csv || say "not rebased: $(sed -n 7p deeper/rebased.csv)"
 # ... with the old label as a column, JSON Lines, NumPy
 "$R" export pets --working --original-label-col given -o orig.csv 2>/dev/null || say "orig exit $?"
 grep -qx 'bright/05.jpg,dark,bright' orig.csv || say "--original-label-col: $(grep 05.jpg orig.csv)"
@@ -81,6 +84,15 @@ fi
 [ "$(stat -c %h pets/bright/00.png)" -ge 2 ] || say "not hard-linked"
 "$R" export pets/ --working --layout folders tree 2>err.txt && say "export over an existing tree"
 grep -q 'already exists' err.txt || say "no 'already exists': $(cat err.txt)"
+
+# on another file system the tree is copied
+if [ -d /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d .)" ] &&
+   other=$(mktemp -d -p /dev/shm 2>/dev/null); then
+	"$R" export pets/ --working --layout folders "$other/tree" 2>err.txt || say "copy tree exit $?"
+	grep -q '0 files hard-linked, 23 copied' err.txt || say "copies: $(cat err.txt)"
+	cmp -s "$other/tree/dark/05.jpg" pets/bright/05.jpg || say "copied file differs"
+	rm -rf "$other"
+fi
 
 # a CSV dataset elsewhere: JPEG preview, a JPEG named .png, --image-root
 cp "$S/tests/preview.jpg" photo.png

@@ -8,7 +8,9 @@
  * An image folder becomes the columns path,label: path (the id and the
  * image) is relative to DIR, label is the class folder's name. Classes are
  * the class folders in byte order, files are found recursively below them
- * (.png, .jpg, .jpeg, any case; hidden entries skipped) and sorted by path.
+ * (.png, .jpg, .jpeg, any case; hidden entries skipped) in the order of
+ * torchvision's ImageFolder (folders by path, then files by name), so that
+ * probabilities saved in that order line up row by row.
  */
 #define _GNU_SOURCE 1
 #include <dirent.h>
@@ -278,33 +280,62 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
-static void walk(const char *root, const char *rel, size_t cls, struct listing *l,
-		 int depth)
+/* Every folder below rel (rel included), unsorted. */
+static void walk_dirs(const char *root, const char *rel, char ***dirs, size_t *n,
+		      size_t *cap, int depth)
 {
+	if (*n == *cap)
+		*dirs = xrealloc(*dirs, (*cap = *cap ? *cap * 2 : 16) * sizeof(char *));
+	(*dirs)[(*n)++] = xstrdup(rel);
 	char *abs = join(root, rel);
-	size_t n;
-	char **v = list_dir(abs, &n);
-	for (size_t i = 0; i < n; i++) {
+	size_t m;
+	char **v = list_dir(abs, &m);
+	for (size_t i = 0; i < m && depth < 32; i++) {
 		char *r = join(rel, v[i]);
 		char *a = join(root, r);
 		struct stat st;
-		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode) && depth < 32)
-			walk(root, r, cls, l, depth + 1);
-		else if (stat(a, &st) == 0 && S_ISREG(st.st_mode) && is_image_name(v[i])) {
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 256;
-				l->path = xrealloc(l->path, l->cap * sizeof(char *));
-				l->cls = xrealloc(l->cls, l->cap * sizeof(size_t));
-			}
-			l->path[l->n] = r;
-			l->cls[l->n++] = cls;
-			r = NULL;
-		}
+		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dirs(root, r, dirs, n, cap, depth + 1);
 		free(r);
 		free(a);
 	}
-	free_list(v, n);
+	free_list(v, m);
 	free(abs);
+}
+
+/* The images of one class in torchvision ImageFolder's order: folders
+ * sorted by path (sorted(os.walk(...))), files sorted within each. */
+static void walk(const char *root, const char *rel, size_t cls, struct listing *l)
+{
+	char **dirs = NULL;
+	size_t nd = 0, cap = 0;
+	walk_dirs(root, rel, &dirs, &nd, &cap, 0);
+	qsort(dirs, nd, sizeof(char *), cmp_str);
+	for (size_t k = 0; k < nd; k++) {
+		char *abs = join(root, dirs[k]);
+		size_t n;
+		char **v = list_dir(abs, &n);
+		for (size_t i = 0; i < n; i++) {
+			char *r = join(dirs[k], v[i]);
+			char *a = join(root, r);
+			struct stat st;
+			if (is_image_name(v[i]) && stat(a, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (l->n == l->cap) {
+					l->cap = l->cap ? l->cap * 2 : 256;
+					l->path = xrealloc(l->path, l->cap * sizeof(char *));
+					l->cls = xrealloc(l->cls, l->cap * sizeof(size_t));
+				}
+				l->path[l->n] = r;
+				l->cls[l->n++] = cls;
+				r = NULL;
+			}
+			free(r);
+			free(a);
+		}
+		free_list(v, n);
+		free(abs);
+	}
+	free_list(dirs, nd);
 }
 
 static int probs_into(struct dataset *d, const struct dataset_opts *o,
@@ -378,7 +409,7 @@ static int load_folder(struct dataset **out, const struct dataset_opts *o,
 		struct stat st;
 		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
 			size_t before = l.n;
-			walk(root, all[i], ncls, &l, 0);
+			walk(root, all[i], ncls, &l);
 			if (l.n > before)
 				folders[ncls++] = xstrdup(all[i]);
 		}

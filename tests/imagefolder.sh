@@ -76,6 +76,26 @@ else
 	echo "note: python3-numpy missing; read-back skipped"
 fi
 
+# row order is torchvision ImageFolder's: sorted(os.walk(class)), files sorted
+mkdir -p tv/x/a tv/x/b-c tv/y
+for f in tv/x/b.png tv/x/a/1.png tv/x/c.JPG tv/x/b-c/2.png tv/y/z.png tv/x/a.png; do
+	cp pets/bright/00.png "$f"
+done
+: >tv/x/notes.txt
+"$R" export tv -o tv.csv 2>/dev/null || say "export tv exit $?"
+if [ -n "$PY" ]; then
+	"$PY" - <<'PYEOF' >tv.want || say "python walk failed"
+import os
+print("path,label")
+for c in sorted(e.name for e in os.scandir("tv") if e.is_dir()):
+    for root, _, files in sorted(os.walk(os.path.join("tv", c))):
+        for f in sorted(files):
+            if f.lower().endswith((".png", ".jpg", ".jpeg")):
+                print("%s,%s" % (os.path.relpath(os.path.join(root, f), "tv"), c))
+PYEOF
+	cmp -s tv.want tv.csv || { say "row order differs from ImageFolder's"; diff tv.want tv.csv; }
+fi
+
 # the cleaned tree: hard links, excluded left out, relabelled moved
 "$R" export pets/ --working --layout folders tree 2>/dev/null || say "tree exit $?"
 [ "$(find tree -type f | wc -l)" = 23 ] || say "tree has $(find tree -type f | wc -l) files, want 23"

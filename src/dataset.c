@@ -296,7 +296,10 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	dataset_set_image_base(d, o);
 	if (o->labels_path && dataset_labels_hook(d, o, e) < 0)
 		goto fail;
-	if (!probs && !o->labels_path)
+	if (!probs && !o->labels_path && o->classes_path &&
+	    dataset_classes_for_cells(d, o, e) < 0)
+		goto fail;
+	if (!probs && !o->labels_path && !o->classes_path)
 		classes_from_labels(d);
 	if (npy && dataset_npy_probs_body(d, o, e) < 0)
 		goto fail;

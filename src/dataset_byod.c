@@ -566,10 +566,39 @@ static int load_labels_only(struct dataset **out, const struct dataset_opts *o,
 	return 0;
 }
 
+int dataset_classes_for_cells(struct dataset *d, const struct dataset_opts *o,
+			      struct err *e)
+{
+	if (dataset_classes_file(d, o->classes_path, 0, e) < 0)
+		return -1;
+	strmap_init(&d->priv->classes, d->k);
+	for (size_t c = 0; c < d->k; c++)
+		if (strmap_put(&d->priv->classes, d->class_names[c], c) < 0)
+			return err_set(e, ERR_INPUT, "%s: class name '%s' appears twice; "
+				       "expected each class once", o->classes_path,
+				       d->class_names[c]);
+	for (size_t i = 0; i < d->n; i++) {
+		const char *l = dataset_cell(d, i, (size_t)d->label_col);
+		long c = strmap_get(&d->priv->classes, l);
+		if (c < 0 && o->label_index)
+			c = dataset_label_as_index(l, d->k);
+		if (c < 0)
+			return err_set(e, ERR_INPUT, "%s: row %zu: label '%s' is not a class "
+				       "of %s; expected one of its names%s", d->data_path, i, l,
+				       o->classes_path, o->label_index ? " or a class index" : "");
+		d->labels[i] = (int)c;
+	}
+	return 0;
+}
+
 int dataset_byod_load(struct dataset **out, const struct dataset_opts *o,
 		      struct err *e)
 {
 	struct stat st;
+	if (o->classes_path && o->probs_path && !npyf_is_npy_path(o->probs_path))
+		return err_set(e, ERR_INPUT, "%s: --classes names the columns of .npy "
+			       "probabilities; a probabilities CSV names them in its header",
+			       o->classes_path);
 	if (!o->data_path && o->labels_path)
 		return load_labels_only(out, o, e);
 	if (o->data_path && !o->labels_path && npyf_is_npy_path(o->data_path)) {

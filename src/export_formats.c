@@ -91,6 +91,14 @@ int export_rebase_needed(const struct dataset *d, const char *out_path,
 	*from = *to = NULL;
 	if (d->image_col < 0 || !out_path || !strcmp(out_path, "-"))
 		return 0;
+	size_t row = 0;
+	for (; row < d->n; row++) {
+		const char *cell = dataset_cell(d, row, (size_t)d->image_col);
+		if (*cell && *cell != '/')
+			break;
+	}
+	if (row == d->n)
+		return 0;         /* every path is absolute (or empty) */
 	char *a = abs_dir(dataset_image_base(d)), *b = abs_dir_of(out_path);
 	int differ = a && b && strcmp(a, b);
 	if (differ) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# imagefolder.sh — an image folder DIR/CLASS/FILE (tests/imagefolder, made by
+# imagefolder.sh — an image folder DIR/CLASS/FILE (tests/imageset, made by
 # tests/mkimages.c: PNGs, JPEGs, a PNG named .jpg, a nested folder) as a
 # dataset: scanned with the built-in model trained on the images, reviewed
 # headlessly (snapshot against tests/golden/byod/), its log beside DIR,
@@ -14,7 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
-cp -R "$S/tests/imagefolder" "$T/pets"
+cp -R "$S/tests/imageset" "$T/pets"
 chmod -R u+w "$T/pets"
 cd "$T" || exit 99
 mkdir snaps

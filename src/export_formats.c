@@ -337,6 +337,13 @@ static int write_tree(const struct ctx *c, const char *outdir, struct err *e)
 	if (lstat(outdir, &st) == 0)
 		return err_set(e, ERR_INPUT, "%s: already exists; expected a new folder "
 			       "for the cleaned tree", outdir);
+	for (size_t cls = 0; cls < d->k; cls++) {
+		const char *name = d->class_names[cls];
+		if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
+			return err_set(e, ERR_INPUT, "class name '%s' cannot be a folder name; "
+				       "expected no '/' and not '.' or '..' for --layout folders",
+				       name);
+	}
 	char *tmp = xmalloc(strlen(outdir) + 32);
 	size_t ol = strlen(outdir);
 	while (ol > 1 && outdir[ol - 1] == '/')

@@ -124,6 +124,13 @@ RELABEL_REVIEWER=tester "$R" review sub/data.csv --image-root . --script j.txt -
 	say "review --image-root exit $?"
 grep -q 'not a PNG\|No such file' snaps/jpeg-preview.txt && say "JPEG preview failed: $(grep -m1 'not\|No such' snaps/jpeg-preview.txt)"
 
+# a class name that is not a folder name is refused for --layout folders
+printf 'id,image,label\n1,photo.png,../x\n2,photo.png,ok\n' >trav.csv
+printf '../x,ok\n0.9,0.1\n0.1,0.9\n' >trav-probs.csv
+"$R" export trav.csv --probs trav-probs.csv --working --layout folders travout 2>err.txt
+[ $? = 2 ] && grep -q "cannot be a folder name" err.txt && [ ! -e x ] && [ ! -e travout ] ||
+	say "class '../x' as a folder: $(cat err.txt)"
+
 for f in snaps/*.txt; do
 	n=$(basename "$f")
 	if [ "${GENERATE:-0}" = 1 ]; then

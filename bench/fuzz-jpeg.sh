@@ -8,7 +8,7 @@ set -eu
 SECS=${1:-60}
 OUT=${FUZZ_DIR:-${TMPDIR:-/tmp}/relabel-fuzz-jpeg}
 mkdir -p "$OUT/corpus"
-cp tests/preview.jpg tests/imagefolder/*/*.jpg "$OUT/corpus/" 2>/dev/null || true
+cp tests/preview.jpg tests/imageset/*/*.jpg "$OUT/corpus/" 2>/dev/null || true
 clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o "$OUT/fuzz_jpeg" \
 	tests/fuzz_jpeg.c src/image_load.c src/image_jpeg.c src/image.c src/imgview.c \
 	src/canvas.c src/textwidth.c src/err.c src/util.c \

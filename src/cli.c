@@ -13,7 +13,7 @@
 #include "sanitize.h"
 
 const char cli_dataset_help[] =
-	"DATA.csv may be a .tsv/.tab file, gzip-compressed (.gz), or a folder of\n"
+	"\nDATA.csv may be a .tsv/.tab file, gzip-compressed (.gz), or a folder of\n"
 	"images DIR/CLASS/*.png|jpg (one folder per class; its log is DIR.relabel.db).\n"
 	"  --probs FILE        predicted probabilities: PROBS.csv or a NumPy .npy of\n"
 	"                      shape (N, K) (default: probs.csv beside DATA.csv)\n"

@@ -93,7 +93,7 @@ int cmd_export(int argc, char **argv)
 			if ((version = logctx_parse_version(optarg)) < 0)
 				return cli_usage_error("export", "--version '%s': expected a number", optarg);
 			break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); fputs(cli_dataset_help, stdout); return 0;
 		default: return cli_usage_error("export", "unknown option");
 		}
 	}
@@ -113,8 +113,22 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "expected at most one DATA.csv");
 	struct logctx c;
 	o.record_offsets = 1;
-	if (logctx_open_read_only(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
+	if (logctx_open_read_only_optional(&c, optind < argc ? argv[optind] : NULL, db, &o, 1,
+					   force, &e) < 0)
 		return cli_fail(&e);
+	char data_hex[65] = "";
+	if (!c.db) {          /* nobody decided anything yet: the data as it is */
+		uint64_t size;
+		if (version > 0) {
+			logctx_close(&c);
+			err_set(&e, ERR_INPUT, "no version %ld: no corrections log yet", version);
+			return cli_fail(&e);
+		}
+		if (dataset_content_sha256(c.d, data_hex, &size, &e) < 0) {
+			logctx_close(&c);
+			return cli_fail(&e);
+		}
+	}
 	/* a dataset not read from one CSV file, or columns to rewrite: from the cells */
 	char *from = NULL, *to = NULL;
 	int moved = x.format != EXPORT_FOLDERS && export_rebase_needed(c.d, out, &from, &to);
@@ -130,19 +144,25 @@ int cmd_export(int argc, char **argv)
 		logctx_close(&c);
 		return cli_usage_error("export", "--manifest goes with the plain CSV export");
 	}
-	struct export_req r = { .d = c.d, .data_sha256 = log_data_sha256(c.db),
+	struct export_req r = { .d = c.d, .data_sha256 = c.db ? log_data_sha256(c.db) : data_hex,
 				.out_path = out, .manifest_path = manifest };
 	struct export_counts n;
 	struct log_decision *dec = NULL;
 	size_t nd = 0;
-	int rc = logctx_version(&c, working ? LOGCTX_WORKING : version, &r.upto, &r.version, &e);
-	if (rc == 0)
-		rc = logctx_list(&c, &dec, &nd, &e);
+	int rc = 0;
+	if (c.db) {
+		rc = logctx_version(&c, working ? LOGCTX_WORKING : version, &r.upto, &r.version, &e);
+		if (rc == 0)
+			rc = logctx_list(&c, &dec, &nd, &e);
+	} else {
+		r.upto = 0;
+		r.version = 0;
+	}
 	r.dec = dec;
 	r.ndec = nd;
 	struct log_note *notes = NULL;
 	size_t nn = 0;
-	if (rc == 0 && manifest)
+	if (rc == 0 && manifest && c.db)
 		rc = log_notes(c.db, 0, &notes, &nn, &e);
 	r.notes = notes;
 	r.nnotes = nn;

@@ -21,7 +21,8 @@
 #include "ui_tools.h"
 
 static const char usage[] =
-	"usage: relabel review DATA.csv [OPTIONS]\n\n"
+	"usage: relabel review DATA.csv|DIR/ [OPTIONS]\n"
+	"       relabel review --labels Y.npy --probs P.npy [OPTIONS]\n\n"
 	"Open the review screen on the examples confident learning flags, worst\n"
 	"label first. Every decision is saved at once in the corrections log.\n"
 	"Press ? on the screen for the keys.\n\n"

@@ -14,7 +14,8 @@
 #include "scan_run.h"
 
 static const char usage[] =
-	"usage: relabel scan DATA.csv [OPTIONS]\n\n"
+	"usage: relabel scan DATA.csv|DIR/ [OPTIONS]\n"
+	"       relabel scan --labels Y.npy --probs P.npy [OPTIONS]\n\n"
 	"Print the examples whose given label is likely wrong, worst first:\n"
 	"rank,row,id,given,suggested,score (rank from 1, row from 0).\n\n"
 	"  --filter-by M       prune_by_noise_rate (default), prune_by_class, both,\n"

@@ -12,7 +12,8 @@
 #include "stats.h"
 
 static const char usage[] =
-	"usage: relabel stats DATA.csv [OPTIONS]\n\n"
+	"usage: relabel stats DATA.csv|DIR/ [OPTIONS]\n"
+	"       relabel stats --labels Y.npy --probs P.npy [OPTIONS]\n\n"
 	"Dataset health: per-class label quality, overlapping classes, overall\n"
 	"health score and the confident joint.\n\n"
 	"  --format F          text (default) or json\n"

@@ -350,7 +350,10 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 				       "refuse duplicates)", &w) < 0)
 			add_warning(d, w.msg);
 	}
-	if (!probs && !o->labels_path && classes_from_labels(d, e) < 0)
+	if (!probs && !o->labels_path && o->classes_path &&
+	    dataset_classes_for_cells(d, o, e) < 0)
+		goto fail;
+	if (!probs && !o->labels_path && !o->classes_path && classes_from_labels(d, e) < 0)
 		goto fail;
 	if (npy && dataset_npy_probs_body(d, o, e) < 0)
 		goto fail;

@@ -8,7 +8,9 @@
  * An image folder becomes the columns path,label: path (the id and the
  * image) is relative to DIR, label is the class folder's name. Classes are
  * the class folders in byte order, files are found recursively below them
- * (.png, .jpg, .jpeg, any case; hidden entries skipped) and sorted by path.
+ * (.png, .jpg, .jpeg, any case; hidden entries skipped) in the order of
+ * torchvision's ImageFolder (folders by path, then files by name), so that
+ * probabilities saved in that order line up row by row.
  */
 #define _GNU_SOURCE 1
 #include <dirent.h>
@@ -79,12 +81,26 @@ void dataset_virtual_label_column(struct dataset *d)
 	struct dataset_priv fresh = { 0 };
 	fresh.rows_cap = d->n ? d->n : 1;
 	fresh.row_cells = xmallocarray(fresh.rows_cap, sizeof(uint64_t));
+	size_t *len = xmallocarray(d->k ? d->k : 1, sizeof *len), total = 0;
+	for (size_t c = 0; c < d->k; c++)
+		len[c] = strlen(d->class_names[c]) + 1;
+	for (size_t i = 0; i < d->n; i++)
+		total += len[d->labels[i]];
+	fresh.pool_cap = pv->pool_len + total + 1;
+	fresh.pool = xmalloc(fresh.pool_cap);
 	for (size_t i = 0; i < d->n; i++) {
 		fresh.row_cells[i] = fresh.pool_len;
-		for (size_t c = 0; c < d->ncols; c++)
-			pool_put(&fresh, dataset_cell(d, i, c));
-		pool_put(&fresh, d->class_names[d->labels[i]]);
+		if (d->ncols) {
+			/* the row's cells are contiguous in the old pool */
+			uint64_t from = pv->row_cells[i];
+			uint64_t to = i + 1 < d->n ? pv->row_cells[i + 1] : pv->pool_len;
+			memcpy(fresh.pool + fresh.pool_len, pv->pool + from, (size_t)(to - from));
+			fresh.pool_len += (size_t)(to - from);
+		}
+		memcpy(fresh.pool + fresh.pool_len, d->class_names[d->labels[i]], len[d->labels[i]]);
+		fresh.pool_len += len[d->labels[i]];
 	}
+	free(len);
 	free(pv->pool);
 	free(pv->row_cells);
 	pv->pool = fresh.pool;
@@ -264,33 +280,62 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
-static void walk(const char *root, const char *rel, size_t cls, struct listing *l,
-		 int depth)
+/* Every folder below rel (rel included), unsorted. */
+static void walk_dirs(const char *root, const char *rel, char ***dirs, size_t *n,
+		      size_t *cap, int depth)
 {
+	if (*n == *cap)
+		*dirs = xrealloc(*dirs, (*cap = *cap ? *cap * 2 : 16) * sizeof(char *));
+	(*dirs)[(*n)++] = xstrdup(rel);
 	char *abs = join(root, rel);
-	size_t n;
-	char **v = list_dir(abs, &n);
-	for (size_t i = 0; i < n; i++) {
+	size_t m;
+	char **v = list_dir(abs, &m);
+	for (size_t i = 0; i < m && depth < 32; i++) {
 		char *r = join(rel, v[i]);
 		char *a = join(root, r);
 		struct stat st;
-		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode) && depth < 32)
-			walk(root, r, cls, l, depth + 1);
-		else if (stat(a, &st) == 0 && S_ISREG(st.st_mode) && is_image_name(v[i])) {
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 256;
-				l->path = xrealloc(l->path, l->cap * sizeof(char *));
-				l->cls = xrealloc(l->cls, l->cap * sizeof(size_t));
-			}
-			l->path[l->n] = r;
-			l->cls[l->n++] = cls;
-			r = NULL;
-		}
+		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dirs(root, r, dirs, n, cap, depth + 1);
 		free(r);
 		free(a);
 	}
-	free_list(v, n);
+	free_list(v, m);
 	free(abs);
+}
+
+/* The images of one class in torchvision ImageFolder's order: folders
+ * sorted by path (sorted(os.walk(...))), files sorted within each. */
+static void walk(const char *root, const char *rel, size_t cls, struct listing *l)
+{
+	char **dirs = NULL;
+	size_t nd = 0, cap = 0;
+	walk_dirs(root, rel, &dirs, &nd, &cap, 0);
+	qsort(dirs, nd, sizeof(char *), cmp_str);
+	for (size_t k = 0; k < nd; k++) {
+		char *abs = join(root, dirs[k]);
+		size_t n;
+		char **v = list_dir(abs, &n);
+		for (size_t i = 0; i < n; i++) {
+			char *r = join(dirs[k], v[i]);
+			char *a = join(root, r);
+			struct stat st;
+			if (is_image_name(v[i]) && stat(a, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (l->n == l->cap) {
+					l->cap = l->cap ? l->cap * 2 : 256;
+					l->path = xrealloc(l->path, l->cap * sizeof(char *));
+					l->cls = xrealloc(l->cls, l->cap * sizeof(size_t));
+				}
+				l->path[l->n] = r;
+				l->cls[l->n++] = cls;
+				r = NULL;
+			}
+			free(r);
+			free(a);
+		}
+		free_list(v, n);
+		free(abs);
+	}
+	free_list(dirs, nd);
 }
 
 static int probs_into(struct dataset *d, const struct dataset_opts *o,
@@ -364,7 +409,7 @@ static int load_folder(struct dataset **out, const struct dataset_opts *o,
 		struct stat st;
 		if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
 			size_t before = l.n;
-			walk(root, all[i], ncls, &l, 0);
+			walk(root, all[i], ncls, &l);
 			if (l.n > before)
 				folders[ncls++] = xstrdup(all[i]);
 		}
@@ -521,12 +566,48 @@ static int load_labels_only(struct dataset **out, const struct dataset_opts *o,
 	return 0;
 }
 
+int dataset_classes_for_cells(struct dataset *d, const struct dataset_opts *o,
+			      struct err *e)
+{
+	if (dataset_classes_file(d, o->classes_path, 0, e) < 0)
+		return -1;
+	strmap_init(&d->priv->classes, d->k);
+	for (size_t c = 0; c < d->k; c++)
+		if (strmap_put(&d->priv->classes, d->class_names[c], c) < 0)
+			return err_set(e, ERR_INPUT, "%s: class name '%s' appears twice; "
+				       "expected each class once", o->classes_path,
+				       d->class_names[c]);
+	for (size_t i = 0; i < d->n; i++) {
+		const char *l = dataset_cell(d, i, (size_t)d->label_col);
+		long c = strmap_get(&d->priv->classes, l);
+		if (c < 0 && o->label_index)
+			c = dataset_label_as_index(l, d->k);
+		if (c < 0)
+			return err_set(e, ERR_INPUT, "%s: row %zu: label '%s' is not a class "
+				       "of %s; expected one of its names%s", d->data_path, i, l,
+				       o->classes_path, o->label_index ? " or a class index" : "");
+		d->labels[i] = (int)c;
+	}
+	return 0;
+}
+
 int dataset_byod_load(struct dataset **out, const struct dataset_opts *o,
 		      struct err *e)
 {
 	struct stat st;
+	if (o->classes_path && o->probs_path && !npyf_is_npy_path(o->probs_path))
+		return err_set(e, ERR_INPUT, "%s: --classes names the columns of .npy "
+			       "probabilities; a probabilities CSV names them in its header",
+			       o->classes_path);
 	if (!o->data_path && o->labels_path)
 		return load_labels_only(out, o, e);
+	if (o->data_path && !o->labels_path && npyf_is_npy_path(o->data_path)) {
+		/* `relabel scan y.npy --probs p.npy`, and a log made for y.npy */
+		struct dataset_opts lo = *o;
+		lo.labels_path = o->data_path;
+		lo.data_path = NULL;
+		return load_labels_only(out, &lo, e);
+	}
 	if (o->data_path && stat(o->data_path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (o->labels_path)
 			return err_set(e, ERR_INPUT, "%s: an image folder gives its labels "

@@ -1,5 +1,5 @@
-/* dataset_npy.c — probabilities and labels from NumPy .npy files, and class
- * names from --classes FILE.
+/* dataset_npy.c — probabilities and labels from NumPy .npy files (class
+ * names from --classes: dataset_classes.c).
  *
  * Probabilities: the file is mapped (numpyfile.c); little-endian float64 in C
  * order is used in place (copy-on-write, so --renormalize writes only the
@@ -20,232 +20,6 @@
 #include "dataset_priv.h"
 #include "numpyfile.h"
 #include "util.h"
-
-void dataset_classes_numbered(struct dataset *d, size_t k)
-{
-	d->k = k;
-	d->class_names = xmallocarray(k ? k : 1, sizeof(char *));
-	for (size_t c = 0; c < k; c++) {
-		char b[24];
-		snprintf(b, sizeof b, "%zu", c);
-		d->class_names[c] = xstrdup(b);
-	}
-}
-
-long dataset_label_as_index(const char *s, size_t k)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v >= k)
-		return -1;
-	return (long)v;
-}
-
-/* A JSON string literal at *p (escapes decoded, \u to UTF-8). */
-static char *json_string(const char **p)
-{
-	const char *s = *p;
-	if (*s != '"')
-		return NULL;
-	s++;
-	size_t cap = 32, n = 0;
-	char *out = xmalloc(cap);
-	while (*s && *s != '"') {
-		if (n + 8 > cap)
-			out = xrealloc(out, cap *= 2);
-		if ((unsigned char)*s < 0x20)
-			goto bad;
-		if (*s != '\\') {
-			out[n++] = *s++;
-			continue;
-		}
-		s++;
-		char c = *s++;
-		const char *map = "\"\"\\\\//b\bf\fn\nr\rt\t";
-		const char *m = c ? strchr(map, c) : NULL;
-		if (m && ((m - map) % 2) == 0) {
-			out[n++] = m[1];
-			continue;
-		}
-		if (c != 'u')
-			goto bad;
-		unsigned cp = 0;
-		for (int i = 0; i < 4; i++, s++) {
-			int h = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ?
-				*s - 'a' + 10 : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-			if (h < 0)
-				goto bad;
-			cp = cp * 16 + (unsigned)h;
-		}
-		if (cp >= 0xd800 && cp < 0xdc00 && s[0] == '\\' && s[1] == 'u') {
-			unsigned lo = 0;
-			const char *t = s + 2;
-			int ok = 1;
-			for (int i = 0; i < 4 && ok; i++, t++) {
-				int h = *t >= '0' && *t <= '9' ? *t - '0' : *t >= 'a' && *t <= 'f' ?
-					*t - 'a' + 10 : *t >= 'A' && *t <= 'F' ? *t - 'A' + 10 : -1;
-				ok = h >= 0;
-				lo = lo * 16 + (unsigned)h;
-			}
-			if (!ok || lo < 0xdc00 || lo > 0xdfff)
-				goto bad;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			s = t;
-		} else if (cp >= 0xd800 && cp < 0xe000)
-			goto bad;
-		if (cp == 0)
-			goto bad;
-		if (cp < 0x80)
-			out[n++] = (char)cp;
-		else if (cp < 0x800) {
-			out[n++] = (char)(0xc0 | cp >> 6);
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			out[n++] = (char)(0xe0 | cp >> 12);
-			out[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			out[n++] = (char)(0xf0 | cp >> 18);
-			out[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			out[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		}
-	}
-	if (*s != '"')
-		goto bad;
-	out[n] = '\0';
-	*p = s + 1;
-	return out;
-bad:
-	free(out);
-	return NULL;
-}
-
-static void add_name(struct dataset *d, size_t *cap, char *name)
-{
-	if (d->k == *cap)
-		d->class_names = xrealloc(d->class_names, (*cap = *cap ? *cap * 2 : 16) * sizeof(char *));
-	d->class_names[d->k++] = name;
-}
-
-static int read_all(const char *path, char **text, size_t *len, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return err_set(e, ERR_INPUT, "%s: cannot open the class names file: %s",
-			       path, strerror(errno));
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return err_set(e, ERR_INPUT, "%s: cannot read the class names file", path);
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
-int dataset_classes_file(struct dataset *d, const char *path, size_t k, struct err *e)
-{
-	char *text = NULL;
-	size_t len = 0, cap = 0;
-	if (read_all(path, &text, &len, e) < 0)
-		return -1;
-	int rc = 0;
-	const char *s = text;
-	if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-		s += 3;
-	if (memchr(s, '\0', len - (size_t)(s - text))) {
-		rc = err_at(e, path, 1, 0, "NUL byte; expected one class name per line "
-			    "or a JSON list of strings");
-		goto out;
-	}
-	const char *t = s;
-	while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
-		t++;
-	if (*t == '[') {
-		t++;
-		for (;;) {
-			while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
-				t++;
-			if (*t == ']' && d->k == 0) {
-				t++;
-				break;
-			}
-			char *name = json_string(&t);
-			if (!name) {
-				rc = err_set(e, ERR_INPUT, "%s: byte %zu: expected a JSON string "
-					     "(a class name)", path, (size_t)(t - text) + 1);
-				goto out;
-			}
-			add_name(d, &cap, name);
-			while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
-				t++;
-			if (*t == ',') {
-				t++;
-				continue;
-			}
-			if (*t == ']') {
-				t++;
-				break;
-			}
-			rc = err_set(e, ERR_INPUT, "%s: byte %zu: expected ',' or ']' in the "
-				     "JSON list of class names", path, (size_t)(t - text) + 1);
-			goto out;
-		}
-		while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
-			t++;
-		if (*t) {
-			rc = err_set(e, ERR_INPUT, "%s: byte %zu: text after the JSON list; "
-				     "expected the list alone", path, (size_t)(t - text) + 1);
-			goto out;
-		}
-	} else {
-		size_t line = 1;
-		while (*s) {
-			const char *nl = strchr(s, '\n');
-			size_t n = nl ? (size_t)(nl - s) : strlen(s);
-			size_t m = n;
-			if (m && s[m - 1] == '\r')
-				m--;
-			if (m == 0) {
-				if (nl && nl[1] == '\0')
-					break;     /* final line end */
-				rc = err_at(e, path, line, 0, "empty class name; expected one "
-					    "name per line");
-				goto out;
-			}
-			add_name(d, &cap, xstrndup(s, m));
-			s += n + (nl ? 1 : 0);
-			line++;
-		}
-	}
-	if (d->k == 0) {
-		rc = err_set(e, ERR_INPUT, "%s: no class names; expected one per line or "
-			     "a JSON list", path);
-		goto out;
-	}
-	if (k && d->k != k) {
-		rc = err_set(e, ERR_INPUT, "%s: %zu class names for %zu columns of "
-			     "probabilities; expected one name per column", path, d->k, k);
-		goto out;
-	}
-out:
-	free(text);
-	return rc;
-}
 
 static int classes_index(struct dataset *d, const char *where, struct err *e)
 {
@@ -296,8 +70,13 @@ static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 	size_t k = d->k;
 	for (size_t i = a; i < b; i++) {
 		double *row = p + (i - a) * k, sum = 0;
-		for (size_t j = 0; j < k; j++)
+		int inside = 1;       /* NaN fails both comparisons */
+		for (size_t j = 0; j < k; j++) {
 			sum += row[j];
+			inside &= (row[j] >= -1e-6) & (row[j] <= 1 + 1e-6);
+		}
+		if (inside && sum - 1 <= 1e-3 && 1 - sum <= 1e-3 && (!o->renormalize || sum == 1.0))
+			continue;     /* the common case: nothing to report or change */
 		if (!isfinite(sum)) {
 			for (size_t j = 0; j < k; j++)
 				if (!isfinite(row[j]))
@@ -386,6 +165,36 @@ void dataset_probs_stream_done(struct dataset *d, const struct dataset_opts *o)
 	sum_warning(d, o, d->priv->sum_off, d->priv->sum_first, d->priv->sum_first_value);
 }
 
+/* One worker's share of the rows: convert (unless in place) and check. */
+struct part {
+	struct dataset *d;
+	const struct dataset_opts *o;
+	struct npyfile *f;
+	int native;
+	size_t a, b;
+	size_t off, first;
+	double first_sum;
+	int rc;
+	struct err err;
+	pthread_t th;
+};
+
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+	struct dataset *d = p->d;
+	size_t block = 65536 / d->k + 1;
+	p->rc = 0;
+	for (size_t a = p->a; a < p->b && p->rc == 0; a += block) {
+		size_t b = a + block < p->b ? a + block : p->b;
+		double *dst = d->probs + a * d->k;
+		if ((!p->native && npyf_rows(p->f, a, b, dst, &p->err) < 0) ||
+		    check_rows(d, p->o, dst, a, b, &p->off, &p->first, &p->first_sum, &p->err) < 0)
+			p->rc = -1;
+	}
+	return NULL;
+}
+
 int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 			   struct err *e)
 {
@@ -394,30 +203,55 @@ int dataset_npy_probs_body(struct dataset *d, const struct dataset_opts *o,
 		return err_set(e, ERR_INPUT, "%s: %zu rows of probabilities for %zu examples "
 			       "in %s; expected one row per example", d->probs_path, f->n, d->n,
 			       d->data_path);
-	size_t off = 0, first = 0;
-	double first_sum = 0;
 	if (o->stream_ok && f->mapped && stream_wanted(d, o)) {
 		d->priv->probs_streamed = 1;
 		return 0;
 	}
 	npyf_prefault(f);
-	double *native = npyf_native(f);
+	double *native = npyf_native(f, o->renormalize);
 	if (native) {
 		/* read-only pages stay shared with the page cache unless written */
 		d->probs = native;
 		d->priv->probs_in_npy = 1;
-		if (check_rows(d, o, native, 0, d->n, &off, &first, &first_sum, e) < 0)
-			return -1;
-	} else {
+	} else
 		dataset_alloc_probs(d);
-		size_t block = 65536 / d->k + 1;
-		for (size_t a = 0; a < d->n; a += block) {
-			size_t b = a + block < d->n ? a + block : d->n;
-			double *dst = d->probs + a * d->k;
-			if (npyf_rows(f, a, b, dst, e) < 0 ||
-			    check_rows(d, o, dst, a, b, &off, &first, &first_sum, e) < 0)
-				return -1;
+	/* the rows in contiguous shares, one per core for large files */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t np = o->threads > 0 ? (size_t)o->threads : cpus > 0 ? (size_t)cpus : 1;
+	if (np > 16)
+		np = 16;
+	if (d->n * d->k < (1u << 20))
+		np = 1;
+	struct part part[16];
+	for (size_t t = 0; t < np; t++) {
+		part[t] = (struct part){ .d = d, .o = o, .f = f, .native = native != NULL,
+					 .a = d->n * t / np, .b = d->n * (t + 1) / np };
+		if (np == 1 || pthread_create(&part[t].th, NULL, run_part, &part[t]) != 0) {
+			run_part(&part[t]);
+			part[t].th = 0;
 		}
+	}
+	size_t off = 0, first = 0;
+	double first_sum = 0;
+	int rc = 0;
+	for (size_t t = 0; t < np; t++) {
+		if (part[t].th)
+			pthread_join(part[t].th, NULL);
+	}
+	for (size_t t = 0; t < np; t++) {
+		if (part[t].rc < 0 && rc == 0) {     /* the first bad row in file order */
+			*e = part[t].err;
+			rc = -1;
+		}
+		if (part[t].off && !off) {
+			first = part[t].first;
+			first_sum = part[t].first_sum;
+		}
+		off += part[t].off;
+	}
+	if (rc < 0)
+		return -1;
+	if (!native) {
 		npyf_close(f);
 		free(f);
 		d->priv->probs_npy = NULL;

@@ -82,6 +82,9 @@ void dataset_npy_free(struct dataset *d);
  * returns 1 when o is not one of those. */
 int dataset_byod_load(struct dataset **out, const struct dataset_opts *o,
 		      struct err *e);
+/* Classes from --classes for labels read from DATA.csv (no probabilities). */
+int dataset_classes_for_cells(struct dataset *d, const struct dataset_opts *o,
+			      struct err *e);
 /* --labels FILE.npy for a dataset read from DATA.csv. */
 int dataset_labels_hook(struct dataset *d, const struct dataset_opts *o, struct err *e);
 /* Append a "label" column holding the class names of d->labels. */

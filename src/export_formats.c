@@ -91,6 +91,14 @@ int export_rebase_needed(const struct dataset *d, const char *out_path,
 	*from = *to = NULL;
 	if (d->image_col < 0 || !out_path || !strcmp(out_path, "-"))
 		return 0;
+	size_t row = 0;
+	for (; row < d->n; row++) {
+		const char *cell = dataset_cell(d, row, (size_t)d->image_col);
+		if (*cell && *cell != '/')
+			break;
+	}
+	if (row == d->n)
+		return 0;         /* every path is absolute (or empty) */
 	char *a = abs_dir(dataset_image_base(d)), *b = abs_dir_of(out_path);
 	int differ = a && b && strcmp(a, b);
 	if (differ) {
@@ -329,6 +337,13 @@ static int write_tree(const struct ctx *c, const char *outdir, struct err *e)
 	if (lstat(outdir, &st) == 0)
 		return err_set(e, ERR_INPUT, "%s: already exists; expected a new folder "
 			       "for the cleaned tree", outdir);
+	for (size_t cls = 0; cls < d->k; cls++) {
+		const char *name = d->class_names[cls];
+		if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
+			return err_set(e, ERR_INPUT, "class name '%s' cannot be a folder name; "
+				       "expected no '/' and not '.' or '..' for --layout folders",
+				       name);
+	}
 	char *tmp = xmalloc(strlen(outdir) + 32);
 	size_t ol = strlen(outdir);
 	while (ol > 1 && outdir[ol - 1] == '/')

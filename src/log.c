@@ -110,8 +110,6 @@ char *log_default_path(const char *data_path)
 	memcpy(p, data_path, n + 1);
 	while (n > 1 && p[n - 1] == '/')     /* an image folder: DIR.relabel.db */
 		p[--n] = '\0';
-	if (n > 3 && !strcmp(p + n - 3, ".gz"))
-		p[n -= 3] = '\0';
 	if (n > 4 && (!strcmp(p + n - 4, ".csv") || !strcmp(p + n - 4, ".tsv") ||
 		      !strcmp(p + n - 4, ".tab") || !strcmp(p + n - 4, ".npy")))
 		p[n - 4] = '\0';

@@ -91,6 +91,13 @@ int logctx_open_read_only(struct logctx *c, const char *data_path, const char *d
 	return ctx_open(c, data_path, db_path, o, need_dataset, force, 1, 0, e);
 }
 
+int logctx_open_read_only_optional(struct logctx *c, const char *data_path,
+				   const char *db_path, struct dataset_opts *o,
+				   int need_dataset, int force, struct err *e)
+{
+	return ctx_open(c, data_path, db_path, o, need_dataset, force, 1, !db_path, e);
+}
+
 int logctx_list(struct logctx *c, struct log_decision **out, size_t *count,
 		struct err *e)
 {

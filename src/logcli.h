@@ -27,6 +27,12 @@ int logctx_open(struct logctx *c, const char *data_path, const char *db_path,
 int logctx_open_read_only(struct logctx *c, const char *data_path, const char *db_path,
 			  struct dataset_opts *o, int need_dataset, int force,
 			  struct err *e);
+/* Read-only too, but a default log (no db_path) that does not exist is no
+ * error: c->db stays NULL and the data stands as it is, version 0 (export
+ * of data nobody has reviewed yet, e.g. an image folder to path,label). */
+int logctx_open_read_only_optional(struct logctx *c, const char *data_path,
+				   const char *db_path, struct dataset_opts *o,
+				   int need_dataset, int force, struct err *e);
 void logctx_close(struct logctx *c);
 /* Like logctx_open, but a log that does not exist yet is not made (db
  * stays NULL) until logctx_create: a command that refuses its input leaves

@@ -290,7 +290,7 @@ int npyf_open_mem(struct npyfile *f, const char *name, const uint8_t *buf,
 }
 
 /* Inflate a gzip stream into an anonymous mapping sized by its header. */
-static int open_gz(struct npyfile *f, int fd, struct err *e)
+static int open_gz(struct npyfile *f, int fd, uint64_t packed, struct err *e)
 {
 	gzFile gz = gzdopen(fd, "rb");
 	if (!gz) {
@@ -332,9 +332,14 @@ static int open_gz(struct npyfile *f, int fd, struct err *e)
 		goto out;
 	}
 	size_t want = data_bytes(f);
-	if (want == SIZE_MAX || want > SIZE_MAX - off - 1) {
+	/* deflate packs at most about 1032:1: a bigger promise is a lie */
+	if (want == SIZE_MAX || want > SIZE_MAX - off - 1 ||
+	    (uint64_t)want / 1100 > packed + (1u << 20)) {
 		free(hbuf);
-		check_size(f, off, 0, e);
+		err_set(e, ERR_INPUT, "%s: header does not match the file size: shape (%zu, %zu) "
+			"of '%s' is more data than a %llu-byte gzip file can hold; expected the "
+			"file numpy.save wrote", f->path, f->n, f->k, f->descr,
+			(unsigned long long)packed);
 		goto out;
 	}
 	cap = off + want;
@@ -394,7 +399,7 @@ int npyf_open(struct npyfile *f, const char *path, struct err *e)
 	}
 	uint8_t magic[2] = { 0, 0 };
 	if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		if (open_gz(f, fd, e) < 0)
+		if (open_gz(f, fd, (uint64_t)st.st_size, e) < 0)
 			goto fail;
 		return 0;
 	}
@@ -433,17 +438,14 @@ static int host_big_endian(void)
 	return *(const uint8_t *)&one == 0;
 }
 
-double *npyf_native(const struct npyfile *f)
+double *npyf_native(const struct npyfile *f, int writable)
 {
 	if (f->kind != 'f' || f->itemsize != 8 || f->big_endian != host_big_endian() ||
 	    (f->fortran && f->n > 1 && f->k > 1) || ((uintptr_t)f->data & 7))
 		return NULL;
-	if (f->mapped || f->anon) {
-		/* copy-on-write: writes change this process's pages only */
-		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-		if (mprotect(f->base, f->base_len, PROT_READ | PROT_WRITE) < 0 && pg)
-			return NULL;
-	}
+	/* copy-on-write: writes change this process's pages only */
+	if (writable && f->mapped && mprotect(f->base, f->base_len, PROT_READ | PROT_WRITE) < 0)
+		return NULL;
 	return (double *)(uintptr_t)f->data;
 }
 
@@ -594,6 +596,10 @@ int npyf_ints(const struct npyfile *f, size_t a, size_t b, int64_t *out,
 			       "expected labels as integers (class indices)", f->path, f->descr);
 	int swap = f->big_endian != host_big_endian();
 	int sz = f->itemsize;
+	if (!swap && sz == 8 && f->kind == 'i' && (f->k == 1 || f->fortran)) {
+		memcpy(out, f->data + a * 8, (b - a) * 8);
+		return 0;
+	}
 	for (size_t i = a; i < b; i++) {
 		size_t idx = f->fortran ? i : i * f->k;  /* first column for (n, 1) */
 		uint64_t v = load_bits(f->data + idx * (size_t)sz, sz, swap);

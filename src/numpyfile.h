@@ -47,8 +47,9 @@ int npyf_open_mem(struct npyfile *f, const char *name, const uint8_t *buf,
 void npyf_close(struct npyfile *f);
 
 /* The data as n*k row-major doubles in place, or NULL when the elements
- * need converting (not little-endian float64 in C order, or misaligned). */
-double *npyf_native(const struct npyfile *f);
+ * need converting (not little-endian float64 in C order, or misaligned).
+ * writable: make the pages copy-on-write writable (else read-only). */
+double *npyf_native(const struct npyfile *f, int writable);
 
 /* Convert rows [a, b) of a float array to doubles, row-major, into out
  * ((b-a)*k values). Fails on an integer array. */

@@ -92,6 +92,19 @@ same "TSV input vs CSV" csv64.out tsv.out
 same "--delimiter , vs CSV" csv64.out tsv.out
 "$R" scan data.csv.gz --probs probs64.csv.gz >gz.out || say "gzip exit $?"
 same "csv.gz inputs vs CSV" csv64.out gz.out
+# export keeps TSV a TSV and reads a gzip input uncompressed, changing only
+# the decided row
+for f in data.tsv data.csv.gz; do
+	"$R" decide $f --probs probs64.csv --row 3 --action relabel --label eel >/dev/null ||
+		say "decide $f exit $?"
+	"$R" export $f --probs probs64.csv --working -o out.$f.txt 2>/dev/null || say "export $f exit $?"
+done
+gzip -dc data.csv.gz >plain.csv
+[ "$(diff data.tsv out.data.tsv.txt | grep -c '^[<>]')" = 2 ] && grep -q "^x3	eel$" out.data.tsv.txt ||
+	say "TSV export: $(diff data.tsv out.data.tsv.txt | head -4)"
+[ "$(diff plain.csv out.data.csv.gz.txt | grep -c '^[<>]')" = 2 ] && grep -q "^x3,eel$" out.data.csv.gz.txt ||
+	say "gzip export: $(diff plain.csv out.data.csv.gz.txt | head -4)"
+checked=$((checked + 2))
 # labels as .npy: without DATA.csv (ids are row numbers), and with a DATA.csv
 # that has no label column
 cut -d, -f1,2,4- csv64.out >want.out
@@ -101,6 +114,21 @@ same "--labels y.npy without DATA.csv" want.out lab.out
 cut -d, -f1 data.csv >ids.csv
 "$R" scan ids.csv --labels y.npy --probs p64.npy --classes classes.txt >lab.out || say "ids.csv exit $?"
 same "--labels y.npy with a DATA.csv of ids" csv64.out lab.out
+# a label column that disagrees with --labels is refused, naming the row
+"$PY" -c "
+import numpy as np
+y = np.load('y.npy'); y[4] = (y[4] + 1) % 5; np.save('y4.npy', y)"
+"$R" scan data.csv --labels y4.npy --probs p64.npy --classes classes.txt >/dev/null 2>err.txt
+[ $? = 2 ] && grep -q 'data.csv: row 4: label .* differs from class' err.txt || say "disagreeing labels: $(cat err.txt)"
+# the review screen and the log on labels alone; the log is y.relabel.db
+printf 'accept\nquit\n' >r.txt
+RELABEL_REVIEWER=t "$R" review --labels y.npy --probs p64.npy --classes classes.txt --script r.txt ||
+	say "review --labels exit $?"
+[ -f y.relabel.db ] || say "no y.relabel.db"
+first=$(sed -n 2p csv64.out | cut -d, -f2)
+"$R" log y.npy --probs p64.npy --classes classes.txt --format csv | grep -q "^$first,[^,]*,accept," ||
+	say "the decision on row $first is not in the log: $("$R" log y.npy --probs p64.npy --classes classes.txt --format csv)"
+checked=$((checked + 3))
 # integer labels in DATA.csv: class indices when the classes are 0..K-1
 "$PY" -c "
 import numpy as np
@@ -158,6 +186,6 @@ PYEOF
 		same "$name $f: .npy vs CSV" a.out b.out
 	done
 done
-[ "$checked" -ge 88 ] || say "only $checked comparisons ran"
+[ "$checked" -ge 93 ] || say "only $checked comparisons ran"
 [ $fail = 0 ] && echo "byod: $checked comparisons ok"
 exit $fail

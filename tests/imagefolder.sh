@@ -1,5 +1,5 @@
 #!/bin/sh
-# imagefolder.sh — an image folder DIR/CLASS/FILE (tests/imagefolder, made by
+# imagefolder.sh — an image folder DIR/CLASS/FILE (tests/imageset, made by
 # tests/mkimages.c: PNGs, JPEGs, a PNG named .jpg, a nested folder) as a
 # dataset: scanned with the built-in model trained on the images, reviewed
 # headlessly (snapshot against tests/golden/byod/), its log beside DIR,
@@ -14,7 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
-cp -R "$S/tests/imagefolder" "$T/pets"
+cp -R "$S/tests/imageset" "$T/pets"
 chmod -R u+w "$T/pets"
 cd "$T" || exit 99
 mkdir snaps
@@ -46,6 +46,9 @@ grep -qx 'pets/bright/05.jpg,dark' rebased.csv || say "not rebased: $(sed -n 2p 
 while IFS=, read -r p l; do
 	[ "$p" = path ] || [ -f "$p" ] || { say "rebased path $p does not resolve"; break; }
 done <rebased.csv
+mkdir deeper
+"$R" export pets --working --rebase-paths -o deeper/rebased.csv 2>/dev/null || say "rebase exit $?"
+grep -qx '../pets/bright/05.jpg,dark' deeper/rebased.csv || say "not rebased: $(sed -n 7p deeper/rebased.csv)"
 # ... with the old label as a column, JSON Lines, NumPy
 "$R" export pets --working --original-label-col given -o orig.csv 2>/dev/null || say "orig exit $?"
 grep -qx 'bright/05.jpg,dark,bright' orig.csv || say "--original-label-col: $(grep 05.jpg orig.csv)"
@@ -73,6 +76,26 @@ else
 	echo "note: python3-numpy missing; read-back skipped"
 fi
 
+# row order is torchvision ImageFolder's: sorted(os.walk(class)), files sorted
+mkdir -p tv/x/a tv/x/b-c tv/y
+for f in tv/x/b.png tv/x/a/1.png tv/x/c.JPG tv/x/b-c/2.png tv/y/z.png tv/x/a.png; do
+	cp pets/bright/00.png "$f"
+done
+: >tv/x/notes.txt
+"$R" export tv -o tv.csv 2>/dev/null || say "export tv exit $?"
+if [ -n "$PY" ]; then
+	"$PY" - <<'PYEOF' >tv.want || say "python walk failed"
+import os
+print("path,label")
+for c in sorted(e.name for e in os.scandir("tv") if e.is_dir()):
+    for root, _, files in sorted(os.walk(os.path.join("tv", c))):
+        for f in sorted(files):
+            if f.lower().endswith((".png", ".jpg", ".jpeg")):
+                print("%s,%s" % (os.path.relpath(os.path.join(root, f), "tv"), c))
+PYEOF
+	cmp -s tv.want tv.csv || { say "row order differs from ImageFolder's"; diff tv.want tv.csv; }
+fi
+
 # the cleaned tree: hard links, excluded left out, relabelled moved
 "$R" export pets/ --working --layout folders tree 2>/dev/null || say "tree exit $?"
 [ "$(find tree -type f | wc -l)" = 23 ] || say "tree has $(find tree -type f | wc -l) files, want 23"
@@ -81,6 +104,15 @@ fi
 [ "$(stat -c %h pets/bright/00.png)" -ge 2 ] || say "not hard-linked"
 "$R" export pets/ --working --layout folders tree 2>err.txt && say "export over an existing tree"
 grep -q 'already exists' err.txt || say "no 'already exists': $(cat err.txt)"
+
+# on another file system the tree is copied
+if [ -d /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d .)" ] &&
+   other=$(mktemp -d -p /dev/shm 2>/dev/null); then
+	"$R" export pets/ --working --layout folders "$other/tree" 2>err.txt || say "copy tree exit $?"
+	grep -q '0 files hard-linked, 23 copied' err.txt || say "copies: $(cat err.txt)"
+	cmp -s "$other/tree/dark/05.jpg" pets/bright/05.jpg || say "copied file differs"
+	rm -rf "$other"
+fi
 
 # a CSV dataset elsewhere: JPEG preview, a JPEG named .png, --image-root
 cp "$S/tests/preview.jpg" photo.png
@@ -91,6 +123,13 @@ printf 'snapshot jpeg-preview\n' >j.txt
 RELABEL_REVIEWER=tester "$R" review sub/data.csv --image-root . --script j.txt --snapshots snaps --size 80x24 ||
 	say "review --image-root exit $?"
 grep -q 'not a PNG\|No such file' snaps/jpeg-preview.txt && say "JPEG preview failed: $(grep -m1 'not\|No such' snaps/jpeg-preview.txt)"
+
+# a class name that is not a folder name is refused for --layout folders
+printf 'id,image,label\n1,photo.png,../x\n2,photo.png,ok\n' >trav.csv
+printf '../x,ok\n0.9,0.1\n0.1,0.9\n' >trav-probs.csv
+"$R" export trav.csv --probs trav-probs.csv --working --layout folders travout 2>err.txt
+[ $? = 2 ] && grep -q "cannot be a folder name" err.txt && [ ! -e x ] && [ ! -e travout ] ||
+	say "class '../x' as a folder: $(cat err.txt)"
 
 for f in snaps/*.txt; do
 	n=$(basename "$f")

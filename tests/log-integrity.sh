@@ -21,7 +21,10 @@ printf 'cat,dog\n0.1,0.9\n0.2,0.8\n0.7,0.3\n0.6,0.4\n' >"$T/probs.csv"
 "$R" log "$D" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] || say "log without a log: exit $rc"
 grep -q 'no such corrections log' "$T/err" || say "log without a log: $(cat "$T/err")"
-"$R" export "$D" -o "$T/out.csv" 2>/dev/null && say "export without a log"
+# export with no log yet writes the data as it stands (version 0), no log
+"$R" export "$D" -o "$T/out.csv" 2>/dev/null || say "export without a log: exit $?"
+cmp -s "$D" "$T/out.csv" || say "export without a log: not the data as it is"
+"$R" export "$D" --version 1 -o "$T/out1.csv" 2>/dev/null && say "export of version 1 without a log"
 "$R" diff "$D" 0 working >/dev/null 2>&1 && say "diff without a log"
 "$R" decide "$D" --row 0 --action relabel --label zebra 2>/dev/null
 "$R" decide "$D" --row 9 --action reject 2>/dev/null

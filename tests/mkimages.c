@@ -1,11 +1,11 @@
-/* tests/mkimages.c — writes the small image dataset tests/imagefolder/ used
+/* tests/mkimages.c — writes the small image dataset tests/imageset/ used
  * by tests/imagefolder.sh: class folders of tiny PNG and JPEG files with a
  * pattern per class (bright with a light centre: "bright"; dark: "dark"), a
  * PNG saved under a .jpg name (the type comes from the signature), a nested
  * folder, and a 64x48 colour JPEG for the preview snapshot. Deterministic.
  * Build and run from the top of the source tree:
  *   cc -o mkimages tests/mkimages.c $(pkg-config --cflags --libs libpng libturbojpeg)
- *   ./mkimages tests/imagefolder
+ *   ./mkimages tests/imageset
  */
 #include <png.h>
 #include <stdio.h>

@@ -133,7 +133,7 @@ START_TEST(test_every_layout)
 					/* a row range alone */
 					ck_assert_int_eq(npyf_rows(&f, 2, 3, out, &e), 0);
 					ck_assert(out[0] == 0.375 && out[3] == 0.125);
-					ck_assert_int_eq(npyf_native(&f) != NULL,
+					ck_assert_int_eq(npyf_native(&f, 0) != NULL,
 							 size == 8 && !big && !fortran);
 					npyf_close(&f);
 				}
@@ -398,6 +398,27 @@ START_TEST(test_classes_file)
 	fclose(f);
 	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
 	ck_assert_msg(strstr(e.msg, "2 class names for 4 columns"), "%s", e.msg);
+	/* without probabilities, --classes fixes the class order of the labels */
+	f = fopen(dpath, "w");
+	fputs("label\ndog\ncat\n1\n", f);
+	fclose(f);
+	f = fopen(cpath, "w");
+	fputs("dog\ncat\n", f);
+	fclose(f);
+	struct dataset_opts o2 = { .data_path = dpath, .probs_path = NULL, .classes_path = cpath,
+				   .allow_missing_probs = 1, .label_index = 1 };
+	snprintf(ppath, sizeof ppath, "%s/probs.csv", dir);
+	unlink(ppath);
+	ck_assert_msg(dataset_load(&d, &o2, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(d->k, 2);
+	ck_assert_int_eq(d->labels[0], 0);
+	ck_assert_int_eq(d->labels[1], 1);
+	ck_assert_int_eq(d->labels[2], 1);
+	dataset_free(d);
+	/* and with a probabilities CSV it is refused */
+	o.probs_path = dpath;
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "--classes names the columns of .npy"), "%s", e.msg);
 	free(b.p);
 }
 END_TEST

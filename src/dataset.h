@@ -81,9 +81,10 @@ void dataset_free(struct dataset *d);
 /* A streamed dataset: d->probs is NULL and its rows are read on demand,
  * converted exactly to double, renormalised with --renormalize and checked
  * as loading checks them (the first bad value named by row and column).
- * count_sums: count rows whose sum is off by more than 1e-3 into
- * d->warning (pass it on one pass only). Safe from several threads for
- * disjoint ranges. */
+ * count_sums: the first pass: check every value and count rows whose sum
+ * is off by more than 1e-3 into d->warning; later passes (count_sums 0)
+ * only convert and renormalise rows the first pass checked. Safe from
+ * several threads for disjoint ranges. */
 int dataset_probs_streamed(const struct dataset *d);
 int dataset_probs_rows(struct dataset *d, const struct dataset_opts *o, size_t a,
 		       size_t b, double *out, int count_sums, struct err *e);

@@ -133,14 +133,36 @@ int dataset_probs_streamed(const struct dataset *d)
 
 static pthread_mutex_t sums_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* check_rows' renormalisation alone: each row over its sum (in column
+ * order), unless the sum is 0 or exactly 1. */
+static void renormalize_rows(size_t k, double *p, size_t rows)
+{
+	for (size_t i = 0; i < rows; i++) {
+		double *row = p + i * k, sum = 0;
+		for (size_t j = 0; j < k; j++)
+			sum += row[j];
+		if (sum > 0 && sum != 1.0)
+			for (size_t j = 0; j < k; j++)
+				row[j] /= sum;
+	}
+}
+
 int dataset_probs_rows(struct dataset *d, const struct dataset_opts *o, size_t a,
 		       size_t b, double *out, int count_sums, struct err *e)
 {
 	struct npyfile *f = d->priv->probs_npy;
 	size_t off = 0, first = 0;
 	double first_sum = 0;
-	if (npyf_rows(f, a, b, out, e) < 0 ||
-	    check_rows(d, o, out, a, b, &off, &first, &first_sum, e) < 0)
+	if (npyf_rows(f, a, b, out, e) < 0)
+		return -1;
+	if (!count_sums) {
+		/* a later pass over rows the first one checked: only what
+		 * --renormalize changes, computed exactly as check_rows does */
+		if (o->renormalize)
+			renormalize_rows(d->k, out, b - a);
+		return 0;
+	}
+	if (check_rows(d, o, out, a, b, &off, &first, &first_sum, e) < 0)
 		return -1;
 	if (count_sums && off) {
 		pthread_mutex_lock(&sums_lock);

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "export.h"
 #include "logcli.h"
+#include "output.h"
 
 static const char usage[] =
 	"usage: relabel export [DATA.csv] [--db FILE] [--version N | --working]\n"
@@ -13,7 +14,9 @@ static const char usage[] =
 	"Write the dataset of version N (default: the latest committed version):\n"
 	"every original column as read, the label column replaced by the label\n"
 	"the decisions give, excluded examples dropped, row order kept. --working\n"
-	"also applies decisions not yet committed. Files are written atomically.\n";
+	"also applies decisions not yet committed. A regular file is replaced\n"
+	"atomically; a FIFO, device or - is written in place. An output that is\n"
+	"DATA, PROBS, the corrections log or the other output is refused.\n";
 
 enum { OPT_DB = CLI_OPT_FIRST_FREE, OPT_VERSION, OPT_WORKING, OPT_MANIFEST, OPT_FORCE };
 
@@ -62,6 +65,10 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "--version and --working exclude each other");
 	if (optind < argc - 1)
 		return cli_usage_error("export", "expected at most one DATA.csv");
+	struct out_spec outs[] = { { "-o", out }, { manifest ? "--manifest" : NULL, manifest } };
+	o.data_path = optind < argc ? argv[optind] : NULL;
+	if (cli_check_outputs(&o, db, outs, 2, &e) < 0)
+		return cli_fail(&e);
 	struct logctx c;
 	o.record_offsets = 1;
 	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)

@@ -24,7 +24,8 @@ static const char usage[] =
 	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
 	"  --all               list every example ranked by the score\n"
 	"  --format F          csv (default), tsv or json\n"
-	"  -o, --output FILE   write to FILE (atomically) instead of stdout\n"
+	"  -o, --output FILE   write to FILE instead of stdout (a regular file is\n"
+	"                      replaced atomically; a FIFO or device written in place)\n"
 	"  --db FILE           also record the scan in this corrections log\n"
 	"  --force             record it even if the data changed since the log began\n";
 
@@ -154,6 +155,9 @@ int cmd_scan(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("scan", "expected one DATA.csv");
 	o.data_path = argv[optind];
+	struct out_spec out = { outpath ? "-o" : "the scan", outpath };
+	if (cli_check_outputs(&o, db, &out, 1, &e) < 0)
+		return cli_fail(&e);
 	struct progress pg;
 	progress_start(&pg, "scan");
 	o.progress = progress_report;

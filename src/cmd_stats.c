@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 #include "stats.h"
 
 static const char usage[] =
@@ -51,6 +52,9 @@ int cmd_stats(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("stats", "expected one DATA.csv");
 	o.data_path = argv[optind];
+	struct out_spec out = { "the report", NULL };
+	if (cli_check_outputs(&o, NULL, &out, 1, &e) < 0)
+		return cli_fail(&e);
 	struct dataset *d;
 	if (cli_load_dataset(&d, &o, &e) < 0)
 		return cli_fail(&e);

@@ -155,7 +155,7 @@ int cmd_scan(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("scan", "expected one DATA.csv");
 	o.data_path = argv[optind];
-	struct out_spec out = { outpath ? "-o" : "the scan", outpath };
+	struct out_spec out = { outpath ? "-o" : "the scan's output", outpath };
 	if (cli_check_outputs(&o, db, &out, 1, &e) < 0)
 		return cli_fail(&e);
 	struct progress pg;

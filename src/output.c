@@ -171,9 +171,17 @@ static int follow(const char *path, struct where *w, struct err *e)
 			if (errno == ENOENT)
 				break;
 			int er = errno;
+			if (er == ENOTDIR) {
+				const char *b;
+				char *d = dir_of(cur, &b);
+				err_set(e, ERR_INPUT, "%s: %s is not a directory", path, d);
+				free(d);
+				free(cur);
+				return -1;
+			}
 			free(cur);
-			return err_set(e, er == ENOTDIR || er == ELOOP || er == ENAMETOOLONG ?
-				       ERR_INPUT : ERR_RUNTIME, "%s: %s", path, strerror(er));
+			return err_set(e, er == ELOOP || er == ENAMETOOLONG ? ERR_INPUT : ERR_RUNTIME,
+				       "%s: %s", path, strerror(er));
 		}
 		if (!S_ISLNK(w->st.st_mode)) {
 			w->exists = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "version.h"
 
 struct command {
 	const char *name;
@@ -48,8 +49,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("relabel %s\n", PACKAGE_VERSION);
-		return 0;
+		version_print(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))

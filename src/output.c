@@ -270,7 +270,7 @@ static int resolve(const char *path, struct where *w, struct err *e)
 		return identify("standard output", w, e);
 	}
 	if (!*path)
-		return err_set(e, ERR_INPUT, "an empty file name");
+		return err_set(e, ERR_INPUT, "'': expected a file name");
 	w->kind = K_REPLACE;
 	if (follow(path, w, e) < 0 || identify(path, w, e) < 0) {
 		where_free(w);

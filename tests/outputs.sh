@@ -100,6 +100,18 @@ refuse "is a directory" scan d.csv --db fresh.db -o "$T/sub/"
 refuse "the directory nodir does not exist" scan d.csv --db fresh.db -o nodir/x.csv
 refuse "the directory nodir does not exist" export d.csv -o x.csv --manifest nodir/m.json
 refuse "d.csv is not a directory" scan d.csv --db fresh.db -o d.csv/x
+if [ "$(id -u)" != 0 ]; then
+	# an unwritable directory is an I/O failure (exit 1), also found first
+	mkdir "$T/ro"
+	chmod 555 "$T/ro"
+	(cd "$T" && "$R" scan d.csv --db fresh.db -o ro/x.csv) 2>"$T/e"
+	rc=$?
+	[ $rc = 1 ] || say "scan -o into an unwritable directory: exit $rc, want 1"
+	grep -q 'cannot write in ro' "$T/e" || say "unwritable directory message: $(cat "$T/e")"
+	chmod 755 "$T/ro"
+else
+	echo "SKIP (part): an unwritable directory cannot be made for root"
+fi
 [ -e "$T/fresh.db" ] && say "a refused scan did its work (created its log)"
 [ -e "$T/x.csv" ] && say "a refused export wrote its -o"
 [ -d "$T/sub" ] || say "the directory is gone"

@@ -216,7 +216,9 @@ static int identify(const char *path, struct where *w, struct err *e)
 	struct ident *id = &w->id;
 	if (w->kind == K_STDOUT || w->kind == K_FD) {
 		if (fstat(w->fd, &w->st) != 0)
-			return err_set(e, ERR_RUNTIME, "%s: descriptor %d is not open", path, w->fd);
+			return w->kind == K_STDOUT ?
+				err_set(e, ERR_RUNTIME, "standard output is closed") :
+				err_set(e, ERR_RUNTIME, "%s: descriptor %d is not open", path, w->fd);
 		w->exists = 1;
 		id->fd = w->fd;
 	} else {
@@ -379,7 +381,8 @@ int out_check(const struct out_spec *s, size_t n, struct err *e)
 			continue;
 		struct err sub = { 0 };
 		if (resolve(s[i].path, &w[i], &sub) < 0) {
-			rc = err_set(e, sub.code, "%s %s", s[i].option, sub.msg);
+			int std = !s[i].path || !strcmp(s[i].path, "-");
+			rc = err_set(e, sub.code, std ? "%s: %s" : "%s %s", s[i].option, sub.msg);
 			break;
 		}
 		if (w[i].kind == K_REPLACE || w[i].kind == K_INPLACE) {

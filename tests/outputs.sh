@@ -206,6 +206,11 @@ if [ "$(id -u)" = 0 ] && mknod "$T/null" c 1 3 2>>"$T/junk" && mknod "$T/full" c
 	rc=$?
 	[ $rc = 1 ] || say "export --manifest a full device: exit $rc, want 1"
 	grep -q '^exported' "$T/e" && say "a failed export claims it was written"
+	"$R" export "$D" -o - >"$T/full" 2>"$T/e"
+	rc=$?
+	[ $rc = 1 ] || say "export -o - onto a full device: exit $rc, want 1"
+	grep -q 'standard output.*No space left' "$T/e" || say "full standard output message: $(cat "$T/e")"
+	grep -q '^exported' "$T/e" && say "a failed export to standard output claims it was written"
 	[ -c "$T/full" ] || say "the full device node is now $(stat -c %F "$T/full")"
 	ls "$T" | grep -q '\.tmp\.' && say "device outputs left temporary files"
 else

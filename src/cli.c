@@ -158,6 +158,7 @@ int cli_dataset_option(int opt, const char *arg, struct dataset_opts *o,
 static int save_probs(const struct dataset *d, const char *path, struct err *e)
 {
 	struct out o;
+	out_protect("DATA", d->data_path);
 	if (out_open(&o, path, e) < 0)
 		return -1;
 	for (size_t c = 0; c < d->k; c++) {

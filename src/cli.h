@@ -103,6 +103,17 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
  * `other`, e.g. the log file). */
 void cli_warn_json_utf8(size_t before, const struct dataset *d, const char *other);
 
+/* Register DATA (o->data_path, may be NULL), PROBS (--probs, or probs.csv
+ * beside DATA.csv if it exists) and the corrections log (log_path, or the
+ * default beside DATA.csv) as files no output may be (see output.h). */
+void cli_protect_inputs(const struct dataset_opts *o, const char *log_path);
+/* cli_protect_inputs, then check the command's outputs plus --save-probs
+ * before any work is done (out_check): exit status 2 for an output that is
+ * an input, a directory, in a missing directory, or another output. */
+struct out_spec;
+int cli_check_outputs(const struct dataset_opts *o, const char *log_path,
+		      const struct out_spec *outs, size_t n, struct err *e);
+
 /* Print "relabel: MESSAGE" for a failed step and return its exit status
  * (2 for ERR_INPUT, 1 otherwise). */
 int cli_fail(const struct err *e);

@@ -9,6 +9,7 @@
 #include "export.h"
 #include "export_formats.h"
 #include "logcli.h"
+#include "output.h"
 #include "sanitize.h"
 
 static const char usage[] =
@@ -17,7 +18,9 @@ static const char usage[] =
 	"Write the dataset of version N (default: the latest committed version):\n"
 	"every original column as read, the label column replaced by the label\n"
 	"the decisions give, excluded examples dropped, row order kept. --working\n"
-	"also applies decisions not yet committed. Files are written atomically.\n\n"
+	"also applies decisions not yet committed. A regular file is replaced\n"
+	"atomically; a FIFO, device or - is written in place. An output that is\n"
+	"DATA, PROBS, the corrections log or the other output is refused.\n\n"
 	"  --format F          csv (default), jsonl (one JSON object per kept example,\n"
 	"                      with original_label when it changed) or npy (the final\n"
 	"                      labels as class indices, one per input row)\n"
@@ -111,6 +114,13 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "--version and --working exclude each other");
 	if (optind < argc - 1)
 		return cli_usage_error("export", "expected at most one DATA.csv");
+	/* A folder tree is a new directory of its own (export_formats.c
+	 * refuses one that exists); every other output is a file. */
+	struct out_spec outs[] = { { "-o", x.format == EXPORT_FOLDERS ? NULL : out },
+				   { manifest ? "--manifest" : NULL, manifest } };
+	o.data_path = optind < argc ? argv[optind] : NULL;
+	if (cli_check_outputs(&o, db, outs, 2, &e) < 0)
+		return cli_fail(&e);
 	struct logctx c;
 	o.record_offsets = 1;
 	if (logctx_open_read_only_optional(&c, optind < argc ? argv[optind] : NULL, db, &o, 1,

@@ -26,7 +26,8 @@ static const char usage[] =
 	"  --adjust            rank by the score of threshold-adjusted probabilities\n"
 	"  --all               list every example ranked by the score\n"
 	"  --format F          csv (default), tsv or json\n"
-	"  -o, --output FILE   write to FILE (atomically) instead of stdout\n"
+	"  -o, --output FILE   write to FILE instead of stdout (a regular file is\n"
+	"                      replaced atomically; a FIFO or device written in place)\n"
 	"  --db FILE           also record the scan in this corrections log\n"
 	"  --force             record it even if the data changed since the log began\n";
 
@@ -158,6 +159,9 @@ int cmd_scan(int argc, char **argv)
 		return cli_usage_error("scan", "expected one DATA.csv (or --labels FILE.npy)");
 	o.data_path = optind < argc ? argv[optind] : NULL;
 	o.stream_ok = 1;
+	struct out_spec out = { outpath ? "-o" : "the scan's output", outpath };
+	if (cli_check_outputs(&o, db, &out, 1, &e) < 0)
+		return cli_fail(&e);
 	struct progress pg;
 	progress_start(&pg, "scan");
 	o.progress = progress_report;

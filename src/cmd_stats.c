@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 #include "scan_run.h"
 #include "stats.h"
 
@@ -67,6 +68,9 @@ int cmd_stats(int argc, char **argv)
 		return cli_usage_error("stats", "expected one DATA.csv");
 	o.data_path = optind < argc ? argv[optind] : NULL;
 	o.stream_ok = 1;
+	struct out_spec out = { "the report", NULL };
+	if (cli_check_outputs(&o, NULL, &out, 1, &e) < 0)
+		return cli_fail(&e);
 	struct dataset *d;
 	if (cli_load_dataset(&d, &o, &e) < 0)
 		return cli_fail(&e);

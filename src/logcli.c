@@ -36,7 +36,9 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	}
 	o->data_path = data_path;
 	o->allow_missing_probs = 1;
-	int rc = dataset_load(&c->d, o, e);
+	int rc = cli_check_outputs(o, db_path, NULL, 0, e);
+	if (rc == 0)
+		rc = dataset_load(&c->d, o, e);
 	if (rc == 0 && c->d->warning[0])
 		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {

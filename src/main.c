@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "sanitize.h"
+#include "version.h"
 
 struct command {
 	const char *name;
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("relabel %s\n", PACKAGE_VERSION);
-		return 0;
+		version_print(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	opterr = 0;   /* getopt would echo argv unescaped; commands report bad options */
 	cli_argv = argv + 1;

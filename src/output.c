@@ -1,16 +1,26 @@
-/* output.c — field quoting, number formatting and atomic output files. */
+/* output.c — field quoting, number formatting, and opening and closing
+ * output files (see output.h): atomic replacement through O_TMPFILE (or a
+ * named temporary file, see output_tmp.c), in-place writing of standard
+ * output, descriptors and special files. What a path names, and which
+ * outputs are refused, is output_where.c. */
+#define _GNU_SOURCE
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "sanitize.h"
 #include "textwidth.h"
 #include "utf8.h"
 #include "util.h"
+#include "output_priv.h"
 
 /* A field for a terminal is shown in visible form (a file or pipe gets it
  * exact); *vis is the copy to free. */
@@ -119,59 +129,209 @@ void out_double(FILE *f, double x)
 	fputs(buf, f);
 }
 
+/* ---- opening and closing ----------------------------------------------- */
+
+static int open_socket(const char *p)
+{
+	struct sockaddr_un a;
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	if (strlen(p) >= sizeof a.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(a.sun_path, p);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		int er = errno;
+		close(fd);
+		errno = er;
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The temporary file for a regular (or new) target: unnamed if the file
+ * system can, else named and tracked. Mode and owner as described. */
+static int open_temp(struct out *o, const struct where *w)
+{
+	const char *base;
+	char *dir = out_dir_of(o->final, &base);
+	out_clean_leftovers(o->final);
+	int fd = -1;
+	const char *no = getenv("RELABEL_TEST_NO_TMPFILE");
+	/* unnamed if it can be linked into place later (through /proc/self/fd) */
+	if ((!no || !*no) && access("/proc/self/fd", X_OK) == 0) {
+		fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+		o->anon = fd >= 0;
+		if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+			free(dir);
+			return -1;           /* a real failure: no permission, no space */
+		}
+	}
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		free(o->tmp);
+		o->tmp = out_temp_name(o->final);
+		o->slot = out_temp_track(o->tmp);
+		fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			int er = errno;
+			out_temp_untrack(o->slot);
+			o->slot = 0;
+			free(o->tmp);
+			o->tmp = NULL;
+			if ((errno = er) != EEXIST)
+				break;
+		}
+	}
+	free(dir);
+	if (fd < 0)
+		return -1;
+	mode_t um = umask(0);
+	umask(um);
+	if (o->existed && (w->st.st_uid != geteuid() || w->st.st_gid != getegid()) &&
+	    fchown(fd, w->st.st_uid, w->st.st_gid) != 0) {
+		/* keeping the owner is best effort */
+	}
+	fchmod(fd, o->existed ? w->st.st_mode & 07777 : 0666 & ~um);
+	return fd;
+}
+
 int out_open(struct out *o, const char *path, struct err *e)
 {
 	memset(o, 0, sizeof *o);
-	if (!path || !strcmp(path, "-")) {
+	struct where w;
+	if (out_resolve(path, &w, e) < 0)
+		return -1;
+	long p = out_protected_match(&w);
+	if (p >= 0) {
+		out_where_free(&w);
+		return err_set(e, ERR_INPUT, "%s is the same file as %s %s; refusing to write "
+			       "over it", out_shown(path), out_protected_role(p), out_protected_path(p));
+	}
+	o->kind = w.kind;
+	o->path = xstrdup(path ? path : "-");
+	o->final = w.final;
+	o->existed = w.exists;
+	int fd = -1;
+	switch (w.kind) {
+	case K_STDOUT:
 		o->f = stdout;
 		return 0;
+	case K_FD: fd = fcntl(w.fd, F_DUPFD_CLOEXEC, 3); break;
+	case K_INPLACE: fd = open(o->final, O_WRONLY | O_NOCTTY | O_CLOEXEC); break;
+	case K_SOCKET: fd = open_socket(o->final); break;
+	default: fd = open_temp(o, &w); break;
 	}
-	o->path = xstrdup(path);
-	o->tmp = xmalloc(strlen(path) + 32);
-	sprintf(o->tmp, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(o->tmp);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+	if (fd >= 0 && !(o->f = fdopen(fd, "w")))
+		close(fd), fd = -1;
+	if (fd < 0) {
 		err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd), unlink(o->tmp);
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
+		out_abort(o);
 		return -1;
 	}
+	if (w.kind != K_REPLACE) {
+		out_pipe_ignore();
+		o->sigpipe = 1;
+	}
+	return 0;
+}
+
+static int link_fd(int fd, const char *to)
+{
+	if (linkat(fd, "", AT_FDCWD, to, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return -1;
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, to, AT_SYMLINK_FOLLOW);
+}
+
+/* Put the written temporary file in place of o->final. */
+static int commit(struct out *o)
+{
+	int fd = fileno(o->f);
+	if (o->anon) {
+		if (!o->existed && link_fd(fd, o->final) == 0)
+			return 0;
+		if (!o->existed && errno != EEXIST)
+			return -1;
+		/* replacing: give it a name, then rename that over the target */
+		for (int tries = 0; !o->tmp && tries < 100; tries++) {
+			char *t = out_temp_name(o->final);
+			o->slot = out_temp_track(t);
+			if (link_fd(fd, t) == 0) {
+				o->tmp = t;
+				break;
+			}
+			int er = errno;
+			out_temp_untrack(o->slot);
+			o->slot = 0;
+			free(t);
+			if (er != EEXIST) {
+				errno = er;
+				return -1;
+			}
+		}
+		if (!o->tmp)
+			return -1;
+	}
+	if (rename(o->tmp, o->final) != 0)
+		return -1;
+	out_temp_untrack(o->slot);
+	o->slot = 0;
+	free(o->tmp);
+	o->tmp = NULL;
+	const char *base;
+	char *dir = out_dir_of(o->final, &base);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);          /* best effort: the rename itself is done */
+		close(dfd);
+	}
+	free(dir);
 	return 0;
 }
 
 int out_close(struct out *o, struct err *e)
 {
-	if (!o->path) {
-		if (fflush(o->f) != 0 || ferror(o->f))
-			return err_set(e, ERR_RUNTIME, "writing output failed: %s",
-				       strerror(errno));
+	if (!o->f)
 		return 0;
+	int bad = fflush(o->f) != 0 || ferror(o->f);
+	int er = errno;
+	if (o->kind == K_STDOUT) {
+		o->f = NULL;
+		out_abort(o);
+		return bad ? err_set(e, ERR_RUNTIME, "writing to standard output failed: %s",
+				     strerror(er)) : 0;
 	}
-	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
-	int saved = errno, rc = 0;
-	bad |= fclose(o->f) != 0;
+	struct stat st;
+	int sync = o->kind == K_REPLACE ||
+		   (o->kind == K_FD && fstat(fileno(o->f), &st) == 0 && S_ISREG(st.st_mode));
+	if (!bad && sync && fsync(fileno(o->f)) != 0)
+		bad = 1, er = errno;
+	if (!bad && o->kind == K_REPLACE && commit(o) != 0)
+		bad = 1, er = errno;
+	if (fclose(o->f) != 0 && !bad)
+		bad = 1, er = errno;
 	o->f = NULL;
-	if (bad || rename(o->tmp, o->path) != 0) {
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", o->path,
-			     strerror(bad ? saved : errno));
-		unlink(o->tmp);
-	}
-	free(o->path);
-	free(o->tmp);
-	o->path = o->tmp = NULL;
+	int rc = bad ? err_set(e, ERR_RUNTIME, "%s: cannot write: %s", o->path, strerror(er)) : 0;
+	out_abort(o);
 	return rc;
 }
 
 void out_abort(struct out *o)
 {
-	if (o->path) {
-			fclose(o->f);
+	if (o->f && o->f != stdout)
+		fclose(o->f);
+	if (o->tmp)
 		unlink(o->tmp);
-		free(o->path);
-		free(o->tmp);
-	}
+	out_temp_untrack(o->slot);
+	if (o->sigpipe)
+		out_pipe_restore();
+	free(o->path);
+	free(o->final);
+	free(o->tmp);
 	memset(o, 0, sizeof *o);
 }

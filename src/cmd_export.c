@@ -64,6 +64,7 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "expected at most one DATA.csv");
 	struct logctx c;
 	o.record_offsets = 1;
+	o.probs_header_only = 1;   /* the classes, never the numbers */
 	if (logctx_open_read_only(&c, optind < argc ? argv[optind] : NULL, db, &o, 1, force, &e) < 0)
 		return cli_fail(&e);
 	struct export_req r = { .d = c.d, .data_sha256 = log_data_sha256(c.db),

@@ -284,7 +284,7 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		goto fail;
 	if (!probs)
 		classes_from_labels(d);
-	else if (dataset_probs_body(d, o, join, e) < 0)
+	else if (!o->probs_header_only && dataset_probs_body(d, o, join, e) < 0)
 		goto fail;
 	*out = d;
 	return 0;

@@ -31,6 +31,8 @@ struct dataset_opts {
 	int threads;             /* PROBS.csv parse threads: 0 = auto, 1 = serial */
 	int exact_floats;        /* 1 = strtod for every number (the safe path) */
 	int record_offsets;      /* fill row_offset (export needs it) */
+	int probs_header_only;   /* read only PROBS.csv's header (the classes):
+	                            probs stays NULL (export needs no numbers) */
 	/* Optional progress report (stage name, fraction 0..1); may be NULL. */
 	void (*progress)(void *ctx, const char *stage, double fraction);
 	void *progress_ctx;

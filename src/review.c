@@ -337,9 +337,16 @@ static void say(struct review *r, int error, const char *msg)
 	r->message_error = error;
 }
 
+static void before_write(struct review *r)
+{
+	if (r->before_write)
+		r->before_write(r);
+}
+
 static int record(struct review *r, size_t row, enum log_action a, const char *label,
 		  int64_t undoes)
 {
+	before_write(r);
 	char idbuf[32];
 	struct log_new_decision nd = {
 		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
@@ -478,6 +485,7 @@ int review_set_note(struct review *r, const char *text)
 		.text = text,
 	};
 	struct err e = { 0 };
+	before_write(r);
 	if (log_add_note(r->db, &nn, NULL, &e) < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "NOT SAVED (note): %.400s", e.msg);
@@ -513,6 +521,7 @@ int review_commit(struct review *r, const char *message)
 {
 	struct log_version v;
 	struct err e = { 0 };
+	before_write(r);
 	if (log_commit(r->db, r->reviewer, message, &v, &e) < 0) {
 		say(r, 1, e.msg);
 		return -1;

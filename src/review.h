@@ -76,6 +76,10 @@ struct review {
 	size_t *class_decided;   /* per given class: flagged rows decided */
 	size_t *pairs;           /* (k+1)^2: outcome in pass 1 x pass 2 (k = excluded) */
 	struct review_search_index *sindex;   /* built at the first search */
+	/* Called (once set) before each write to the log: the scan being
+	 * recorded meanwhile must be in it first (cmd_review.c). */
+	void (*before_write)(struct review *r);
+	void *before_write_ctx;
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,

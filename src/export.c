@@ -38,17 +38,15 @@ static int write_changed(const struct dataset *d, size_t row, const char *label,
 	uint64_t a = d->row_offset[row], b = d->row_offset[row + 1];
 	char tail[8] = "";
 	size_t tl = 0;
-	/* line end (and any blank lines) that close the raw record */
-	while (b > a && tl < sizeof tail - 1) {
-		char ch;
-		if (pread(fd, &ch, 1, (off_t)(b - 1)) != 1)
-			return -1;
-		if (ch != '\n' && ch != '\r')
-			break;
-		memmove(tail + 1, tail, tl++);
-		tail[0] = ch;
-		b--;
-	}
+	/* line end (and any blank lines) that close the raw record: its last
+	 * bytes in one read */
+	char last[sizeof tail - 1];
+	size_t nl = b - a < sizeof last ? (size_t)(b - a) : sizeof last;
+	if (nl && pread(fd, last, nl, (off_t)(b - nl)) != (ssize_t)nl)
+		return -1;
+	while (tl < nl && (last[nl - 1 - tl] == '\n' || last[nl - 1 - tl] == '\r'))
+		tl++;
+	memcpy(tail, last + nl - tl, tl);
 	for (size_t c = 0; c < d->ncols; c++) {
 		if (c)
 			fputc(',', f);

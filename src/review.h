@@ -186,6 +186,9 @@ int review_outcome(const struct review *r, long w);
  * (lower case, ASCII case folded in the data), or -1; and the memory of its
  * index. */
 long review_search_find(struct review *r, const char *needle, int dir);
+/* Build up to `rows` more of the index ahead of a search (while the screen
+ * waits for keys); 1 while there was something left to do, else 0. */
+int review_search_prepare(struct review *r, size_t rows);
 void review_search_free(struct review *r);
 
 /* Health (cleanlab's overall_label_health_score) with the decisions so far

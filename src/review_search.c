@@ -5,8 +5,9 @@
  * position by binary search; rows the scan did not rank (an expert's queue
  * also shows them) are few and checked one by one. */
 #define _GNU_SOURCE
-#include <string.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "review.h"
 #include "util.h"
@@ -14,7 +15,9 @@
 struct review_search_index {
 	const struct cl_scan *scan;   /* the scan it was built for */
 	char *text;                   /* id \0 [text \0] of each ranked row */
+	size_t len, cap;
 	size_t *start;                /* n_ranked + 1 offsets into text */
+	size_t built;                 /* ranked rows in it so far */
 };
 
 static unsigned char lower(unsigned char c)
@@ -35,27 +38,45 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
-static struct review_search_index *index_of(struct review *r)
+/* Add up to max more ranked rows to the index (built in rank order, so it
+ * can grow a slice at a time while the screen waits for keys). */
+static struct review_search_index *index_grow(struct review *r, size_t max)
 {
 	struct review_search_index *x = r->sindex;
-	if (x && x->scan == r->scan)
-		return x;
-	review_search_free(r);
-	x = r->sindex = xcalloc(1, sizeof *x);
-	x->scan = r->scan;
+	if (x && x->scan != r->scan)
+		review_search_free(r);
+	if (!(x = r->sindex)) {
+		x = r->sindex = xcalloc(1, sizeof *x);
+		x->scan = r->scan;
+		x->start = xmallocarray(r->scan->n_ranked + 1, sizeof *x->start);
+	}
 	const struct dataset *d = r->d;
-	size_t nr = r->scan->n_ranked, len = 0, cap = 0;
-	x->start = xmallocarray(nr + 1, sizeof *x->start);
-	for (size_t i = 0; i < nr; i++) {
+	size_t nr = r->scan->n_ranked;
+	for (size_t i = x->built; i < nr && i - x->built < max; i++) {
 		size_t row = r->scan->ranked[i];
 		char idbuf[32];
-		x->start[i] = len;
-		append(&x->text, &len, &cap, dataset_id(d, row, idbuf));
+		x->start[i] = x->len;
+		append(&x->text, &x->len, &x->cap, dataset_id(d, row, idbuf));
 		if (d->text_col >= 0)
-			append(&x->text, &len, &cap, dataset_cell(d, row, (size_t)d->text_col));
+			append(&x->text, &x->len, &x->cap,
+			       dataset_cell(d, row, (size_t)d->text_col));
 	}
-	x->start[nr] = len;
+	x->built = nr - x->built > max ? x->built + max : nr;
+	x->start[x->built] = x->len;
 	return x;
+}
+
+int review_search_prepare(struct review *r, size_t rows)
+{
+	if (r->sindex && r->sindex->scan == r->scan && r->sindex->built == r->scan->n_ranked)
+		return 0;
+	index_grow(r, rows);
+	return 1;
+}
+
+static struct review_search_index *index_of(struct review *r)
+{
+	return index_grow(r, SIZE_MAX);
 }
 
 void review_search_free(struct review *r)

@@ -202,6 +202,8 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 
 int ui_prefetch(struct ui *u)
 {
+	if (review_search_prepare(u->rv, 20000))   /* the search index, a slice at a time */
+		return 1;
 	const struct review *rv = u->rv;
 	if (rv->d->image_col < 0 || u->images_off || u->img_cols <= 0)
 		return 0;

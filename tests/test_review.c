@@ -243,6 +243,9 @@ START_TEST(test_search_index_matches_a_pass)
 	for (int v = 0; v < 2; v++)
 		for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
 			review_filter(sess[v], filters[f]);
+			/* an index built part way (as while the screen waits) */
+			review_search_free(sess[v]);
+			ck_assert_int_eq(review_search_prepare(sess[v], 2), 1);
 			for (size_t c = 0; c < sess[v]->qlen; c++)
 				for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
 					for (int dir = -1; dir <= 1; dir += 2) {
@@ -253,6 +256,7 @@ START_TEST(test_search_index_matches_a_pass)
 					}
 		}
 	ck_assert_int_gt(checked, 100);
+	ck_assert_int_eq(review_search_prepare(a, 2), 0);     /* complete now */
 	ck_assert_uint_gt(x->qlen, 0);
 	review_free(x);
 	cl_scan_free(&flagged_only);

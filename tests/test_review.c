@@ -256,7 +256,9 @@ START_TEST(test_search_index_matches_a_pass)
 					}
 		}
 	ck_assert_int_gt(checked, 100);
-	ck_assert_int_eq(review_search_prepare(a, 2), 0);     /* complete now */
+	review_filter(a, "clear");
+	ck_assert_int_eq(review_search_find(a, "zz", 1), -1);
+	ck_assert_int_eq(review_search_prepare(a, 2), 0);     /* a search completed it */
 	ck_assert_uint_gt(x->qlen, 0);
 	review_free(x);
 	cl_scan_free(&flagged_only);

@@ -59,8 +59,8 @@ static int resolve_undo(struct logdb *l, const struct log_new_decision *nd,
 	sqlite3_stmt *st;
 	if (nd->undoes > 0) {
 		st = log_prepare(l, "SELECT d.row, EXISTS (SELECT 1 FROM decision u WHERE"
-				 " u.undoes = d.id), d.action = 'undo' FROM decision d"
-				 " WHERE d.id = ?", e);
+				 " u.id > d.id AND u.undoes = d.id), d.action = 'undo'"
+				 " FROM decision d WHERE d.id = ?", e);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, nd->undoes);

@@ -122,8 +122,9 @@ static void *worker(void *arg)
  * fifth (model_folds with the seed + 1) is held out; every candidate -- C
  * in {0.1, 1, 10} (unless given) times, for text, words with or without
  * bigrams -- trains on the rest and is scored on it: the best accuracy
- * wins, then the lower log loss, then the earlier candidate. Candidates
- * train in parallel. Deterministic for a given seed. */
+ * wins, then the lower log loss, then the earlier candidate. A feature
+ * matrix's candidates train in order of C, each warm-started from the one
+ * before; the matrices train in parallel. Deterministic for a given seed. */
 
 struct cand {
 	int mat;          /* index of the feature matrix (text: 0 bigrams, 1 words) */
@@ -137,24 +138,24 @@ struct inner {
 	const struct fmatrix *X;  /* the candidates' matrices */
 	const size_t *train, *test;
 	size_t ntrain, ntest;
-	struct cand *c;
-	int nc;
+	struct cand *c;           /* by matrix, then C ascending */
+	int nc, nmat;
 	pthread_mutex_t mu;
-	int next, done;
+	int next;
 };
 
-static void run_cand(struct inner *in, struct cand *c)
+/* One candidate, started from init (NULL: zeros); keeps its weights in *m. */
+static void run_cand(struct inner *in, struct cand *c, const double *init, struct lr_model *m)
 {
 	const struct dataset *d = in->d;
 	const struct fmatrix *X = &in->X[c->mat];
-	struct lr_opts lo = { c->C, 100, 1e-4, &interrupted };
-	struct lr_model m;
-	c->failed = lr_train(X, in->train, in->ntrain, d->labels, d->k, &lo, &m) < 0;
+	struct lr_opts lo = { c->C, 100, 1e-4, &interrupted, init };
+	c->failed = lr_train(X, in->train, in->ntrain, d->labels, d->k, &lo, m) < 0;
 	double *p = xmallocarray(d->k, sizeof *p), ll = 0;
 	size_t correct = 0;
 	for (size_t a = 0; !c->failed && a < in->ntest; a++) {
 		size_t row = in->test[a], best = 0;
-		lr_predict(&m, X, row, p);
+		lr_predict(m, X, row, p);
 		for (size_t cl = 1; cl < d->k; cl++)
 			if (p[cl] > p[best])
 				best = cl;
@@ -162,24 +163,33 @@ static void run_cand(struct inner *in, struct cand *c)
 		ll -= log(fmax(p[d->labels[row]], 1e-9));
 	}
 	free(p);
-	lr_free(&m);
 	c->acc = in->ntest ? (double)correct / (double)in->ntest : 0;
 	c->logloss = in->ntest ? ll / (double)in->ntest : 0;
 }
 
+/* A worker takes one feature matrix at a time and trains its candidates
+ * in order of C, each from the previous one's weights (the path from
+ * strong to weak regularisation converges in far fewer iterations). */
 static void *inner_worker(void *arg)
 {
 	struct inner *in = arg;
 	for (;;) {
 		pthread_mutex_lock(&in->mu);
-		int i = in->next < in->nc && !interrupted ? in->next++ : -1;
+		int mat = in->next < in->nmat && !interrupted ? in->next++ : -1;
 		pthread_mutex_unlock(&in->mu);
-		if (i < 0)
+		if (mat < 0)
 			return NULL;
-		run_cand(in, &in->c[i]);
-		pthread_mutex_lock(&in->mu);
-		in->done++;
-		pthread_mutex_unlock(&in->mu);
+		struct lr_model prev = { 0 };
+		for (int i = 0; i < in->nc; i++) {
+			struct cand *c = &in->c[i];
+			if (c->mat != mat)
+				continue;
+			struct lr_model m;
+			run_cand(in, c, prev.w, &m);
+			lr_free(&prev);
+			prev = m;
+		}
+		lr_free(&prev);
 	}
 }
 
@@ -198,7 +208,7 @@ int model_choose(const struct dataset *d, const struct fmatrix *X, int nmat,
 			lab[j++] = d->labels[i];
 		}
 	model_folds(lab, m, d->k, 5, seed + 1, sub);
-	struct inner in = { .d = d, .X = X, .nc = nmat * nC };
+	struct inner in = { .d = d, .X = X, .nc = nmat * nC, .nmat = nmat };
 	size_t *train = xmallocarray(m ? m : 1, sizeof *train);
 	size_t *test = xmallocarray(m ? m : 1, sizeof *test);
 	for (size_t a = 0; a < m; a++) {
@@ -214,7 +224,7 @@ int model_choose(const struct dataset *d, const struct fmatrix *X, int nmat,
 		for (int b = 0; b < nC; b++)
 			in.c[a * nC + b] = (struct cand){ .mat = a, .C = Cs[b] };
 	pthread_mutex_init(&in.mu, NULL);
-	int nth = threads < 1 ? 1 : threads > in.nc ? in.nc : threads;
+	int nth = threads < 1 ? 1 : threads > nmat ? nmat : threads;
 	pthread_t th[16];
 	if (nth > 16)
 		nth = 16;

@@ -40,7 +40,9 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 
 /* The inner validation: inside the rows not in fold 0, a stratified fifth
  * (model_folds with seed + 1) is held out; each candidate (feature matrix
- * X[0..nmat-1] times C in Cs[0..nC-1]) trains on the rest and the best
+ * X[0..nmat-1] times C in Cs[0..nC-1], ascending: each matrix's candidates
+ * train one after the other, each from the previous one's weights, the
+ * matrices in parallel) trains on the rest and the best
  * held-out accuracy wins (ties: the lower log loss, then the earlier
  * candidate). Sets *mat, *C and a short account in why. Returns 0, or -1
  * when interrupted. */

@@ -349,7 +349,7 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 	const double *Cs = o->C > 0 ? &o->C : grid;
 	int nC = o->C > 0 ? 1 : 3, mat = 0;
 	double C = Cs[0];
-	char why[120] = "";
+	char why[64] = "";
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
@@ -374,7 +374,7 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 		if (a != mat)
 			fmatrix_free(&X[a]);
 	if (nmat * nC > 1)
-		snprintf(rep->features, sizeof rep->features, "%.110s; C=%g, chosen by inner "
+		snprintf(rep->features, sizeof rep->features, "%.80s; C=%g, chosen by inner "
 			 "validation (%s)", desc[mat], C, why);
 	else
 		snprintf(rep->features, sizeof rep->features, "%.150s; C=%g", desc[mat], C);

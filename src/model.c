@@ -380,7 +380,7 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 		snprintf(rep->features, sizeof rep->features, "%.150s; C=%g", desc[mat], C);
 	dataset_alloc_probs(d);
 	struct job j = { .d = d, .X = &X[mat], .fold = fold, .folds = folds,
-			 .lr = { C, 100, 1e-4, &interrupted },
+			 .lr = { C, 100, 1e-4, &interrupted, NULL },
 			 .acc = rep->fold_accuracy };
 	pthread_mutex_init(&j.mu, NULL);
 	int nth = cpus < 1 ? 1 : cpus > folds ? folds : (int)cpus;

@@ -65,7 +65,7 @@ START_TEST(test_logreg_learns_a_threshold)
 	}
 	rowptr[N] = N;
 	struct fmatrix X = { N, 1, rowptr, col, val };
-	struct lr_opts o = { 1.0, 200, 1e-6, NULL };
+	struct lr_opts o = { 1.0, 200, 1e-6, NULL, NULL };
 	struct lr_model m;
 	ck_assert_int_eq(lr_train(&X, rows, N, y, 2, &o, &m), 0);
 	double p[2];

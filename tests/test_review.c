@@ -196,10 +196,10 @@ END_TEST
 /* The indexed search finds what a pass over the queue finds, from every
  * cursor, both ways, under filters, also in an expert queue holding rows
  * the scan did not rank. */
-static long naive_search(const struct review *r, const char *needle, int dir)
+static long naive_search(const struct review *r, const char *needle, int way)
 {
 	for (size_t k = 1; k <= r->qlen; k++) {
-		size_t i = (r->cursor + r->qlen + (dir < 0 ? r->qlen - k : k)) % r->qlen;
+		size_t i = (r->cursor + r->qlen + (way < 0 ? r->qlen - k : k)) % r->qlen;
 		size_t row = r->queue[i];
 		char idbuf[32], hay[2][200];
 		const char *cells[2] = { dataset_id(d, row, idbuf), dataset_cell(d, row, 2) };
@@ -248,10 +248,10 @@ START_TEST(test_search_index_matches_a_pass)
 			ck_assert_int_eq(review_search_prepare(sess[v], 2), 1);
 			for (size_t c = 0; c < sess[v]->qlen; c++)
 				for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
-					for (int dir = -1; dir <= 1; dir += 2) {
+					for (int way = -1; way <= 1; way += 2) {
 						sess[v]->cursor = c;
-						ck_assert_int_eq(review_search_find(sess[v], needles[k], dir),
-								 naive_search(sess[v], needles[k], dir));
+						ck_assert_int_eq(review_search_find(sess[v], needles[k], way),
+								 naive_search(sess[v], needles[k], way));
 						checked++;
 					}
 		}

@@ -31,6 +31,7 @@ for set in digits debian-sections; do
 	ref=$(grep -o '"clean_cv_accuracy": [0-9.]*' "$src/meta.json" | cut -d' ' -f2)
 	printf '%-16s clean accuracy %.4f (bundled %.4f), cross-validation %.2f s\n' \
 		"$set" "$ours" "$ref" "$(echo "$end - $start" | bc)"
+	printf '%-16s settings: %s\n' "$set" "$(grep -o '"features": "[^"]*"' "$DIR/$set/clean.json" | cut -d'"' -f4)"
 	labels "$src/clean/data.csv" --probs "$src/clean/probs.csv" >"$DIR/c.txt"
 	labels "$src/noisy/data.csv" --probs "$src/noisy/probs.csv" >"$DIR/n.txt"
 	paste "$DIR/c.txt" "$DIR/n.txt" | awk -F'\t' '$1 != $2 { print NR - 1 }' >"$DIR/flips.txt"
@@ -43,5 +44,5 @@ done
 cc -O2 -o "$DIR/gentext" bench/gentext.c
 mkdir -p "$DIR/text100k"
 "$DIR/gentext" 100000 8 "$DIR/text100k"
-/usr/bin/time -f 'text 100k rows x 8 classes: %e s wall, %M KB peak' \
+/usr/bin/time -f 'text 100k rows x 8 classes: %e s wall, %U s user, %M KB peak' \
 	"$R" stats "$DIR/text100k/data.csv" | sed -n 2p

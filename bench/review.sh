@@ -2,7 +2,9 @@
 # bench/review.sh — the review screen on 10^6 examples (about 10^5 flagged),
 # driven by the headless front end: time from the end of the scan to the
 # first screen, and the time of each action including the redraw
-# (RELABEL_SCRIPT_TIMES), summarised per action as median and max ms.
+# (RELABEL_SCRIPT_TIMES), summarised per action as median and max ms; then
+# the same script on a log already holding 10^5 decisions when bench/log.sh
+# has left one ($BENCH_DIR/log-100k.db).
 # Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/review.sh
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
@@ -27,7 +29,21 @@ echo "== first screen (load + scan + log + session + first draw), then the scrip
 	"$R" review "$d/data.csv" --script "$s" --size 120x40 --snapshots "$DIR"
 "$R" scan "$d/data.csv" >/dev/null
 /usr/bin/time -f '   scan alone %e s wall' "$R" scan "$d/data.csv" >/dev/null
-echo "== per action (ms, action + redraw)"
-sort -k1,1 -k2,2n "$DIR/times.txt" | awk '
+summary() {
+	sort -k1,1 -k2,2n "$1" | awk '
 	{ n[$1]++; v[$1, n[$1]] = $2 }
 	END { for (a in n) printf "   %-16s n=%-4d median %7.2f  max %7.2f\n", a, n[a], v[a, int((n[a] + 1) / 2)], v[a, n[a]] }' | sort
+}
+echo "== per action (ms, action + redraw)"
+summary "$DIR/times.txt"
+big="$DIR/log-100k.db"
+if [ -s "$big" ]; then
+	db="$DIR/review-100k.db"
+	rm -f "$db" "$db-wal" "$db-shm" "$DIR/times-100k.txt"
+	sqlite3 "$big" ".backup '$db'"
+	echo "== the same on a log holding 10^5 decisions (per action, ms)"
+	/usr/bin/time -f '   whole run %e s wall, %M KB peak' env RELABEL_SCRIPT_TIMES="$DIR/times-100k.txt" \
+		"$R" review "$d/data.csv" --db "$db" --reviewer bench --script "$s" --size 120x40 \
+		--snapshots "$DIR"
+	summary "$DIR/times-100k.txt"
+fi

@@ -1,12 +1,16 @@
 #!/bin/sh
 # bench/session.sh — the review session's operations on 10^6 examples
-# (about 10^5 flagged), timed without drawing (bench/sessionbench.c).
+# (about 10^5 flagged), timed without drawing (bench/sessionbench.c): on a
+# fresh log, on a log already holding 10^5 decisions (made by
+# bench/logbench.c, as bench/log.sh does; reused when present), and with
+# every row in the queue (10^6, the scan's --all) for search and moves.
 # Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/session.sh
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 mkdir -p "$DIR"
-cc -O2 -Isrc -I. -o "$DIR/sessionbench" bench/sessionbench.c librelabel.a \
-	$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread
+LIBS="$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread"
+cc -O2 -Isrc -I. -o "$DIR/sessionbench" bench/sessionbench.c librelabel.a $LIBS
+cc -O2 -Isrc -I. -o "$DIR/logbench" bench/logbench.c librelabel.a $LIBS
 cc -O2 -o "$DIR/gen" bench/gen.c
 d="$DIR/1000000x10"
 mkdir -p "$d"
@@ -22,4 +26,14 @@ mkdir -p "$t"
 cp "$d/probs.csv" "$t/probs.csv"
 db="$DIR/session-bench.db"
 rm -f "$db" "$db-wal" "$db-shm"
+echo "== a fresh log"
 "$DIR/sessionbench" "$t/data.csv" "$db"
+big="$DIR/log-100k-text.db"   # 10^5 decisions on the text-column copy
+[ -s "$big" ] || "$DIR/logbench" "$t/data.csv" "$big" 100000
+rm -f "$db" "$db-wal" "$db-shm"
+sqlite3 "$big" ".backup '$db'"
+echo "== a log holding 10^5 decisions"
+"$DIR/sessionbench" "$t/data.csv" "$db"
+rm -f "$db" "$db-wal" "$db-shm"
+echo "== every row in the queue (10^6), a fresh log"
+"$DIR/sessionbench" "$t/data.csv" "$db" all

@@ -123,6 +123,7 @@ int cmd_export(int argc, char **argv)
 		return cli_fail(&e);
 	struct logctx c;
 	o.record_offsets = 1;
+	o.probs_header_only = 1;   /* the classes, never the numbers */
 	if (logctx_open_read_only_optional(&c, optind < argc ? argv[optind] : NULL, db, &o, 1,
 					   force, &e) < 0)
 		return cli_fail(&e);

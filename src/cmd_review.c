@@ -141,24 +141,50 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 
 /* The session's scan: run it, and record it when the log has none yet or
  * when the reviewer chose how to flag or rank (a new scan record, which the
- * session's decisions then refer to). */
+ * session's decisions then refer to). The record is written in a thread
+ * of its own (*job) while the screen opens. */
 static int scan(struct logctx *c, const struct review_args *a, struct cl_scan *s,
-		struct err *e)
+		struct log_scan_job **job, struct err *e)
 {
 	struct cl_problem pb = { c->d->n, c->d->k, c->d->probs, c->d->labels };
 	struct cl_scan_params prm = a->prm;
+	*job = NULL;
 	if (!c->d->probs)
 		return err_set(e, ERR_INPUT, "%s: no predicted probabilities: give them with "
 			       "--probs FILE or put probs.csv beside the data", c->d->data_path);
 	if (cl_scan_run(&pb, &prm, s, e) < 0)
 		return -1;
 	int64_t id;
-	if (log_latest_scan(c->db, &id, e) < 0 ||
-	    ((id == 0 || a->chose) && log_record_scan(c->db, &prm, s, c->d->labels, 0, &id, e) < 0)) {
+	if (log_latest_scan(c->db, &id, e) < 0) {
 		cl_scan_free(s);
 		return -1;
 	}
+	if (id == 0 || a->chose)
+		*job = log_record_scan_start(c->db, &prm, s, c->d->labels);
 	return 0;
+}
+
+/* Wait for the scan's record (once); the session's decisions name it. */
+static int scan_recorded(struct review *rv, struct log_scan_job **job, struct err *e)
+{
+	int64_t id;
+	if (!*job)
+		return 0;
+	int rc = log_record_scan_finish(*job, &id, e);
+	*job = NULL;
+	if (rc == 0 && rv)
+		rv->scan_id = id;
+	return rc;
+}
+
+/* A failure is kept for the end (the screen is up): the command fails. */
+static struct err scan_err;
+
+static void before_write(struct review *rv)
+{
+	struct err e = { 0 };
+	if (scan_recorded(rv, rv->before_write_ctx, &e) < 0 && scan_err.code == ERR_NONE)
+		scan_err = e;
 }
 
 /* Where the probabilities came from, and whether confident learning can
@@ -242,7 +268,8 @@ int cmd_review(int argc, char **argv)
 	}
 	progress_report(&pg, "finding label issues", 1);
 	struct cl_scan s;
-	if (scan(&c, &a, &s, &e) < 0) {
+	struct log_scan_job *job;
+	if (scan(&c, &a, &s, &job, &e) < 0) {
 		progress_done(&pg);
 		guide_free(guide);
 		logctx_close(&c);
@@ -252,11 +279,13 @@ int cmd_review(int argc, char **argv)
 	/* A locked log must not freeze the screen: a write waits one short
 	 * slice, then the decision stays pending with the lock reported. */
 	log_set_lock_timeout(c.db, LOG_LOCK_SLICE_MS);
-	struct review *rv;
+	struct review *rv = NULL;
 	int expert = a.role && !strcmp(a.role, "expert");
 	rc = review_open(&rv, c.d, &s, c.db, a.reviewer ? a.reviewer : log_default_reviewer(),
 			 expert, &e);
 	if (rc == 0) {
+		rv->before_write = before_write;
+		rv->before_write_ctx = &job;
 		rv->blind = a.blind;
 		struct ui u;
 		ui_init(&u, rv);
@@ -269,8 +298,16 @@ int cmd_review(int argc, char **argv)
 		guide = NULL;
 		rc = run(&u, &a, &e);
 		ui_free(&u);
-		review_free(rv);
 	}
+	struct err se = { 0 };
+	if (scan_recorded(rc == 0 ? rv : NULL, &job, &se) < 0 && scan_err.code == ERR_NONE)
+		scan_err = se;
+	if (scan_err.code != ERR_NONE && rc == 0) {
+		e = scan_err;
+		rc = -1;
+	}
+	if (rv)
+		review_free(rv);
 	guide_free(guide);
 	cl_scan_free(&s);
 	logctx_close(&c);

@@ -355,9 +355,9 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		goto fail;
 	if (!probs && !o->labels_path && !o->classes_path && classes_from_labels(d, e) < 0)
 		goto fail;
-	if (npy && dataset_npy_probs_body(d, o, e) < 0)
+	if (npy && !o->probs_header_only && dataset_npy_probs_body(d, o, e) < 0)
 		goto fail;
-	if (probs && !npy && dataset_probs_body(d, o, join, e) < 0)
+	if (probs && !npy && !o->probs_header_only && dataset_probs_body(d, o, join, e) < 0)
 		goto fail;
 	*out = d;
 	return 0;

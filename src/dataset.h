@@ -42,6 +42,8 @@ struct dataset_opts {
 	 * then streamed with low_memory (--low-memory), or when N*K doubles
 	 * would take more than 40% of physical memory. */
 	int stream_ok, low_memory;
+	int probs_header_only;   /* read only PROBS.csv's header (the classes):
+	                            probs stays NULL (export needs no numbers) */
 	/* Optional progress report (stage name, fraction 0..1); may be NULL. */
 	void (*progress)(void *ctx, const char *stage, double fraction);
 	void *progress_ctx;

@@ -73,8 +73,39 @@ static int write_changed(const struct dataset *d, size_t row, const char *label,
 	return copy_bytes(fd, end, b, f, buf, cap);
 }
 
-static void manifest_change(FILE *m, const struct export_req *r, size_t row,
-			    const char *old, const char *new, int first, long w)
+/* The decisions (id <= upto) of each row, in id order: row r's are
+ * idx[start[r] .. start[r + 1]), indices into the request's dec[]. One
+ * counting pass, so the manifest is linear in rows + decisions. */
+struct by_row {
+	size_t *start, *idx;
+};
+
+static void by_row_build(struct by_row *b, const struct export_req *r)
+{
+	size_t n = r->d->n;
+	b->start = xcalloc(n + 2, sizeof *b->start);
+	size_t m = 0;
+	while (m < r->ndec && r->dec[m].id <= r->upto)
+		m++;
+	for (size_t i = 0; i < m; i++)
+		if (r->dec[i].row < n)
+			b->start[r->dec[i].row + 2]++;
+	for (size_t row = 2; row < n + 2; row++)
+		b->start[row] += b->start[row - 1];
+	b->idx = xmallocarray(m ? m : 1, sizeof *b->idx);
+	for (size_t i = 0; i < m; i++)
+		if (r->dec[i].row < n)
+			b->idx[b->start[r->dec[i].row + 1]++] = i;
+}
+
+static void by_row_free(struct by_row *b)
+{
+	free(b->start);
+	free(b->idx);
+}
+
+static void manifest_change(FILE *m, const struct export_req *r, const struct by_row *b,
+			    size_t row, const char *old, const char *new, int first, long w)
 {
 	char idbuf[32];
 	fprintf(m, "%s    {\"row\": %zu, \"id\": ", first ? "" : ",\n", row);
@@ -89,26 +120,39 @@ static void manifest_change(FILE *m, const struct export_req *r, size_t row,
 	else
 		fputs("null", m);
 	fprintf(m, ", \"excluded\": %s, \"decisions\": [", new ? "false" : "true");
-	int n = 0;
-	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++)
-		if (r->dec[i].row == row) {
-			fputs(n++ ? ", " : "", m);
-			out_json_string(m, r->dec[i].uuid);
-		}
+	const size_t *own = b->idx + b->start[row];
+	size_t nown = b->start[row + 1] - b->start[row];
+	for (size_t k = 0; k < nown; k++) {
+		fputs(k ? ", " : "", m);
+		out_json_string(m, r->dec[own[k]].uuid);
+	}
 	fputs("], \"reviewers\": [", m);
-	n = 0;
-	for (size_t i = 0; i < r->ndec && r->dec[i].id <= r->upto; i++) {
-		if (r->dec[i].row != row)
-			continue;
+	int n = 0;
+	for (size_t k = 0; k < nown; k++) {
+		const char *who = r->dec[own[k]].reviewer;
 		int seen = 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = r->dec[j].row == row && !strcmp(r->dec[j].reviewer, r->dec[i].reviewer);
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = !strcmp(r->dec[own[j]].reviewer, who);
 		if (!seen) {
 			fputs(n++ ? ", " : "", m);
-			out_json_string(m, r->dec[i].reviewer);
+			out_json_string(m, who);
 		}
 	}
 	fputs("]}", m);
+}
+
+/* The decision with this id (dec[] is in id order), or NULL. */
+static const struct log_decision *find_decision(const struct export_req *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndec;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->dec[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->ndec && r->dec[lo].id == id ? &r->dec[lo] : NULL;
 }
 
 /* Every note: the log's note records and decisions' own notes (relabel
@@ -125,10 +169,9 @@ static void manifest_notes(FILE *m, const struct export_req *r)
 		fprintf(m, "%s\n    {\"row\": %zu, \"id\": ", n++ ? "," : "", nt->row);
 		out_json_string(m, dataset_id(r->d, nt->row, idbuf));
 		fputs(", \"decision\": ", m);
-		const char *uuid = NULL;
-		for (size_t j = 0; j < r->ndec && nt->decision_id; j++)
-			if (r->dec[j].id == nt->decision_id)
-				uuid = r->dec[j].uuid;
+		const struct log_decision *to = nt->decision_id ?
+			find_decision(r, nt->decision_id) : NULL;
+		const char *uuid = to ? to->uuid : NULL;
 		if (uuid)
 			out_json_string(m, uuid);
 		else
@@ -162,6 +205,9 @@ static void manifest_notes(FILE *m, const struct export_req *r)
 static int write_rows(const struct export_req *r, const long *win, int fd, FILE *f,
 		      FILE *m, struct export_counts *c)
 {
+	struct by_row b = { 0 };
+	if (m)
+		by_row_build(&b, r);
 	const struct dataset *d = r->d;
 	size_t cap = 1 << 20;
 	char *buf = xmalloc(cap);
@@ -177,7 +223,7 @@ static int write_rows(const struct export_req *r, const long *win, int fd, FILE 
 		if (rc == 0 && label)
 			rc = write_changed(d, row, label, fd, f, buf, cap);
 		if (m)
-			manifest_change(m, r, row, given, label, c->changed + c->excluded == 0,
+			manifest_change(m, r, &b, row, given, label, c->changed + c->excluded == 0,
 					win[row]);
 		if (label)
 			c->changed++;
@@ -187,6 +233,7 @@ static int write_rows(const struct export_req *r, const long *win, int fd, FILE 
 	if (rc == 0)
 		rc = copy_bytes(fd, pending, d->row_offset[d->n], f, buf, cap);
 	free(buf);
+	by_row_free(&b);
 	c->rows_in = d->n;
 	c->rows_out = d->n - c->excluded;
 	return rc;

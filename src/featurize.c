@@ -57,6 +57,7 @@ struct tok_ctx {
 	size_t n, cap;
 	uint64_t prev;
 	int have_prev;
+	int words_only;
 };
 
 static void push(struct tok_ctx *t, uint64_t h)
@@ -71,7 +72,7 @@ static void on_token(void *ctx, const char *tok, size_t len)
 	struct tok_ctx *t = ctx;
 	uint64_t h = features_hash(tok, len);
 	push(t, h);
-	if (t->have_prev)   /* bigram: a function of both words, order kept */
+	if (t->have_prev && !t->words_only)   /* bigram: a function of both words, order kept */
 		push(t, (t->prev * 0x9E3779B97F4A7C15ull) ^ (h + 0x632BE59BD9B4E019ull));
 	t->prev = h;
 	t->have_prev = 1;
@@ -83,10 +84,10 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void text_features(const struct dataset *d, struct fmatrix *m)
+static void text_features(const struct dataset *d, int words_only, struct fmatrix *m)
 {
 	size_t n = d->n;
-	struct tok_ctx t = { 0 };
+	struct tok_ctx t = { .words_only = words_only };
 	size_t *start = xmallocarray(n + 1, sizeof *start);
 	for (size_t i = 0; i < n; i++) {
 		start[i] = t.n;
@@ -322,8 +323,9 @@ int features_build(const struct dataset *d, const struct feat_opts *o,
 		if (d->text_col < 0)
 			return err_set(e, ERR_INPUT, "%s: --features text needs a text column",
 				       d->data_path);
-		text_features(d, m);
-		snprintf(desc, desclen, "text: words and bigrams, tf-idf, %zu features", m->d);
+		text_features(d, o->words_only, m);
+		snprintf(desc, desclen, "text: words%s, tf-idf, %zu features",
+			 o->words_only ? "" : " and bigrams", m->d);
 		return 0;
 	}
 	if (k == FEAT_IMAGE) {

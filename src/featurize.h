@@ -1,6 +1,7 @@
 /* featurize.h — turning a dataset's columns into a numeric feature matrix
  * for the built-in model (pure apart from reading images):
- *   text    lower-cased words of two or more characters and word bigrams,
+ *   text    lower-cased words of two or more characters and word bigrams
+ *           (words only with words_only),
  *           hashed, kept when in at least two examples (raising that
  *           bar until at most 15,000 terms remain: fewer, more common
  *           terms generalise better across folds and train faster), weighted
@@ -33,6 +34,7 @@ enum feat_kind { FEAT_AUTO, FEAT_TEXT, FEAT_IMAGE, FEAT_NUMERIC };
 struct feat_opts {
 	enum feat_kind kind;
 	const char *columns;   /* numeric: comma-separated column names, or NULL for all */
+	int words_only;        /* text: words without the bigrams */
 };
 
 int features_build(const struct dataset *d, const struct feat_opts *o,

@@ -108,6 +108,14 @@ const char *log_data_sha256(const struct logdb *db);
 int log_record_scan(struct logdb *db, const struct cl_scan_params *prm,
 		    const struct cl_scan *s, const int *labels, double seconds,
 		    int64_t *scan_id, struct err *e);
+/* The same, in a thread of its own on a connection of its own, so the
+ * caller goes on meanwhile (s and labels must stay until the finish);
+ * log_record_scan_finish waits for it and gives the scan's id, or -1 with
+ * e set. log_scan_async.c. */
+struct log_scan_job;
+struct log_scan_job *log_record_scan_start(struct logdb *db, const struct cl_scan_params *prm,
+					   const struct cl_scan *s, const int *labels);
+int log_record_scan_finish(struct log_scan_job *j, int64_t *scan_id, struct err *e);
 /* The latest scan's id, or 0 when none is recorded. */
 int log_latest_scan(struct logdb *db, int64_t *scan_id, struct err *e);
 

@@ -36,11 +36,21 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static const char undo_target_sql[] =
-	"SELECT d.id, d.row FROM decision d WHERE d.action <> 'undo'"
-	" AND (?1 < 0 OR d.row = ?1) AND (?2 IS NULL OR d.reviewer = ?2)"
-	" AND NOT EXISTS (SELECT 1 FROM decision u WHERE u.undoes = d.id)"
-	" ORDER BY d.id DESC LIMIT 1";
+/* The newest decision not undone, on row ?1 (the row index) or on any row
+ * (by ids, newest first), by reviewer ?2 or anyone. An undo always comes
+ * after its target, so only the decisions after a candidate are looked at
+ * for its undo: finding the target of a recent decision costs what came
+ * since, not a pass over the whole log per candidate. */
+#define UNDO_TARGET(where) \
+	"SELECT d.id, d.row FROM decision d WHERE " where "d.action <> 'undo'" \
+	" AND (?2 IS NULL OR d.reviewer = ?2)" \
+	" AND NOT EXISTS (SELECT 1 FROM decision u WHERE u.id > d.id AND u.undoes = d.id)" \
+	" ORDER BY d.id DESC LIMIT 1"
+
+static const char *undo_target_sql(sqlite3_int64 row)
+{
+	return row < 0 ? UNDO_TARGET("?1 < 0 AND ") : UNDO_TARGET("d.row = ?1 AND ");
+}
 
 /* Find (undoes == 0) or check the undo's target inside the transaction. */
 static int resolve_undo(struct logdb *l, const struct log_new_decision *nd,
@@ -49,8 +59,8 @@ static int resolve_undo(struct logdb *l, const struct log_new_decision *nd,
 	sqlite3_stmt *st;
 	if (nd->undoes > 0) {
 		st = log_prepare(l, "SELECT d.row, EXISTS (SELECT 1 FROM decision u WHERE"
-				 " u.undoes = d.id), d.action = 'undo' FROM decision d"
-				 " WHERE d.id = ?", e);
+				 " u.id > d.id AND u.undoes = d.id), d.action = 'undo'"
+				 " FROM decision d WHERE d.id = ?", e);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, nd->undoes);
@@ -72,9 +82,10 @@ static int resolve_undo(struct logdb *l, const struct log_new_decision *nd,
 		sqlite3_finalize(st);
 		return r;
 	}
-	if (!(st = log_prepare(l, undo_target_sql, e)))
+	sqlite3_int64 which = nd->undo_any_row ? -1 : (sqlite3_int64)nd->row;
+	if (!(st = log_prepare(l, undo_target_sql(which), e)))
 		return -1;
-	sqlite3_bind_int64(st, 1, nd->undo_any_row ? -1 : (sqlite3_int64)nd->row);
+	sqlite3_bind_int64(st, 1, which);
 	bind_text_or_null(st, 2, nd->undo_reviewer);
 	int rc = sqlite3_step(st), r = 0;
 	if (rc == SQLITE_ROW) {
@@ -149,7 +160,7 @@ fail:
 int log_undo_target(struct logdb *l, long row, const char *reviewer,
 		    int64_t *id, struct err *e)
 {
-	sqlite3_stmt *st = log_prepare(l, undo_target_sql, e);
+	sqlite3_stmt *st = log_prepare(l, undo_target_sql(row), e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, row);

@@ -187,19 +187,44 @@ int log_record_scan(struct logdb *l, const struct cl_scan_params *prm,
 		sqlite3_finalize(st);
 	}
 	*scan_id = sqlite3_last_insert_rowid(l->db);
-	st = rc == SQLITE_DONE ? log_prepare(l, "INSERT INTO issue VALUES (?,?,?,?,?,?)", e) : NULL;
-	for (size_t r = 0; st && r < s->n_ranked && rc == SQLITE_DONE; r++) {
-		size_t row = s->ranked[r];
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, *scan_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)r + 1);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)row);
-		sqlite3_bind_double(st, 4, s->scores[row]);
-		sqlite3_bind_int(st, 5, labels[row]);
-		sqlite3_bind_int(st, 6, s->suggested[row]);
-		rc = sqlite3_step(st);
+	/* The issues ISSUE_BATCH rows per statement (one prepared statement
+	 * for the full batches, one for the rest), all in this transaction. */
+	enum { ISSUE_BATCH = 256 };
+	size_t done = 0;
+	for (int pass = 0; pass < 2 && rc == SQLITE_DONE; pass++) {
+		size_t per = pass ? s->n_ranked - done : ISSUE_BATCH;
+		if (!per || (!pass && s->n_ranked < ISSUE_BATCH))
+			continue;
+		char *sql;
+		size_t len;
+		FILE *f = open_memstream(&sql, &len);
+		fputs("INSERT INTO issue VALUES ", f);
+		for (size_t i = 0; i < per; i++)
+			fputs(i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)", f);
+		fclose(f);
+		st = log_prepare(l, sql, e);
+		free(sql);
+		if (!st) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		while (rc == SQLITE_DONE && s->n_ranked - done >= per) {
+			sqlite3_reset(st);
+			for (size_t i = 0; i < per; i++) {
+				size_t r = done + i, row = s->ranked[r];
+				int p = (int)(6 * i);
+				sqlite3_bind_int64(st, p + 1, *scan_id);
+				sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r + 1);
+				sqlite3_bind_int64(st, p + 3, (sqlite3_int64)row);
+				sqlite3_bind_double(st, p + 4, s->scores[row]);
+				sqlite3_bind_int(st, p + 5, labels[row]);
+				sqlite3_bind_int(st, p + 6, s->suggested[row]);
+			}
+			rc = sqlite3_step(st);
+			done += per;
+		}
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		if (e->code == ERR_NONE)
 			log_sql_err(l, e, "cannot record the scan");

@@ -183,6 +183,8 @@ int lr_train(const struct fmatrix *X, const size_t *rows, size_t nrows, const in
 	out->k = k;
 	out->d = X->d;
 	out->w = xcalloc(k * (X->d + 1), sizeof *out->w);
+	if (o->init)
+		memcpy(out->w, o->init, k * (X->d + 1) * sizeof *out->w);
 	struct lr_ctx c = { X, rows, nrows, k, y, o->C, xmallocarray(k, sizeof(double)) };
 	int it = lbfgs_minimize(k * (X->d + 1), out->w, lr_fg, &c, o->max_iter, o->tol,
 				1e-6, o->stop, &out->objective);

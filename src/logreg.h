@@ -19,6 +19,7 @@ struct lr_opts {
 	int max_iter;
 	double tol;
 	volatile sig_atomic_t *stop;   /* may be NULL */
+	const double *init;   /* start from these (d + 1) * k weights; NULL = zeros */
 };
 
 struct lr_model {

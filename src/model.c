@@ -117,12 +117,158 @@ static void *worker(void *arg)
 	}
 }
 
+/* ---- Choosing the settings: a small inner validation. ---------------
+ * Inside the first fold's training part (rows not in fold 0), a stratified
+ * fifth (model_folds with the seed + 1) is held out; every candidate -- C
+ * in {0.1, 1, 10} (unless given) times, for text, words with or without
+ * bigrams -- trains on the rest and is scored on it: the best accuracy
+ * wins, then the lower log loss, then the earlier candidate. A feature
+ * matrix's candidates train in order of C, each warm-started from the one
+ * before; the matrices train in parallel. Deterministic for a given seed. */
+
+struct cand {
+	int mat;          /* index of the feature matrix (text: 0 bigrams, 1 words) */
+	double C;
+	double acc, logloss;
+	int failed;
+};
+
+struct inner {
+	const struct dataset *d;
+	const struct fmatrix *X;  /* the candidates' matrices */
+	const size_t *train, *test;
+	size_t ntrain, ntest;
+	struct cand *c;           /* by matrix, then C ascending */
+	int nc, nmat;
+	pthread_mutex_t mu;
+	int next;
+};
+
+/* One candidate, started from init (NULL: zeros); keeps its weights in *m. */
+static void run_cand(struct inner *in, struct cand *c, const double *init, struct lr_model *m)
+{
+	const struct dataset *d = in->d;
+	const struct fmatrix *X = &in->X[c->mat];
+	struct lr_opts lo = { c->C, 100, 1e-4, &interrupted, init };
+	c->failed = lr_train(X, in->train, in->ntrain, d->labels, d->k, &lo, m) < 0;
+	double *p = xmallocarray(d->k, sizeof *p), ll = 0;
+	size_t correct = 0;
+	for (size_t a = 0; !c->failed && a < in->ntest; a++) {
+		size_t row = in->test[a], best = 0;
+		lr_predict(m, X, row, p);
+		for (size_t cl = 1; cl < d->k; cl++)
+			if (p[cl] > p[best])
+				best = cl;
+		correct += (int)best == d->labels[row];
+		ll -= log(fmax(p[d->labels[row]], 1e-9));
+	}
+	free(p);
+	c->acc = in->ntest ? (double)correct / (double)in->ntest : 0;
+	c->logloss = in->ntest ? ll / (double)in->ntest : 0;
+}
+
+/* A worker takes one feature matrix at a time and trains its candidates
+ * in order of C, each from the previous one's weights (the path from
+ * strong to weak regularisation converges in far fewer iterations). */
+static void *inner_worker(void *arg)
+{
+	struct inner *in = arg;
+	for (;;) {
+		pthread_mutex_lock(&in->mu);
+		int mat = in->next < in->nmat && !interrupted ? in->next++ : -1;
+		pthread_mutex_unlock(&in->mu);
+		if (mat < 0)
+			return NULL;
+		struct lr_model prev = { 0 };
+		for (int i = 0; i < in->nc; i++) {
+			struct cand *c = &in->c[i];
+			if (c->mat != mat)
+				continue;
+			struct lr_model m;
+			run_cand(in, c, prev.w, &m);
+			lr_free(&prev);
+			prev = m;
+		}
+		lr_free(&prev);
+	}
+}
+
+int model_choose(const struct dataset *d, const struct fmatrix *X, int nmat,
+		 const double *Cs, int nC, const int *fold, unsigned long seed, int threads,
+		 int *mat, double *C, char *why, size_t whylen)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < d->n; i++)
+		m += fold[i] != 0;
+	size_t *rows = xmallocarray(m ? m : 1, sizeof *rows), j = 0;
+	int *lab = xmallocarray(m ? m : 1, sizeof *lab), *sub = xmallocarray(m ? m : 1, sizeof *sub);
+	for (size_t i = 0; i < d->n; i++)
+		if (fold[i] != 0) {
+			rows[j] = i;
+			lab[j++] = d->labels[i];
+		}
+	model_folds(lab, m, d->k, 5, seed + 1, sub);
+	struct inner in = { .d = d, .X = X, .nc = nmat * nC, .nmat = nmat };
+	size_t *train = xmallocarray(m ? m : 1, sizeof *train);
+	size_t *test = xmallocarray(m ? m : 1, sizeof *test);
+	for (size_t a = 0; a < m; a++) {
+		if (sub[a] == 0)
+			test[in.ntest++] = rows[a];
+		else
+			train[in.ntrain++] = rows[a];
+	}
+	in.train = train;
+	in.test = test;
+	in.c = xcalloc((size_t)in.nc, sizeof *in.c);
+	for (int a = 0; a < nmat; a++)
+		for (int b = 0; b < nC; b++)
+			in.c[a * nC + b] = (struct cand){ .mat = a, .C = Cs[b] };
+	pthread_mutex_init(&in.mu, NULL);
+	int nth = threads < 1 ? 1 : threads > nmat ? nmat : threads;
+	pthread_t th[16];
+	if (nth > 16)
+		nth = 16;
+	for (int t = 0; t < nth; t++)
+		pthread_create(&th[t], NULL, inner_worker, &in);
+	for (int t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&in.mu);
+	int best = -1;
+	for (int a = 0; a < in.nc; a++) {
+		const struct cand *c = &in.c[a];
+		if (c->failed)
+			continue;
+		if (best < 0 || c->acc > in.c[best].acc ||
+		    (c->acc == in.c[best].acc && c->logloss < in.c[best].logloss))
+			best = a;
+	}
+	int rc = best < 0 || interrupted ? -1 : 0;
+	if (rc == 0) {
+		*mat = in.c[best].mat;
+		*C = in.c[best].C;
+		snprintf(why, whylen, "held-out accuracy %.4f on %zu rows", in.c[best].acc,
+			 in.ntest);
+	}
+	free(in.c);
+	free(train);
+	free(test);
+	free(rows);
+	free(lab);
+	free(sub);
+	return rc;
+}
+
 void model_describe(const struct model_opts *o, char *buf, size_t n)
 {
 	static const char *const kinds[] = { "auto", "text", "image", "numeric" };
-	snprintf(buf, n, "logreg features=%s%s%s folds=%d seed=%lu C=%g", kinds[o->feat.kind],
+	char C[32];
+	if (o->C > 0)
+		snprintf(C, sizeof C, "%g", o->C);
+	else            /* chosen by the inner validation */
+		snprintf(C, sizeof C, "chosen(0.1,1,10)");
+	snprintf(buf, n, "logreg features=%s%s%s folds=%d seed=%lu C=%s", kinds[o->feat.kind],
 		 o->feat.columns ? ":" : "", o->feat.columns ? o->feat.columns : "",
-		 o->folds ? o->folds : 5, o->seed, o->C);
+		 o->folds ? o->folds : 5, o->seed, C);
 }
 
 static int choose_folds(const struct dataset *d, const struct model_opts *o,
@@ -181,23 +327,62 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 	int folds = choose_folds(d, o, rep, e);
 	if (folds < 0)
 		return -1;
-	struct fmatrix X;
-	if (features_build(d, &o->feat, &X, rep->features, sizeof rep->features, e) < 0)
+	/* text: words and bigrams (X[0]) or words only (X[1]) */
+	struct fmatrix X[2];
+	char desc[2][200];
+	if (features_build(d, &o->feat, &X[0], desc[0], sizeof desc[0], e) < 0)
 		return -1;
-	int text = !strncmp(rep->features, "text", 4);
+	int text = !strncmp(desc[0], "text", 4), nmat = 1;
+	if (text && !o->feat.words_only) {
+		struct feat_opts words = o->feat;
+		words.words_only = 1;
+		if (features_build(d, &words, &X[1], desc[1], sizeof desc[1], e) < 0) {
+			fmatrix_free(&X[0]);
+			return -1;
+		}
+		nmat = 2;
+	}
 	int *fold = xmallocarray(d->n, sizeof *fold);
 	model_folds(d->labels, d->n, d->k, folds, o->seed, fold);
-	dataset_alloc_probs(d);
-	struct job j = { .d = d, .X = &X, .fold = fold, .folds = folds,
-			 .lr = { o->C > 0 ? o->C : text ? 10 : 1, 100, 1e-4, &interrupted },
-			 .acc = rep->fold_accuracy };
-	pthread_mutex_init(&j.mu, NULL);
+	long cpus = o->threads ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	static const double grid[] = { 0.1, 1, 10 };
+	const double *Cs = o->C > 0 ? &o->C : grid;
+	int nC = o->C > 0 ? 1 : 3, mat = 0;
+	double C = Cs[0];
+	char why[64] = "";
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old);
-	long cpus = o->threads ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (nmat * nC > 1) {
+		struct progress pg;
+		progress_start(&pg, "model");
+		progress_report(&pg, "choosing the settings on a held-out part (Ctrl-C stops)", 0);
+		int rc = model_choose(d, X, nmat, Cs, nC, fold, o->seed, (int)(cpus < 1 ? 1 : cpus),
+				      &mat, &C, why, sizeof why);
+		progress_done(&pg);
+		if (rc < 0) {
+			sigaction(SIGINT, &old, NULL);
+			for (int a = 0; a < nmat; a++)
+				fmatrix_free(&X[a]);
+			free(fold);
+			return err_set(e, ERR_RUNTIME, "training the model was interrupted");
+		}
+	}
+	for (int a = 0; a < nmat; a++)
+		if (a != mat)
+			fmatrix_free(&X[a]);
+	if (nmat * nC > 1)
+		snprintf(rep->features, sizeof rep->features, "%.80s; C=%g, chosen by inner "
+			 "validation (%s)", desc[mat], C, why);
+	else
+		snprintf(rep->features, sizeof rep->features, "%.150s; C=%g", desc[mat], C);
+	dataset_alloc_probs(d);
+	struct job j = { .d = d, .X = &X[mat], .fold = fold, .folds = folds,
+			 .lr = { C, 100, 1e-4, &interrupted, NULL },
+			 .acc = rep->fold_accuracy };
+	pthread_mutex_init(&j.mu, NULL);
 	int nth = cpus < 1 ? 1 : cpus > folds ? folds : (int)cpus;
 	pthread_t th[MODEL_MAX_FOLDS];
 	for (int t = 0; t < nth; t++)
@@ -207,7 +392,7 @@ int model_fit_probs(struct dataset *d, const struct model_opts *o,
 		pthread_join(th[t], NULL);
 	sigaction(SIGINT, &old, NULL);
 	pthread_mutex_destroy(&j.mu);
-	fmatrix_free(&X);
+	fmatrix_free(&X[mat]);
 	free(fold);
 	if (j.failed || interrupted)
 		return err_set(e, ERR_RUNTIME, "training the model was interrupted");

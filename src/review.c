@@ -63,10 +63,30 @@ static long find_decision(const struct review *r, int64_t id)
 	return lo < r->ndec && r->dec[lo].id == id ? (long)lo : -1;
 }
 
+/* Chain r->dec[from..] onto their rows: row_last[row] is the newest
+ * decision on the row, prev_on_row[i] the one before decision i (-1: none). */
+static void chain_rows(struct review *r, size_t from)
+{
+	r->prev_on_row = xrealloc(r->prev_on_row, (r->ndec ? r->ndec : 1) * sizeof *r->prev_on_row);
+	for (size_t i = from; i < r->ndec; i++) {
+		size_t row = r->dec[i].row;
+		r->prev_on_row[i] = row < r->d->n ? r->row_last[row] : -1;
+		if (row < r->d->n)
+			r->row_last[row] = (long)i;
+	}
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Recompute the winners of the rows that decisions r->dec[from..] touch
  * (their own rows and the rows of what they undo): only those rows can
- * change, and only their decisions matter, so a new decision costs
- * O(decisions) instead of O(rows). */
+ * change, and only their decisions matter (found through the per-row
+ * chains), so a new decision costs O(decisions on its row), not
+ * O(decisions) or O(rows). The progress counts follow. */
 static void update_winners(struct review *r, size_t from)
 {
 	size_t nt = 0, *touched = xmallocarray(2 * (r->ndec - from), sizeof *touched);
@@ -81,27 +101,43 @@ static void update_winners(struct review *r, size_t from)
 	for (size_t i = 0; i < nt; i++)
 		if ((!u || touched[u - 1] != touched[i]) && touched[i] < r->d->n)
 			touched[u++] = touched[i];
-	struct log_decision *sub = xmallocarray(r->ndec, sizeof *sub);
-	size_t *map = xmallocarray(r->ndec, sizeof *map);
+	for (size_t j = 0; j < u; j++)
+		review_count_row(r, touched[j], -1);
+	/* the touched rows' decisions, in id order */
+	size_t m = 0, cap = 16;
+	long *idx = xmallocarray(cap, sizeof *idx);
+	for (size_t j = 0; j < u; j++)
+		for (long i = r->row_last[touched[j]]; i >= 0; i = r->prev_on_row[i]) {
+			if (m == cap)
+				idx = xrealloc(idx, (cap *= 2) * sizeof *idx);
+			idx[m++] = i;
+		}
+	qsort(idx, m, sizeof *idx, cmp_long);
+	struct log_decision *sub = xmallocarray(m ? m : 1, sizeof *sub);
+	size_t *map = xmallocarray(m ? m : 1, sizeof *map);
 	long *w = xmallocarray(u ? u : 1, sizeof *w);
 	long *outs[3] = { r->win, r->win1, r->win2 };
 	for (int pass = 0; pass <= 2; pass++) {
-		size_t m = 0;
-		for (size_t i = 0; i < r->ndec; i++) {
-			const size_t *hit = bsearch(&r->dec[i].row, touched, u, sizeof *touched, cmp_size);
-			if (!hit || (pass && r->dec[i].pass != pass))
+		size_t ms = 0;
+		for (size_t k = 0; k < m; k++) {
+			const struct log_decision *dd = &r->dec[idx[k]];
+			if (pass && dd->pass != pass)
 				continue;
-			map[m] = i;
-			sub[m] = r->dec[i];
-			sub[m++].row = (size_t)(hit - touched);   /* compact row index */
+			const size_t *hit = bsearch(&dd->row, touched, u, sizeof *touched, cmp_size);
+			map[ms] = (size_t)idx[k];
+			sub[ms] = *dd;
+			sub[ms++].row = (size_t)(hit - touched);   /* compact row index */
 		}
-		effective_winners(sub, m, INT64_MAX, u, w);
+		effective_winners(sub, ms, INT64_MAX, u, w);
 		for (size_t j = 0; j < u; j++)
 			outs[pass][touched[j]] = w[j] >= 0 ? (long)map[w[j]] : -1;
 	}
+	for (size_t j = 0; j < u; j++)
+		review_count_row(r, touched[j], 1);
 	free(w);
 	free(map);
 	free(sub);
+	free(idx);
 	free(touched);
 }
 
@@ -129,10 +165,13 @@ static int load_decisions(struct review *r, struct err *e)
 		r->nnotes += nnew;
 	}
 	free(nn);
+	if (n)
+		chain_rows(r, before);
 	if (!r->loaded) {
 		winners(r, 0, r->win);
 		winners(r, 1, r->win1);
 		winners(r, 2, r->win2);
+		review_count_all(r);
 		r->loaded = 1;
 	} else if (n) {
 		update_winners(r, before);
@@ -188,8 +227,9 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->win2 = xmallocarray(d->n, sizeof *r->win2);
 	r->rank = xmallocarray(d->n, sizeof *r->rank);
 	r->queue = xmallocarray(d->n, sizeof *r->queue);
+	r->row_last = xmallocarray(d->n, sizeof *r->row_last);
 	for (size_t i = 0; i < d->n; i++)
-		r->rank[i] = -1;
+		r->rank[i] = r->row_last[i] = -1;
 	for (size_t i = 0; i < s->n_ranked; i++)
 		r->rank[s->ranked[i]] = (long)i;
 	r->started = now_s();
@@ -215,6 +255,10 @@ void review_free(struct review *r)
 	free(r->win2);
 	free(r->rank);
 	free(r->queue);
+	free(r->row_last);
+	free(r->prev_on_row);
+	review_count_free(r);
+	review_search_free(r);
 	free(r);
 }
 
@@ -302,9 +346,16 @@ static void say(struct review *r, int error, const char *msg)
 	r->message_error = error;
 }
 
+static void before_write(struct review *r)
+{
+	if (r->before_write)
+		r->before_write(r);
+}
+
 static int record(struct review *r, size_t row, enum log_action a, const char *label,
 		  int64_t undoes)
 {
+	before_write(r);
 	char idbuf[32];
 	struct log_new_decision nd = {
 		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
@@ -443,6 +494,7 @@ int review_set_note(struct review *r, const char *text)
 		.text = text,
 	};
 	struct err e = { 0 };
+	before_write(r);
 	if (log_add_note(r->db, &nn, NULL, &e) < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "NOT SAVED (note): %.400s", e.msg);
@@ -478,6 +530,7 @@ int review_commit(struct review *r, const char *message)
 {
 	struct log_version v;
 	struct err e = { 0 };
+	before_write(r);
 	if (log_commit(r->db, r->reviewer, message, &v, &e) < 0) {
 		say(r, 1, e.msg);
 		return -1;
@@ -517,32 +570,9 @@ int review_by_other(const struct review *r, size_t row)
 	return dd && strcmp(dd->reviewer, r->reviewer) != 0;
 }
 
-static void count_row(const struct review *r, size_t row, struct review_progress *p)
-{
-	const struct log_decision *dd = review_decision(r, row);
-	p->total++;
-	if (!dd)
-		return;
-	p->decided++;
-	if (strcmp(dd->reviewer, r->reviewer))
-		p->others++;
-	else
-		p->mine++;
-	p->disagree += (size_t)review_disagrees(r, row);
-}
-
 void review_progress(const struct review *r, struct review_progress *p)
 {
-	memset(p, 0, sizeof *p);
-	if (r->expert) {
-		for (size_t row = 0; row < r->d->n; row++)
-			if (r->win1[row] >= 0)
-				count_row(r, row, p);
-	} else {
-		for (size_t i = 0; i < r->scan->n_ranked; i++)
-			if (r->scan->flagged[r->scan->ranked[i]])
-				count_row(r, r->scan->ranked[i], p);
-	}
+	*p = r->prog[r->expert ? 1 : 0];   /* kept by each log read (review_count.c) */
 	/* Over at least a minute, so the first decisions do not read as a
 	 * burst of thousands per minute. */
 	double minutes = (now_s() - r->started) / 60;

@@ -35,6 +35,18 @@ struct review_filter {
 	int state;               /* enum review_state, RS_ANY for any */
 };
 
+/* Annotator: of the flagged examples, how many are decided (by anyone),
+ * by this reviewer and by others. Expert: of the examples annotators
+ * decided (the expert queue), how many this pass decided, and how many of
+ * those disagree with the annotator. */
+struct review_progress {
+	size_t decided, total;
+	size_t mine, others, disagree;
+	double per_minute;       /* this session */
+};
+
+struct review_search_index;   /* review_search.c */
+
 struct review {
 	const struct dataset *d;
 	const struct cl_scan *scan;
@@ -60,6 +72,17 @@ struct review {
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
 	struct review_tools *tools;  /* goto, search-all, spot check, bulk, sort (review_tools.h) */
+	/* Kept up to date by each log read (review_count.c), never rescanned: */
+	long *row_last;          /* per row: its newest decision (index), or -1 */
+	long *prev_on_row;       /* per decision: the row's decision before it, or -1 */
+	struct review_progress prog[2];   /* counts of the annotator's, the expert's view */
+	size_t *class_decided;   /* per given class: flagged rows decided */
+	size_t *pairs;           /* (k+1)^2: outcome in pass 1 x pass 2 (k = excluded) */
+	struct review_search_index *sindex;   /* built at the first search */
+	/* Called (once set) before each write to the log: the scan being
+	 * recorded meanwhile must be in it first (cmd_review.c). */
+	void (*before_write)(struct review *r);
+	void *before_write_ctx;
 };
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
@@ -144,12 +167,7 @@ int review_search(struct review *r, const char *text, int dir);
 /* Annotator: of the flagged examples, how many are decided (by anyone),
  * by this reviewer and by others. Expert: of the examples annotators
  * decided (the expert queue), how many this pass decided, and how many of
- * those disagree with the annotator. */
-struct review_progress {
-	size_t decided, total;
-	size_t mine, others, disagree;
-	double per_minute;       /* this session */
-};
+ * those disagree with the annotator. struct review_progress is above. */
 void review_progress(const struct review *r, struct review_progress *p);
 
 /* Agreement between passes on the outcome (label, or excluded) over the
@@ -160,6 +178,24 @@ size_t review_agreement(const struct review *r, int cls, double *agree, double *
 /* Examples decided in both passes whose outcome in either pass is `cls`;
  * *agreeing (may be NULL): how many of them both passes decided alike. */
 size_t review_agreement_count(const struct review *r, int cls, size_t *agreeing);
+
+/* review_count.c: the counts above. review_count_row adds (sign 1) or
+ * takes away (-1) one row's share; review_count_all recounts every row. */
+void review_count_row(struct review *r, size_t row, int sign);
+void review_count_all(struct review *r);
+void review_count_free(struct review *r);
+/* Outcome code of a decision (index into r->dec): class index, or k for
+ * excluded. */
+int review_outcome(const struct review *r, long w);
+/* review_search.c: the queue position of the next (dir >= 0) or previous
+ * example, cyclically from the cursor, whose id or text holds `needle`
+ * (lower case, ASCII case folded in the data), or -1; and the memory of its
+ * index. */
+long review_search_find(struct review *r, const char *needle, int dir);
+/* Build up to `rows` more of the index ahead of a search (while the screen
+ * waits for keys); 1 while there was something left to do, else 0. */
+int review_search_prepare(struct review *r, size_t rows);
+void review_search_free(struct review *r);
 
 /* Health (cleanlab's overall_label_health_score) with the decisions so far
  * applied: decided labels, excluded rows left out (*n_kept rows remain).

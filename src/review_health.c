@@ -53,8 +53,8 @@ void review_class_progress(const struct review *r, size_t *flagged, size_t *deci
 		if (!r->scan->flagged[row])
 			continue;
 		flagged[r->d->labels[row]]++;
-		decided[r->d->labels[row]] += r->win[row] >= 0;
 	}
+	memcpy(decided, r->class_decided, r->d->k * sizeof *decided);   /* kept per log read */
 }
 
 size_t review_cell_flagged(const struct review *r, int given, int suggested)

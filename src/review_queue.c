@@ -149,85 +149,45 @@ void review_filter_text(const struct review *r, char *buf, size_t n)
 		buf[o - 1] = '\0';
 }
 
-static unsigned char lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
-}
-
-/* ASCII case-insensitive substring test; `needle` is already lower case
- * and not empty. Looks for the first byte in either case before comparing. */
-static int contains_ci(const char *hay, const char *needle, size_t n)
-{
-	unsigned char c0 = (unsigned char)needle[0];
-	unsigned char c1 = c0 >= 'a' && c0 <= 'z' ? (unsigned char)(c0 & ~0x20) : c0;
-	for (const unsigned char *p = (const unsigned char *)hay; *p; p++) {
-		if (*p != c0 && *p != c1)
-			continue;
-		size_t i = 1;
-		while (i < n && p[i] && lower(p[i]) == (unsigned char)needle[i])
-			i++;
-		if (i == n)
-			return 1;
-	}
-	return 0;
-}
-
 int review_search(struct review *r, const char *text, int dir)
 {
 	if (text)
 		snprintf(r->search, sizeof r->search, "%s", text);
 	if (!r->search[0] || !r->qlen)
 		return -1;
-	const struct dataset *d = r->d;
 	char needle[sizeof r->search];
 	size_t n = 0;
 	for (; r->search[n]; n++)
-		needle[n] = (char)lower((unsigned char)r->search[n]);
+		needle[n] = (char)(r->search[n] >= 'A' && r->search[n] <= 'Z' ?
+				   r->search[n] | 0x20 : r->search[n]);
 	needle[n] = '\0';
-	for (size_t k = 1; k <= r->qlen; k++) {
-		size_t i = (r->cursor + r->qlen + (dir < 0 ? r->qlen - k : k)) % r->qlen;
-		size_t row = r->queue[i];
-		char idbuf[32];
-		if (contains_ci(dataset_id(d, row, idbuf), needle, n) ||
-		    (d->text_col >= 0 &&
-		     contains_ci(dataset_cell(d, row, (size_t)d->text_col), needle, n))) {
-			r->cursor = i;
-			set_msg(r, 0, "found ", r->search);
-			return 0;
-		}
+	long i = review_search_find(r, needle, dir);   /* review_search.c */
+	if (i >= 0) {
+		r->cursor = (size_t)i;
+		set_msg(r, 0, "found ", r->search);
+		return 0;
 	}
 	set_msg(r, 1, "no match for ", r->search);
 	return -1;
 }
 
-/* Outcome code of a decision: class index, or k for excluded. */
-static int outcome(const struct review *r, long w)
-{
-	const struct log_decision *d = &r->dec[w];
-	if (d->action == LOG_EXCLUDE)
-		return (int)r->d->k;
-	int c = d->label ? dataset_class_index(r->d, d->label) : -1;
-	return c < 0 ? (int)r->d->k : c;
-}
-
 int review_disagrees(const struct review *r, size_t row)
 {
 	return r->win1[row] >= 0 && r->win2[row] >= 0 &&
-	       outcome(r, r->win1[row]) != outcome(r, r->win2[row]);
+	       review_outcome(r, r->win1[row]) != review_outcome(r, r->win2[row]);
 }
 
+/* Both agreement figures come from the pairs of outcomes kept by each log
+ * read (review_count.c): O(k^2), not a pass over the rows. */
 size_t review_agreement_count(const struct review *r, int cls, size_t *agreeing)
 {
-	size_t n = 0, same = 0;
-	for (size_t row = 0; row < r->d->n; row++) {
-		if (r->win1[row] < 0 || r->win2[row] < 0)
-			continue;
-		int a = outcome(r, r->win1[row]), b = outcome(r, r->win2[row]);
-		if (a == cls || b == cls) {
-			n++;
-			same += a == b;
-		}
-	}
+	size_t k = r->d->k + 1, n = 0, same = 0;
+	for (size_t a = 0; a < k; a++)
+		for (size_t b = 0; b < k; b++)
+			if ((int)a == cls || (int)b == cls) {
+				n += r->pairs[a * k + b];
+				same += a == b ? r->pairs[a * k + b] : 0;
+			}
 	if (agreeing)
 		*agreeing = same;
 	return n;
@@ -237,19 +197,21 @@ size_t review_agreement(const struct review *r, int cls, double *agree, double *
 {
 	size_t k = r->d->k + 1, n = 0, same = 0;
 	double *pa = xcalloc(k, sizeof *pa), *pb = xcalloc(k, sizeof *pb);
-	for (size_t row = 0; row < r->d->n; row++) {
-		if (r->win1[row] < 0 || r->win2[row] < 0)
-			continue;
-		int a = outcome(r, r->win1[row]), b = outcome(r, r->win2[row]);
-		if (cls >= 0) {       /* one class against the rest */
-			a = a == cls;
-			b = b == cls;
+	for (size_t a0 = 0; a0 < k; a0++)
+		for (size_t b0 = 0; b0 < k; b0++) {
+			size_t c = r->pairs[a0 * k + b0];
+			if (!c)
+				continue;
+			size_t a = a0, b = b0;
+			if (cls >= 0) {       /* one class against the rest */
+				a = (int)a == cls;
+				b = (int)b == cls;
+			}
+			n += c;
+			same += a == b ? c : 0;
+			pa[a] += (double)c;
+			pb[b] += (double)c;
 		}
-		n++;
-		same += a == b;
-		pa[a]++;
-		pb[b]++;
-	}
 	double po = n ? (double)same / (double)n : 0, pe = 0;
 	for (size_t c = 0; c < k && n; c++)
 		pe += (pa[c] / (double)n) * (pb[c] / (double)n);

@@ -202,6 +202,8 @@ static void image_path(const struct dataset *d, size_t row, char *path, size_t n
 
 int ui_prefetch(struct ui *u)
 {
+	if (review_search_prepare(u->rv, 20000))   /* the search index, a slice at a time */
+		return 1;
 	struct review *rv = u->rv;
 	if (rv->d->image_col < 0 || u->images_off || u->img_box.cols <= 0)
 		return review_tools_idle(rv);   /* search-all's index */

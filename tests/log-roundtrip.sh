@@ -32,7 +32,10 @@ grep -q '"old": "cat", "new": "dog"' "$T/v1.json" || say "manifest change"
 "$R" commit "$D" -m "second" >/dev/null || say "commit 2"
 "$R" export "$D" --version 1 -o "$T/v1again.csv" 2>/dev/null || say "re-export v1"
 cmp -s "$T/v1.csv" "$T/v1again.csv" || say "re-export of version 1 is not identical"
-"$R" export "$D" -o "$T/v2.csv" 2>/dev/null || say "export v2"
+"$R" export "$D" -o "$T/v2.csv" --manifest "$T/v2.json" 2>/dev/null || say "export v2"
+# each changed row lists its own decisions, in order, and each reviewer once
+tr -d '\n' <"$T/v2.json" | grep -q '"row": 1, "id": "q2", "action": "relabel", "old": "dog", "new": "cat", "excluded": false, "decisions": \["[-0-9a-f]*", "[-0-9a-f]*"\], "reviewers": \["boss", "tester"\]}' ||
+	say "manifest of version 2: row 1's decisions and reviewers"
 printf 'id,text,label\r\nq1,"a ""quoted"", text",dog\r\nq2,plain,cat\r\nq4,x,dog\r\n' >"$T/want2.csv"
 cmp -s "$T/v2.csv" "$T/want2.csv" || { say "version 2 export differs"; diff "$T/v2.csv" "$T/want2.csv"; }
 "$R" export "$D" --version 0 -o "$T/v0.csv" 2>/dev/null || say "export v0"

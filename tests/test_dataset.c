@@ -81,6 +81,28 @@ START_TEST(test_rfc4180_fields)
 }
 END_TEST
 
+/* Export reads only PROBS.csv's header: the classes, not one number (a
+ * body that would not parse is never looked at). */
+START_TEST(test_probs_header_only)
+{
+	put("data.csv", "id,label\nx1,b\nx2,a\n", data_path);
+	put("probs.csv", "a,b\nnot,numbers\n", probs_path);
+	struct dataset_opts o = { .data_path = data_path, .record_offsets = 1,
+				  .probs_header_only = 1 };
+	struct dataset *d = NULL;
+	struct err e = { 0 };
+	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "unexpected error: %s", e.msg);
+	ck_assert_ptr_null(d->probs);
+	ck_assert_uint_eq(d->k, 2);
+	ck_assert_str_eq(d->class_names[1], "b");
+	ck_assert_int_eq(d->labels[0], 1);
+	ck_assert_uint_eq(d->row_offset[2], 19);
+	dataset_free(d);
+	o.probs_header_only = 0;
+	ck_assert_int_eq(dataset_load(&d, &o, &e), -1);
+}
+END_TEST
+
 START_TEST(test_class_names_opaque)
 {
 	struct dataset *d = load_ok("label\n10\n\"a,\"\"b\"\n\xC3\xA9t\xC3\xA9\n",
@@ -430,6 +452,7 @@ int main(void)
 	TCase *tc = tcase_create("load");
 	tcase_add_test(tc, test_rfc4180_fields);
 	tcase_add_test(tc, test_class_names_opaque);
+	tcase_add_test(tc, test_probs_header_only);
 	tcase_add_test(tc, test_join_by_id);
 	tcase_add_test(tc, test_bad_structure);
 	tcase_add_test(tc, test_bad_quotes);

@@ -65,7 +65,7 @@ START_TEST(test_logreg_learns_a_threshold)
 	}
 	rowptr[N] = N;
 	struct fmatrix X = { N, 1, rowptr, col, val };
-	struct lr_opts o = { 1.0, 200, 1e-6, NULL };
+	struct lr_opts o = { 1.0, 200, 1e-6, NULL, NULL };
 	struct lr_model m;
 	ck_assert_int_eq(lr_train(&X, rows, N, y, 2, &o, &m), 0);
 	double p[2];
@@ -198,6 +198,82 @@ START_TEST(test_flips_found_without_probabilities)
 }
 END_TEST
 
+/* One-hot features: of the given label (informative) or of a random
+ * class (noise). */
+static void one_hot(struct fmatrix *m, const struct dataset *d, int informative)
+{
+	m->n = d->n;
+	m->d = d->k;
+	m->rowptr = malloc((d->n + 1) * sizeof *m->rowptr);
+	m->col = malloc(d->n * sizeof *m->col);
+	m->val = malloc(d->n * sizeof *m->val);
+	unsigned long long s = 777;
+	for (size_t i = 0; i < d->n; i++) {
+		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		m->rowptr[i] = i;
+		m->col[i] = informative ? (uint32_t)d->labels[i] : (uint32_t)(s % d->k);
+		m->val[i] = 1;
+	}
+	m->rowptr[d->n] = d->n;
+}
+
+/* The inner validation picks the clearly better setting, wherever it is in
+ * the list, and says so; on text whose classes differ only in word order
+ * it keeps the bigrams, and the model info records the choice. */
+START_TEST(test_inner_validation_picks_the_better_setting)
+{
+	enum { N = 300 };
+	int flipped[N];
+	struct dataset *d = noisy_numeric(flipped, N);
+	int fold[N];
+	model_folds(d->labels, d->n, d->k, 5, 1, fold);
+	struct fmatrix X[2];
+	double Cs[] = { 0.1, 1, 10 }, C;
+	char why[120];
+	for (int good = 0; good < 2; good++) {
+		one_hot(&X[good], d, 1);
+		one_hot(&X[!good], d, 0);
+		int mat = -1;
+		ck_assert_int_eq(model_choose(d, X, 2, Cs, 3, fold, 1, 2, &mat, &C, why, sizeof why), 0);
+		ck_assert_int_eq(mat, good);
+		ck_assert_msg(strstr(why, "held-out accuracy 1.0000") != NULL, "%s", why);
+		fmatrix_free(&X[0]);
+		fmatrix_free(&X[1]);
+	}
+	dataset_free(d);
+
+	char path[600];
+	snprintf(path, sizeof path, "%s/order.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("id,text,label\n", f);
+	const char *w[] = { "red", "green", "blue", "gold" };
+	unsigned long long s = 99;
+	for (int i = 0; i < 400; i++) {
+		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		int a = (int)(s % 4), b = (a + 1 + (int)(s / 4 % 3)) % 4;
+		/* same words in both classes; only the order tells them apart */
+		if (i % 2)
+			fprintf(f, "t%d,%s apple %s pear,one\n", i, w[a], w[b]);
+		else
+			fprintf(f, "t%d,%s pear %s apple,two\n", i, w[a], w[b]);
+	}
+	fclose(f);
+	struct dataset_opts o = { .data_path = path, .allow_missing_probs = 1 };
+	struct err e;
+	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
+	struct model_opts mo = { .seed = 3 };
+	struct model_report rep;
+	ck_assert_msg(model_fit_probs(d, &mo, &rep, &e) == 0, "%s", e.msg);
+	ck_assert_msg(strstr(rep.features, "words and bigrams") != NULL, "%s", rep.features);
+	ck_assert_msg(strstr(rep.features, "chosen by inner validation") != NULL, "%s", rep.features);
+	ck_assert_msg(rep.accuracy > 0.9, "accuracy %.3f", rep.accuracy);
+	mo.feat.words_only = 1;     /* words alone cannot tell the classes apart */
+	ck_assert(model_fit_probs(d, &mo, &rep, &e) == 0);
+	ck_assert_msg(rep.accuracy < 0.7, "words only: accuracy %.3f", rep.accuracy);
+	dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -211,6 +287,7 @@ int main(void)
 	tcase_add_test(tc, test_hash_fixed_values);
 	tcase_add_test(tc, test_stratified_folds);
 	tcase_add_test(tc, test_flips_found_without_probabilities);
+	tcase_add_test(tc, test_inner_validation_picks_the_better_setting);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -193,6 +193,80 @@ START_TEST(test_search_ids_and_text)
 }
 END_TEST
 
+/* The indexed search finds what a pass over the queue finds, from every
+ * cursor, both ways, under filters, also in an expert queue holding rows
+ * the scan did not rank. */
+static long naive_search(const struct review *r, const char *needle, int way)
+{
+	for (size_t k = 1; k <= r->qlen; k++) {
+		size_t i = (r->cursor + r->qlen + (way < 0 ? r->qlen - k : k)) % r->qlen;
+		size_t row = r->queue[i];
+		char idbuf[32], hay[2][200];
+		const char *cells[2] = { dataset_id(d, row, idbuf), dataset_cell(d, row, 2) };
+		for (int c = 0; c < 2; c++) {
+			size_t j = 0;
+			for (; cells[c][j] && j < sizeof hay[c] - 1; j++)
+				hay[c][j] = (char)(cells[c][j] >= 'A' && cells[c][j] <= 'Z' ?
+						   cells[c][j] | 0x20 : cells[c][j]);
+			hay[c][j] = '\0';
+			if (strstr(hay[c], needle))
+				return (long)i;
+		}
+	}
+	return -1;
+}
+
+START_TEST(test_search_index_matches_a_pass)
+{
+	struct logdb *l = open_db();
+	struct review *a = open_session(l, "ann", 0);
+	a->cursor = 1;
+	ck_assert_int_eq(review_decide(a, LOG_ACCEPT, NULL), 0);
+	a->cursor = 4;
+	ck_assert_int_eq(review_decide(a, LOG_EXCLUDE, NULL), 0);
+	/* an expert on a scan that ranks only the flagged rows: the decided
+	 * rows it did not rank come after, by row */
+	struct cl_scan flagged_only;
+	struct err e;
+	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	ck_assert_msg(cl_scan_run(&pb, &prm, &flagged_only, &e) == 0, "%s", e.msg);
+	struct review *x;
+	ck_assert_msg(review_open(&x, d, &flagged_only, l, "exp", 1, &e) == 0, "%s", e.msg);
+	ck_assert_uint_gt(x->qlen, 1);
+	ck_assert_int_lt(x->rank[x->queue[x->qlen - 1]], 0);   /* decided, not ranked */
+	ck_assert_int_ge(x->rank[x->queue[0]], 0);
+	const char *needles[] = { "a", "c", "e5", "o", "t", "zz", "cat", "1", "s" };
+	const char *filters[] = { "clear", "given dog", "state undecided", "suggested dog" };
+	struct review *sess[2] = { a, x };
+	int checked = 0;
+	for (int v = 0; v < 2; v++)
+		for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+			review_filter(sess[v], filters[f]);
+			/* an index built part way (as while the screen waits) */
+			review_search_free(sess[v]);
+			ck_assert_int_eq(review_search_prepare(sess[v], 2), 1);
+			for (size_t c = 0; c < sess[v]->qlen; c++)
+				for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
+					for (int way = -1; way <= 1; way += 2) {
+						sess[v]->cursor = c;
+						ck_assert_int_eq(review_search_find(sess[v], needles[k], way),
+								 naive_search(sess[v], needles[k], way));
+						checked++;
+					}
+		}
+	ck_assert_int_gt(checked, 100);
+	review_filter(a, "clear");
+	ck_assert_int_eq(review_search_find(a, "zz", 1), -1);
+	ck_assert_int_eq(review_search_prepare(a, 2), 0);     /* a search completed it */
+	ck_assert_uint_gt(x->qlen, 0);
+	review_free(x);
+	cl_scan_free(&flagged_only);
+	review_free(a);
+	log_close(l);
+}
+END_TEST
+
 START_TEST(test_decision_reaches_log_before_moving)
 {
 	struct logdb *l = open_db();
@@ -652,6 +726,7 @@ START_TEST(test_incremental_winners_match_full)
 		}
 	}
 	ck_assert_int_eq(review_refresh(a), 0);
+	ck_assert_int_eq(review_refresh(x), 0);
 	struct review *fresh = open_session(la, "ann", 0);
 	ck_assert_uint_eq(fresh->ndec, a->ndec);
 	for (size_t row = 0; row < d->n; row++) {
@@ -659,6 +734,36 @@ START_TEST(test_incremental_winners_match_full)
 		ck_assert_int_eq(a->win1[row], fresh->win1[row]);
 		ck_assert_int_eq(a->win2[row], fresh->win2[row]);
 	}
+	/* the counts kept per log read equal a recount of every row */
+	struct review *sess[2] = { a, x };
+	for (int v = 0; v < 2; v++) {
+		struct review *r = sess[v];
+		struct review_progress kept[2] = { r->prog[0], r->prog[1] };
+		size_t k1 = d->k + 1, pairs[16], cls[3];
+		memcpy(pairs, r->pairs, k1 * k1 * sizeof *pairs);
+		memcpy(cls, r->class_decided, d->k * sizeof *cls);
+		review_count_all(r);
+		for (int e = 0; e < 2; e++) {
+			ck_assert_uint_eq(kept[e].total, r->prog[e].total);
+			ck_assert_uint_eq(kept[e].decided, r->prog[e].decided);
+			ck_assert_uint_eq(kept[e].mine, r->prog[e].mine);
+			ck_assert_uint_eq(kept[e].others, r->prog[e].others);
+			ck_assert_uint_eq(kept[e].disagree, r->prog[e].disagree);
+		}
+		ck_assert(!memcmp(pairs, r->pairs, k1 * k1 * sizeof *pairs));
+		ck_assert(!memcmp(cls, r->class_decided, d->k * sizeof *cls));
+	}
+	/* ... and agreement from the pairs equals a pass over the rows */
+	size_t both = 0, same = 0;
+	for (size_t row = 0; row < d->n; row++)
+		if (x->win1[row] >= 0 && x->win2[row] >= 0) {
+			both++;
+			same += review_outcome(x, x->win1[row]) == review_outcome(x, x->win2[row]);
+		}
+	double ag, ka;
+	ck_assert_uint_eq(review_agreement(x, -1, &ag, &ka), both);
+	ck_assert(both > 0);
+	ck_assert_double_eq_tol(ag, (double)same / (double)both, 1e-12);
 	review_free(fresh);
 	review_free(a);
 	review_free(x);
@@ -676,6 +781,7 @@ int main(void)
 	tcase_add_test(tc, test_queue_order_and_moves);
 	tcase_add_test(tc, test_filters_combine_and_clear);
 	tcase_add_test(tc, test_search_ids_and_text);
+	tcase_add_test(tc, test_search_index_matches_a_pass);
 	tcase_add_test(tc, test_decision_reaches_log_before_moving);
 	tcase_add_test(tc, test_undo_moves_cursor_back);
 	tcase_add_test(tc, test_resume_where_left_off);

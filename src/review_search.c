@@ -1,0 +1,196 @@
+/* review_search.c — finding text in the queue without a pass over it: the
+ * ids and texts of the scan's ranked rows, lower-cased, in one buffer in
+ * rank order (built at the first search), searched with memmem. The queue
+ * lists its ranked rows in rank order, so a match maps back to its queue
+ * position by binary search; rows the scan did not rank (an expert's queue
+ * also shows them) are few and checked one by one. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "review.h"
+#include "util.h"
+
+struct review_search_index {
+	const struct cl_scan *scan;   /* the scan it was built for */
+	char *text;                   /* id \0 [text \0] of each ranked row */
+	size_t len, cap;
+	size_t *start;                /* n_ranked + 1 offsets into text */
+	size_t built;                 /* ranked rows in it so far */
+};
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (*len + n > *cap) {
+		while (*len + n > *cap)
+			*cap = *cap ? *cap * 2 : 1 << 16;
+		*buf = xrealloc(*buf, *cap);
+	}
+	for (size_t i = 0; i < n; i++)
+		(*buf)[*len + i] = (char)lower((unsigned char)s[i]);
+	*len += n;
+}
+
+/* Add up to max more ranked rows to the index (built in rank order, so it
+ * can grow a slice at a time while the screen waits for keys). */
+static struct review_search_index *index_grow(struct review *r, size_t max)
+{
+	struct review_search_index *x = r->sindex;
+	if (x && x->scan != r->scan)
+		review_search_free(r);
+	if (!(x = r->sindex)) {
+		x = r->sindex = xcalloc(1, sizeof *x);
+		x->scan = r->scan;
+		x->start = xmallocarray(r->scan->n_ranked + 1, sizeof *x->start);
+	}
+	const struct dataset *d = r->d;
+	size_t nr = r->scan->n_ranked;
+	for (size_t i = x->built; i < nr && i - x->built < max; i++) {
+		size_t row = r->scan->ranked[i];
+		char idbuf[32];
+		x->start[i] = x->len;
+		append(&x->text, &x->len, &x->cap, dataset_id(d, row, idbuf));
+		if (d->text_col >= 0)
+			append(&x->text, &x->len, &x->cap,
+			       dataset_cell(d, row, (size_t)d->text_col));
+	}
+	x->built = nr - x->built > max ? x->built + max : nr;
+	x->start[x->built] = x->len;
+	return x;
+}
+
+int review_search_prepare(struct review *r, size_t rows)
+{
+	if (r->sindex && r->sindex->scan == r->scan && r->sindex->built == r->scan->n_ranked)
+		return 0;
+	index_grow(r, rows);
+	return 1;
+}
+
+static struct review_search_index *index_of(struct review *r)
+{
+	return index_grow(r, SIZE_MAX);
+}
+
+void review_search_free(struct review *r)
+{
+	if (!r->sindex)
+		return;
+	free(r->sindex->text);
+	free(r->sindex->start);
+	free(r->sindex);
+	r->sindex = NULL;
+}
+
+/* A row outside the index: its id or text holds the (lower-case) needle. */
+static int row_matches(const struct review *r, size_t row, const char *needle, size_t n)
+{
+	const struct dataset *d = r->d;
+	char idbuf[32];
+	const char *cells[2] = { dataset_id(d, row, idbuf),
+				 d->text_col >= 0 ? dataset_cell(d, row, (size_t)d->text_col) : "" };
+	for (int c = 0; c < 2; c++) {
+		size_t len = strlen(cells[c]);
+		char *low = xmalloc(len + 1);
+		for (size_t i = 0; i <= len; i++)
+			low[i] = (char)lower((unsigned char)cells[c][i]);
+		int hit = memmem(low, len, needle, n) != NULL;
+		free(low);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/* Queue position of ranked row `row` among the first qr positions (the
+ * ranked ones, in rank order), or -1 when the filter hides it. */
+static long queue_pos(const struct review *r, size_t qr, size_t row)
+{
+	long want = r->rank[row];
+	size_t lo = 0, hi = qr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->rank[r->queue[mid]] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < qr && r->queue[lo] == row ? (long)lo : -1;
+}
+
+/* The first (last: want_last) shown match at queue positions [a, b). */
+static long find_in(struct review *r, struct review_search_index *x, size_t qr, size_t a,
+		    size_t b, const char *needle, size_t n, int want_last)
+{
+	long found = -1;
+	if (want_last)
+		for (size_t q = b; q-- > (a > qr ? a : qr);)
+			if (row_matches(r, r->queue[q], needle, n))
+				return (long)q;
+	size_t rb = b < qr ? b : qr;
+	if (a < rb) {
+		size_t lo = (size_t)r->rank[r->queue[a]], hi = (size_t)r->rank[r->queue[rb - 1]] + 1;
+		const char *p = x->text + x->start[lo], *end = x->text + x->start[hi];
+		while (p < end) {
+			const char *m = memmem(p, (size_t)(end - p), needle, n);
+			if (!m)
+				break;
+			/* the ranked row whose entry holds the match */
+			size_t off = (size_t)(m - x->text), l = lo, h = hi;
+			while (h - l > 1) {
+				size_t mid = l + (h - l) / 2;
+				if (x->start[mid] <= off)
+					l = mid;
+				else
+					h = mid;
+			}
+			long q = queue_pos(r, qr, r->scan->ranked[l]);
+			if (q >= 0) {
+				found = q;
+				if (!want_last)
+					return q;
+			}
+			p = x->text + x->start[l + 1];
+		}
+	}
+	if (found >= 0 || want_last)
+		return found;
+	for (size_t q = a > qr ? a : qr; q < b; q++)
+		if (row_matches(r, r->queue[q], needle, n))
+			return (long)q;
+	return -1;
+}
+
+long review_search_find(struct review *r, const char *needle, int dir)
+{
+	size_t n = strlen(needle), qlen = r->qlen, c = r->cursor;
+	if (!n || !qlen)
+		return -1;
+	struct review_search_index *x = index_of(r);
+	/* the queue's ranked rows come first */
+	size_t lo = 0, hi = qlen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->rank[r->queue[mid]] >= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t qr = lo;
+	long q;
+	if (dir >= 0) {      /* cursor+1 .. end, then top .. cursor */
+		if ((q = find_in(r, x, qr, c + 1, qlen, needle, n, 0)) < 0)
+			q = find_in(r, x, qr, 0, c + 1, needle, n, 0);
+	} else {             /* cursor-1 .. top, then end .. cursor */
+		if ((q = find_in(r, x, qr, 0, c, needle, n, 1)) < 0)
+			q = find_in(r, x, qr, c, qlen, needle, n, 1);
+	}
+	return q;
+}

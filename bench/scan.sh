@@ -2,12 +2,14 @@
 # bench/scan.sh — end-to-end time and memory of `relabel scan` on generated
 # datasets, next to libcsv's tokenize-only floor and relabel's safe path
 # (strtod for every number, one thread). Run from the top of a built tree:
-#   bench/scan.sh [SIZES]      SIZES default: "100000x10 1000000x10 10000000x10 1000000x100"
+#   bench/scan.sh [SIZES]      SIZES default: "100000x10 1000000x10 1000000x10s 10000000x10 1000000x100"
+# A size ending in "s" writes the probabilities as the shortest decimals
+# that read back exactly (up to 17 digits, as pandas' to_csv writes them).
 # Data goes to ${BENCH_DIR:-/tmp/relabel-bench} (about 1.1 GB at 10^7 x 10).
 set -eu
 R=${RELABEL:-./relabel}
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
-SIZES=${*:-"100000x10 1000000x10 10000000x10 1000000x100"}
+SIZES=${*:-"100000x10 1000000x10 1000000x10s 10000000x10 1000000x100"}
 CC=${CC:-cc}
 mkdir -p "$DIR"
 $CC -O2 -o "$DIR/gen" bench/gen.c
@@ -18,10 +20,11 @@ measure() {
 	awk '{ printf "%6.2f s wall %6.2f s cpu %7.0f MB peak", $1, $2 + $3, $4 / 1024 }' "$DIR/time.out"
 }
 for size in $SIZES; do
-	n=${size%x*} k=${size#*x}
+	n=${size%x*} k=${size#*x} digits=
+	case $k in *s) k=${k%s} digits=short ;; esac
 	d="$DIR/$size"
 	mkdir -p "$d"
-	[ -s "$d/probs.csv" ] || "$DIR/gen" "$n" "$k" "$d"
+	[ -s "$d/probs.csv" ] || "$DIR/gen" "$n" "$k" "$d" $digits
 	bytes=$(cat "$d/data.csv" "$d/probs.csv" | wc -c)
 	cat "$d/data.csv" "$d/probs.csv" >/dev/null   # warm the page cache
 	echo "== N=$n K=$k ($((bytes / 1000000)) MB of CSV; N*K*8 = $((n * k * 8 / 1000000)) MB)"

@@ -11,7 +11,7 @@ mkdir -p "$OUT/corpus"
 cp tests/preview.jpg tests/imageset/*/*.jpg "$OUT/corpus/" 2>/dev/null || true
 clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o "$OUT/fuzz_jpeg" \
 	tests/fuzz_jpeg.c src/image_load.c src/image_jpeg.c src/image.c src/imgview.c \
-	src/canvas.c src/textwidth.c src/err.c src/util.c \
-	$(pkg-config --cflags --libs libpng libturbojpeg)
+	src/pixelproto.c src/canvas.c src/textwidth.c src/err.c src/util.c src/sanitize.c \
+	src/utf8.c $(pkg-config --cflags --libs libpng libturbojpeg chafa) -lm
 "$OUT/fuzz_jpeg" -max_total_time="$SECS" -max_len=65536 -print_final_stats=1 \
 	"$OUT/corpus" 2>&1 | tail -15

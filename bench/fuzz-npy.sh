@@ -22,6 +22,6 @@ with open("%s/v3.npy" % d, "wb") as f:
 PYEOF
 done
 clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o "$OUT/fuzz_npy" \
-	tests/fuzz_npy.c src/numpyfile.c src/err.c src/util.c -lz -lm
+	tests/fuzz_npy.c src/numpyfile.c src/err.c src/util.c src/sanitize.c src/textwidth.c src/utf8.c -lz -lm
 "$OUT/fuzz_npy" -max_total_time="$SECS" -max_len=4096 -print_final_stats=1 \
 	"$OUT/corpus" 2>&1 | tail -8

@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (image_decode(data, size, want, want, &im, NULL, NULL, &e) < 0)
 		return 0;
 	struct thumb t;
-	if (thumb_make(&im, 20, 10, IMG_BLOCKS, 0, &t) == 0) {
+	struct img_box box = { 20, 10, IMG_BLOCKS, 0, 0, 256 };
+	if (thumb_make(&im, &box, &t) == 0) {
 		struct canvas *c = canvas_new(20, 10);
 		thumb_draw(&t, c, 0, 0);
 		canvas_free(c);

@@ -37,7 +37,14 @@ static struct dataset *fixture(void)
 	snprintf(db_path, sizeof db_path, "%s/data.relabel.db", dir);
 	put(data_path, "id,label\na,x\nb,y\nc,x\nd,y\n");
 	put(probs_path, "x,y\n0.9,0.1\n0.8,0.2\n0.3,0.7\n0.4,0.6\n");
-	unlink(db_path);
+	/* the log and what SQLite keeps beside it (made with the log's mode:
+	 * a -shm left from a read-only log would make the next one read-only) */
+	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+		char p[700];
+		snprintf(p, sizeof p, "%s%s", db_path, side[i]);
+		unlink(p);
+	}
 	struct dataset_opts o = { .data_path = data_path };
 	struct dataset *d;
 	struct err e;

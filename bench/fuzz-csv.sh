@@ -22,17 +22,17 @@ printf '\001id,label\r1,a\r\n2,"b\rc"\r\r\n==\na,"b\rc"\r0.5,0.5\r0.5,0.5\r' >"$
 printf 'id,text,label\r1,"x,""y""",a\r\r\n\n2,\377,b' >"$OUT/export/cr"
 # The whole loader (CSV, .npy, image folders, gzip) and what it calls; the
 # one C++ file, fast_float's, is built on its own.
-SRC="src/dataset*.c src/numpyfile.c src/numparse.c src/utf8.c src/err.c src/util.c
-     src/sanitize.c src/textwidth.c src/hash.c src/output*.c $OUT/fastfloat.o"
+SRC="src/loader/dataset*.c src/loader/numpyfile.c src/base/numparse.c src/base/utf8.c src/base/err.c src/base/util.c
+     src/base/sanitize.c src/base/textwidth.c src/base/hash.c src/base/output*.c $OUT/fastfloat.o"
 LIBS="$(pkg-config --libs nettle zlib) -lcsv -lpthread -lm"
-FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc"
+FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(printf -- "-I%s " src/*/)"
 clang++ -g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=c++11 -fno-exceptions \
-	-fno-rtti -Isrc -c -o "$OUT/fastfloat.o" src/fastfloat.cc
+	-fno-rtti $(printf -- "-I%s " src/*/) -c -o "$OUT/fastfloat.o" src/base/fastfloat.cc
 # shellcheck disable=SC2086
 clang $FLAGS -o "$OUT/fuzz_csv" tests/fuzz_csv.c $SRC $LIBS -lstdc++
 # shellcheck disable=SC2086
-clang $FLAGS -o "$OUT/fuzz_export" tests/fuzz_export.c $SRC src/export.c \
-	src/effective.c src/export_formats.c src/log.c src/log_[a-z]*.c src/cl_base.c src/cl_par.c $LIBS -lsqlite3 -lstdc++
+clang $FLAGS -o "$OUT/fuzz_export" tests/fuzz_export.c $SRC src/log/export.c \
+	src/log/effective.c src/log/export_formats.c src/log/log.c src/log/log_[a-z]*.c src/engine/cl_base.c src/engine/cl_par.c $LIBS -lsqlite3 -lstdc++
 status=0
 for t in csv export; do
 	echo "== fuzz_$t, $SECS s"

@@ -21,7 +21,7 @@ with open("%s/v3.npy" % d, "wb") as f:
     np.lib.format.write_array(f, a, version=(3, 0))
 PYEOF
 done
-clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o "$OUT/fuzz_npy" \
-	tests/fuzz_npy.c src/numpyfile.c src/err.c src/util.c src/sanitize.c src/textwidth.c src/utf8.c -lz -lm
+clang -g -O1 -fsanitize=fuzzer,address,undefined $(printf -- "-I%s " src/*/) -o "$OUT/fuzz_npy" \
+	tests/fuzz_npy.c src/loader/numpyfile.c src/base/err.c src/base/util.c src/base/sanitize.c src/base/textwidth.c src/base/utf8.c -lz -lm
 "$OUT/fuzz_npy" -max_total_time="$SECS" -max_len=4096 -print_final_stats=1 \
 	"$OUT/corpus" 2>&1 | tail -8

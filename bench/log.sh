@@ -9,7 +9,7 @@ DIR=${BENCH_DIR:-/tmp/relabel-bench}
 R=${RELABEL:-./relabel}
 N=${DECISIONS:-100000}
 mkdir -p "$DIR"
-cc -O2 -Isrc -I. -o "$DIR/logbench" bench/logbench.c librelabel.a \
+cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/logbench" bench/logbench.c librelabel.a \
 	$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread
 cc -O2 -o "$DIR/gen" bench/gen.c
 d="$DIR/1000000x10"

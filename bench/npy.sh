@@ -11,7 +11,7 @@ DIR=${BENCH_DIR:-/tmp/relabel-bench}
 SIZES=${*:-"1000000x10 10000000x10"}
 mkdir -p "$DIR"
 LIBS=$(sed -n 's/^ALL_LIBS = //p' Makefile)
-cc -O2 -Isrc -I. -o "$DIR/npybench" bench/npybench.c librelabel.a \
+cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/npybench" bench/npybench.c librelabel.a \
 	$(pkg-config --libs ncursesw sqlite3 libpng nettle zlib libturbojpeg) -lcsv -lpthread -lm
 for size in $SIZES; do
 	n=${size%x*} k=${size#*x}

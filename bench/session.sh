@@ -9,8 +9,8 @@ set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 mkdir -p "$DIR"
 LIBS="$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread"
-cc -O2 -Isrc -I. -o "$DIR/sessionbench" bench/sessionbench.c librelabel.a $LIBS
-cc -O2 -Isrc -I. -o "$DIR/logbench" bench/logbench.c librelabel.a $LIBS
+cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/sessionbench" bench/sessionbench.c librelabel.a $LIBS
+cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/logbench" bench/logbench.c librelabel.a $LIBS
 cc -O2 -o "$DIR/gen" bench/gen.c
 d="$DIR/1000000x10"
 mkdir -p "$d"

@@ -1,32 +1,61 @@
 #!/bin/sh
-# layers.sh — each third-party library is visible from one module only, and
-# nothing below the user interface includes curses.
-#   csv.h    -> src/dataset*.c      png.h -> src/image.c
-#   chafa.h  -> src/imgview.c, src/pixelproto.c
-#   sqlite3.h -> src/log*.c         curses.h -> src/term.c
-#   fast_float -> src/fastfloat.cc
-#   zlib.h -> numpyfile.c, dataset_byod.c   turbojpeg.h -> image_jpeg.c
+# layers.sh — the source tree's layers, lowest first:
+#   base   errors, allocation, text, outputs, numbers (src/base)
+#   loader DATA/PROBS/.npy/image folders (src/loader)
+#   engine confident learning, pure (src/engine)   image  PNG/JPEG decoding
+#   log    the corrections log and export (src/log)
+#   model  the built-in model (src/model)
+#   review the review session and the health summary (src/review)
+#   ui     canvas, views, image drawing, the terminal (src/ui)
+#   cmd    the commands and their options (src/cmd)
+# A file includes project headers only from its own layer or lower ones;
+# each third-party library is visible from one module only; nothing below
+# the terminal front end includes curses; the engine does no I/O.
 set -u
 cd "${top_srcdir:-.}/src" || exit 99
 fail=0
-check() { # header allowed-file-pattern
-	bad=$(grep -l "#include *[<\"]$1[>\"]" ./*.c ./*.cc ./*.h 2>/dev/null | sed 's|^\./||' | grep -Ev "^($2)\$")
+rank() {
+	case $1 in
+	base) echo 0 ;; loader) echo 1 ;; engine|image) echo 2 ;; log) echo 3 ;;
+	model) echo 4 ;; review) echo 5 ;; ui) echo 6 ;; cmd) echo 7 ;; *) echo 99 ;;
+	esac
+}
+for dir in */; do
+	dir=${dir%/}
+	[ "$(rank "$dir")" = 99 ] && { echo "FAIL: src/$dir is no known layer"; fail=1; }
+done
+# where each header lives
+ls */*.h | sed 's|/| |' >"${TMPDIR:-/tmp}/layers.$$"
+for f in */*.c */*.cc */*.h; do
+	own=${f%%/*}
+	for inc in $(sed -n 's/^#include *"\([^"]*\)".*/\1/p' "$f"); do
+		at=$(awk -v h="$inc" '$2 == h { print $1 }' "${TMPDIR:-/tmp}/layers.$$")
+		[ -n "$at" ] && [ "$at" != "$own" ] || continue
+		if [ "$(rank "$at")" -ge "$(rank "$own")" ]; then
+			echo "FAIL: src/$f ($own) includes $inc from the layer above or beside it ($at)"
+			fail=1
+		fi
+	done
+done
+rm -f "${TMPDIR:-/tmp}/layers.$$"
+check() { # header allowed-file-pattern (paths below src/)
+	bad=$(grep -l "#include *[<\"]$1[>\"]" */*.c */*.cc */*.h 2>/dev/null | grep -Ev "^($2)\$")
 	if [ -n "$bad" ]; then
 		echo "FAIL: $1 included outside its module: $bad"
 		fail=1
 	fi
 }
-check 'csv\.h' 'dataset[a-z_]*\.c'
-check 'png\.h' 'image\.c'
-check 'chafa\.h' 'imgview\.c|pixelproto\.c'
-check 'sqlite3\.h' 'log[a-z_]*\.c|log_priv\.h'
-check 'zlib\.h' 'numpyfile\.c|dataset_byod\.c|image_[a-z]*\.c'
-check 'turbojpeg\.h' 'image_jpeg\.c'
-check 'nettle/[a-z0-9]*\.h' 'hash\.c'
-check 'fast_float/[a-z_]*\.h' 'fastfloat\.cc'
-check 'n?curses[w]?\.h|ncursesw/curses\.h' 'term\.c'
+check 'csv\.h' 'loader/dataset[a-z_]*\.c'
+check 'png\.h' 'image/image\.c'
+check 'chafa\.h' 'ui/imgview\.c|ui/pixelproto\.c'
+check 'sqlite3\.h' 'log/log[a-z_]*\.c|log/log_priv\.h'
+check 'zlib\.h' 'loader/numpyfile\.c|loader/dataset_byod\.c|image/image_[a-z]*\.c'
+check 'turbojpeg\.h' 'image/image_jpeg\.c'
+check 'nettle/[a-z0-9]*\.h' 'base/hash\.c'
+check 'fast_float/[a-z_]*\.h' 'base/fastfloat\.cc'
+check 'n?curses[w]?\.h|ncursesw/curses\.h' 'ui/term\.c'
 # The engine is pure: no stdio, no I/O.
-if grep -nE '#include *<(stdio|unistd|fcntl)\.h>' cl.c cl_*.c npy*.c 2>/dev/null; then
+if grep -nE '#include *<(stdio|unistd|fcntl)\.h>' engine/*.c 2>/dev/null; then
 	echo "FAIL: the engine must not do I/O"
 	fail=1
 fi

@@ -97,6 +97,7 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (have)
 		s.spot = &spot;
+	s.model = cli_model.used ? &cli_model.info : NULL;
 	if (json) {
 		stats_write_json(stdout, d, &s);
 		cli_warn_json_utf8(0, d, d->data_path);

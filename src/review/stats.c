@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "log.h"
 #include "output.h"
 #include "textwidth.h"
 #include "util.h"
@@ -204,15 +204,15 @@ void stats_write_json(FILE *f, const struct dataset *d, const struct stats *s)
 	json_mat(f, s->lat_inv, k);
 	fputs("},\n", f);
 	json_dataset(f, d, s);
-	if (cli_model.used) {
+	if (s->model) {
 		fputs("  \"model\": {\"features\": ", f);
-		out_json_string(f, cli_model.info.features);
+		out_json_string(f, s->model->features);
 		fputs(", \"settings\": ", f);
-		out_json_string(f, cli_model.info.settings);
-		fprintf(f, ", \"folds\": %d, \"accuracy\": ", cli_model.info.folds);
-		out_double(f, cli_model.info.accuracy);
+		out_json_string(f, s->model->settings);
+		fprintf(f, ", \"folds\": %d, \"accuracy\": ", s->model->folds);
+		out_double(f, s->model->accuracy);
 		fputs(", \"log_loss\": ", f);
-		out_double(f, cli_model.info.logloss);
+		out_double(f, s->model->logloss);
 		fputs("},\n", f);
 	}
 	if (s->spot) {

@@ -10,6 +10,7 @@
 
 #include "cl.h"
 #include "dataset.h"
+#include "log.h"
 #include "spotcheck.h"
 
 struct stats_value_err {
@@ -29,6 +30,9 @@ struct stats {
 	struct cl_class_quality *classes;   /* k, cleanlab's order */
 	struct cl_overlap *overlaps;        /* k*(k-1)/2, descending */
 	double health;
+	/* the built-in model that made the probabilities, or NULL (the
+	 * command sets it; the writers report it) */
+	const struct log_model_info *model;
 	struct stats_value_err errs[4];
 	int nerrs;
 	/* The spot check's estimate when the corrections log has one (set by

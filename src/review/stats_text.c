@@ -3,7 +3,7 @@
  * and the confident joint. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "log.h"
 #include "sanitize.h"
 #include "stats.h"
 #include "textwidth.h"
@@ -42,11 +42,11 @@ static void joint_table(FILE *f, const struct dataset *d, const struct stats *s)
 void stats_write_text(FILE *f, const struct dataset *d, const struct stats *s)
 {
 	san_fprintf(f, "%s: %zu examples, %zu classes\n", d->data_path, s->n, s->k);
-	if (cli_model.used)
+	if (s->model)
 		san_fprintf(f, "Probabilities: built-in model (%s; %d-fold cross-validation): "
 			"accuracy %.4f, log-loss %.4f against the given labels\n",
-			cli_model.info.features, cli_model.info.folds, cli_model.info.accuracy,
-			cli_model.info.logloss);
+			s->model->features, s->model->folds, s->model->accuracy,
+			s->model->logloss);
 	if (s->have_health)
 		fprintf(f, "Overall label health: %.3f (%zu likely label issues, %.1f%%)\n",
 			s->health, s->off_diag, 100.0 * (double)s->off_diag / (double)s->n);

@@ -135,6 +135,14 @@ wait_for "exit (kitty)" exited
 grep -q 'EXIT=0' "$T/exit" || say "kitty exit status: $(cat "$T/exit")"
 tm kill-session -t "$S"
 
+# The terminal goes away under the screen (its window is closed): the
+# program ends instead of staying behind, spinning on a dead terminal.
+start
+wait_for "the screen (hang-up)" screen_has "first review"
+tm kill-session -t "$S"
+gone() { ! pgrep -f "^$R review data.csv" >/dev/null; }
+wait_for "the program to end when its terminal hangs up" gone
+
 # A non-terminal stdin is refused.
 "$R" review "$T/data.csv" </dev/null >/dev/null 2>"$T/err" && say "non-tty accepted"
 grep -q 'needs a terminal' "$T/err" || say "non-tty message: $(cat "$T/err")"

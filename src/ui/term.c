@@ -32,6 +32,13 @@
 
 static volatile sig_atomic_t got_signal;
 
+/* The keyboard's end of the terminal hung up or is no longer there. */
+static int terminal_gone(void)
+{
+	struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&pf, 1, 0) > 0 && (pf.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void on_signal(int sig)
 {
 	got_signal = sig;
@@ -359,12 +366,18 @@ int term_run(struct ui *u, int color, struct err *e)
 			int work = ui_prefetch(u);
 			timeout(work ? 0 : -1);
 			r = get_wch(&wc);
-			if (r != ERR || !work || got_signal)
+			if (r != ERR || !work || got_signal || terminal_gone())
 				break;
 		}
 		timeout(-1);
 		if (r == ERR) {
-			if (++errs > 100)      /* the terminal is gone */
+			/* the terminal hung up (its window closed, its multiplexer
+			 * killed): end as on SIGHUP instead of spinning on reads */
+			if (terminal_gone()) {
+				got_signal = SIGHUP;
+				break;
+			}
+			if (++errs > 100)
 				break;
 			continue;
 		}

@@ -49,8 +49,7 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Index of decision `id` in r->dec (id order), or -1. */
-static long find_decision(const struct review *r, int64_t id)
+long review_find_decision(const struct review *r, int64_t id)
 {
 	size_t lo = 0, hi = r->ndec;
 	while (lo < hi) {
@@ -92,7 +91,7 @@ static void update_winners(struct review *r, size_t from)
 	size_t nt = 0, *touched = xmallocarray(2 * (r->ndec - from), sizeof *touched);
 	for (size_t i = from; i < r->ndec; i++) {
 		touched[nt++] = r->dec[i].row;
-		long t = r->dec[i].action == LOG_UNDO ? find_decision(r, r->dec[i].undoes) : -1;
+		long t = r->dec[i].action == LOG_UNDO ? review_find_decision(r, r->dec[i].undoes) : -1;
 		if (t >= 0)
 			touched[nt++] = r->dec[t].row;
 	}
@@ -458,9 +457,9 @@ int review_undo(struct review *r)
 		return -1;
 	}
 	/* The target may come from another process of this reviewer's. */
-	long t = find_decision(r, target);
+	long t = review_find_decision(r, target);
 	if (t < 0 && load_decisions(r, &e) == 0)
-		t = find_decision(r, target);
+		t = review_find_decision(r, target);
 	if (t < 0) {
 		say(r, 1, e.msg[0] ? e.msg : "undo: decision not found");
 		return -1;

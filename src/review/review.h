@@ -97,6 +97,8 @@ void review_free(struct review *r);
 
 /* The row under the cursor, or -1 when the queue is empty. */
 long review_row(const struct review *r);
+/* Index of the decision with log id `id` in r->dec (id order), or -1. */
+long review_find_decision(const struct review *r, int64_t id);
 /* Whether a row is in a decision state filter (RS_ANY, a state, or the
  * groups decided / others / mine / disagree). */
 int review_state_matches(const struct review *r, size_t row, int state);

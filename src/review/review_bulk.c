@@ -80,20 +80,6 @@ long review_bulk(struct review *r, enum log_action a)
 	return (long)m;
 }
 
-/* Index of decision id in r->dec (id order), or -1. */
-static long find(const struct review *r, int64_t id)
-{
-	size_t lo = 0, hi = r->ndec;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (r->dec[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < r->ndec && r->dec[lo].id == id ? (long)lo : -1;
-}
-
 int review_tools_undo(struct review *r)
 {
 	struct review_tools *t = review_tools(r);
@@ -102,7 +88,7 @@ int review_tools_undo(struct review *r)
 	if (review_load_decisions(r, &e) < 0)
 		return fail(r, "", e.msg);
 	int found = log_undo_target(r->db, -1, r->reviewer, &target, &e);
-	long ti = found > 0 ? find(r, target) : -1;
+	long ti = found > 0 ? review_find_decision(r, target) : -1;
 	if (ti < 0 || !r->dec[ti].batch)
 		return review_undo(r);
 	const char *batch = r->dec[ti].batch;
@@ -110,7 +96,7 @@ int review_tools_undo(struct review *r)
 	unsigned char *undone = xcalloc(r->ndec, 1);
 	for (size_t i = 0; i < r->ndec; i++)
 		if (r->dec[i].action == LOG_UNDO) {
-			long u = find(r, r->dec[i].undoes);
+			long u = review_find_decision(r, r->dec[i].undoes);
 			if (u >= 0)
 				undone[u] = 1;
 		}

@@ -7,8 +7,12 @@
 set -u
 R=${RELABEL:-./relabel}
 G=${top_srcdir:-.}/tests/golden
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# One level below a fresh directory: the snapshots of missing images need
+# ../images not to exist, whatever the machine's /tmp holds.
+T0=$(mktemp -d)
+T=$T0/w
+mkdir "$T"
+trap 'rm -rf "$T0"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 cp "${top_srcdir:-.}/data/digits/noisy/data.csv" "${top_srcdir:-.}/data/digits/noisy/probs.csv" "$T/"

@@ -6,18 +6,12 @@
 #include <unistd.h>
 
 #include "sanitize.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "util.h"
 
 void progress_start(struct progress *p, const char *task)
 {
 	p->task = task;
-	p->t0 = p->last = now();
+	p->t0 = p->last = util_seconds();
 	p->shown = 0;
 	p->tty = isatty(STDERR_FILENO);
 }
@@ -25,7 +19,7 @@ void progress_start(struct progress *p, const char *task)
 void progress_report(void *ctx, const char *stage, double fraction)
 {
 	struct progress *p = ctx;
-	double t = now();
+	double t = util_seconds();
 	if (!p->tty || t - p->t0 < 1.0 || (p->shown && t - p->last < 0.2))
 		return;
 	p->last = t;

@@ -24,4 +24,7 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* One hook, run once by die() before printing (e.g. endwin()). */
 void util_set_die_hook(void (*hook)(void));
 
+/* A monotonic clock in seconds, for durations. */
+double util_seconds(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "progress.h"
 #include "scan_run.h"
+#include "util.h"
 
 static const char usage[] =
 	"usage: relabel scan DATA.csv|DIR/ [OPTIONS]\n"
@@ -83,13 +84,6 @@ static int write_scan(const char *path, int fmt, const struct dataset *d,
 		fputs(s->n_ranked ? "\n]\n" : "]\n", o.f);
 	cli_warn_json_utf8(0, d, d->data_path);
 	return out_close(&o, e);
-}
-
-static double seconds_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int record(const char *db, int force, const struct dataset *d,
@@ -173,9 +167,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	progress_report(&pg, "scoring", 1);
 	struct cl_scan s;
-	double t0 = seconds_now();
+	double t0 = util_seconds();
 	int rc = scan_run(d, &o, &prm, &s, &pg, &e);
-	double took = seconds_now() - t0;
+	double took = util_seconds() - t0;
 	progress_done(&pg);
 	if (rc == 0 && db)
 		rc = record(db, force, d, &prm, &s, took, &e);

@@ -7,6 +7,7 @@
 
 #include "cl_stream.h"
 #include "sanitize.h"
+#include "util.h"
 
 struct glue {
 	struct dataset *d;
@@ -29,13 +30,6 @@ static void glue_release(void *ctx, size_t a, size_t b)
 	dataset_probs_release(g->d, a, b);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* "pass 2 of 3, about 14 s left": the estimate assumes every pass takes as
  * long as the ones so far. */
 static void glue_progress(void *ctx, int pass, int passes, double done)
@@ -46,7 +40,7 @@ static void glue_progress(void *ctx, int pass, int passes, double done)
 	if (pass > passes)
 		passes = pass;
 	double total = ((double)(pass - 1) + done) / (double)passes;
-	double spent = now() - g->t0, left = total > 0 ? spent / total - spent : 0;
+	double spent = util_seconds() - g->t0, left = total > 0 ? spent / total - spent : 0;
 	snprintf(g->stage, sizeof g->stage, "pass %d of %d, about %.0f s left", pass,
 		 passes, left);
 	progress_report(g->pg, g->stage, total);
@@ -64,7 +58,7 @@ struct cl_work *scan_run_work(struct dataset *d, const struct dataset_opts *o,
 {
 	if (!dataset_probs_streamed(d))
 		return NULL;
-	struct glue g = { d, o, pg, now(), "" };
+	struct glue g = { d, o, pg, util_seconds(), "" };
 	struct cl_source src = { d->n, d->k, d->labels, glue_read, glue_release,
 				 glue_progress, &g };
 	struct cl_work *w = cl_work_stream(&src, e);
@@ -81,7 +75,7 @@ int scan_run(struct dataset *d, const struct dataset_opts *o,
 		struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
 		return cl_scan_run(&pb, prm, s, e);
 	}
-	struct glue g = { d, o, pg, now(), "" };
+	struct glue g = { d, o, pg, util_seconds(), "" };
 	struct cl_source src = { d->n, d->k, d->labels, glue_read, glue_release,
 				 glue_progress, &g };
 	int rc = cl_scan_stream(&src, prm, s, e);

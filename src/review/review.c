@@ -12,13 +12,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void review_rebuild(struct review *r);   /* review_queue.c */
 
 /* Winners over the decisions of one pass (0: all passes). */
@@ -231,7 +224,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 		r->rank[i] = r->row_last[i] = -1;
 	for (size_t i = 0; i < s->n_ranked; i++)
 		r->rank[s->ranked[i]] = (long)i;
-	r->started = now_s();
+	r->started = util_seconds();
 	if (load_decisions(r, e) < 0 || log_latest_scan(db, &r->scan_id, e) < 0) {
 		review_free(r);
 		return -1;
@@ -574,6 +567,6 @@ void review_progress(const struct review *r, struct review_progress *p)
 	*p = r->prog[r->expert ? 1 : 0];   /* kept by each log read (review_count.c) */
 	/* Over at least a minute, so the first decisions do not read as a
 	 * burst of thousands per minute. */
-	double minutes = (now_s() - r->started) / 60;
+	double minutes = (util_seconds() - r->started) / 60;
 	p->per_minute = (double)r->session_decisions / (minutes > 1 ? minutes : 1);
 }

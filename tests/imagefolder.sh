@@ -11,7 +11,7 @@ R=${RELABEL:-./relabel}
 S=${top_srcdir:-.}
 G=$S/tests/golden/byod
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 cp -R "$S/tests/imageset" "$T/pets"

@@ -9,7 +9,7 @@ set -u
 R=${RELABEL:-./relabel}
 unset RELABEL_IMAGE
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 mkdir "$T/noisy"

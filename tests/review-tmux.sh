@@ -13,8 +13,13 @@ unset XTERM_VERSION TERM_PROGRAM LC_TERMINAL   # auto's choice must not depend o
 T0=$(mktemp -d)
 T=$T0
 S=relabel-test-$$
+# tmux runs commands through $SHELL, else the account's login shell, which
+# for a system account is nologin: name a real shell.
+SHELL=/bin/sh
+export SHELL
 tm() { tmux -L "$S" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T0"' EXIT
+# The copied images keep the source's read-only modes (make distcheck).
+trap 'tm kill-server 2>/dev/null; chmod -R u+w "$T0"; rm -rf "$T0"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 mkdir "$T/noisy"

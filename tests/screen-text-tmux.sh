@@ -10,6 +10,10 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
 R=${RELABEL:-./relabel}
 T=$(mktemp -d)
 S=relabel-text-$$
+# tmux runs commands through $SHELL, else the account's login shell, which
+# for a system account is nologin: name a real shell.
+SHELL=/bin/sh
+export SHELL
 tm() { tmux -L "$S" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 fail=0

@@ -8,7 +8,7 @@
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 mkdir -p "$DIR"
-LIBS="$(pkg-config --libs sqlite3 nettle ncursesw libpng) -lcsv -lm -lpthread"
+LIBS="$(pkg-config --libs sqlite3 nettle ncursesw libpng zlib libturbojpeg chafa) -lcsv -lm -lpthread"
 cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/sessionbench" bench/sessionbench.c librelabel.a $LIBS
 cc -O2 $(printf -- "-I%s " src/*/) -I. -o "$DIR/logbench" bench/logbench.c librelabel.a $LIBS
 cc -O2 -o "$DIR/gen" bench/gen.c

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/image.sh — moving through the review queue with image previews, per
 # keystroke (action + full redraw, RELABEL_SCRIPT_TIMES): on the bundled
-# digits (8x8 PNGs) and on 40 generated 1000x1000 RGB PNGs, in each image
+# digits (8x8 PNGs), on 40 generated 1000x1000 RGB PNGs and the same as
+# JPEGs (with ImageMagick's convert), in each image
 # mode (MODES, default: symbols blocks sixel kitty iterm; the script front
 # end fits pixel pictures to cells of 10x20 pixels and encodes them, as the
 # terminal front end would before writing them); first visits decode,
@@ -15,6 +16,20 @@ MODES=${MODES:-symbols blocks sixel kitty iterm}
 mkdir -p "$DIR/big/img"
 cc -O2 -o "$DIR/mkpng" bench/mkpng.c $(pkg-config --cflags --libs libpng)
 [ -s "$DIR/big/data.csv" ] || "$DIR/mkpng" 40 1000 "$DIR/big"
+# the same pictures as JPEGs (quality 90), where ImageMagick is installed
+SETS="digits big"
+if command -v convert >/dev/null; then
+	mkdir -p "$DIR/jpeg/img"
+	if [ ! -s "$DIR/jpeg/data.csv" ]; then
+		for f in "$DIR"/big/img/*.png; do
+			b=$(basename "$f" .png)
+			convert "$f" -quality 90 "$DIR/jpeg/img/$b.jpg"
+		done
+		sed 's/\.png,/.jpg,/' "$DIR/big/data.csv" >"$DIR/jpeg/data.csv"
+		cp "$DIR/big/probs.csv" "$DIR/jpeg/probs.csv"
+	fi
+	SETS="$SETS jpeg"
+fi
 # wall-clock median and max, then the CPU time's (every thread), which a
 # busy machine inflates less
 summary() {
@@ -30,8 +45,8 @@ summary() {
 # the zoom view, entered and left on each of 10 examples
 { for i in $(seq 10); do echo zoom; echo key x; echo down; done; } >"$DIR/img-zoom.script"
 for mode in $MODES; do
-	for set in digits big; do
-		if [ $set = digits ]; then data=data/digits/noisy/data.csv; else data=$DIR/big/data.csv; fi
+	for set in $SETS; do
+		if [ $set = digits ]; then data=data/digits/noisy/data.csv; else data=$DIR/$set/data.csv; fi
 		rm -f "${data%.csv}.relabel.db"*
 		run() { # script times
 			RELABEL_SCRIPT_TIMES="$DIR/$2" "$R" review "$data" --db "$DIR/img-$set.db" \

@@ -8,7 +8,9 @@
  * waiting for a terminal that does not answer (a pty). */
 #include <check.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <glib.h>
+#include <math.h>
 #include <pty.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +484,48 @@ START_TEST(test_sixel_stream)
 }
 END_TEST
 
+/* A photograph-like picture (smooth gradients, fine noise) through sixel:
+ * the palette chafa fits to it must keep its colours (RMSE against the
+ * source, in percent of full scale). */
+START_TEST(test_sixel_photo_colours)
+{
+	int w = 498, h = 498;
+	uint8_t *px = malloc((size_t)w * h * 4);
+	uint32_t r = 12345;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			uint8_t *p = px + ((size_t)y * w + x) * 4;
+			r = r * 1103515245u + 12345u;
+			int n = (int)(r >> 28) - 8;
+			int v[3] = { x * 255 / w + n, y * 255 / h + n,
+				     (x + y) * 255 / (w + h) / 2 + 64 + n };
+			for (int c = 0; c < 3; c++)
+				p[c] = (uint8_t)(v[c] < 0 ? 0 : v[c] > 255 ? 255 : v[c]);
+			p[3] = 255;
+		}
+	struct image im = { w, h, px };
+	struct thumb t = pixels(&im, IMG_SIXEL, 50, 25, 10, 20);
+	ck_assert_int_eq(t.pw, 498);
+	ck_assert_int_eq(t.ph, 498);
+	struct pic d = sixel_decode(t.seq, t.seqlen);
+	ck_assert_int_ge(d.h, 498);
+	double se = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int c = 0; c < 3; c++) {
+				double e = (double)d.rgba[((size_t)y * d.w + x) * 4 + c] -
+					   px[((size_t)y * w + x) * 4 + c];
+				se += e * e;
+			}
+	double rmse = sqrt(se / ((double)w * h * 3)) / 255 * 100;
+	fprintf(stderr, "sixel photo RMSE %.3f%%\n", rmse);
+	ck_assert_msg(rmse < 2.5, "sixel colours off by %.2f%% RMSE", rmse);
+	free(d.rgba);
+	thumb_free(&t);
+	free(px);
+}
+END_TEST
+
 START_TEST(test_iterm_payload)
 {
 	uint8_t px[64];
@@ -580,6 +624,12 @@ START_TEST(test_probe_choice)
 	c = (struct term_caps){ .answered = 1, .sixel = 1, .cell_w = 9, .cell_h = 17 };
 	ck_assert_int_eq(termprobe_choose(&c, 1, 1, why, sizeof why), IMG_SIXEL);
 	ck_assert_ptr_nonnull(strstr(why, "9x17"));
+	/* colours off (NO_COLOR): no colour pictures, whatever the terminal draws */
+	ck_assert_int_eq(termprobe_choose(&c, 0, 1, why, sizeof why), IMG_ASCII);
+	c.kitty = 1;
+	ck_assert_int_eq(termprobe_choose(&c, 0, 1, why, sizeof why), IMG_ASCII);
+	ck_assert_ptr_nonnull(strstr(why, "colours are off"));
+	c.kitty = 0;
 	c.cell_w = 0;         /* sixel without a cell size: not safe to place */
 	ck_assert_int_eq(termprobe_choose(&c, 1, 1, why, sizeof why), IMG_SYMBOLS);
 	c = (struct term_caps){ .answered = 1, .iterm = 1, .cell_w = 8, .cell_h = 16 };
@@ -647,6 +697,7 @@ int main(void)
 	tcase_add_test(tc, test_pixel_fitting);
 	tcase_add_test(tc, test_kitty_payload);
 	tcase_add_test(tc, test_sixel_stream);
+	tcase_add_test(tc, test_sixel_photo_colours);
 	tcase_add_test(tc, test_iterm_payload);
 	tcase_add_test(tc, test_tmux_wrap_and_delete);
 	tcase_add_test(tc, test_probe_parse);

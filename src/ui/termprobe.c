@@ -190,6 +190,14 @@ int termprobe_query(int in, int out, int timeout_ms, struct term_caps *c)
 int termprobe_choose(const struct term_caps *c, int colour, int utf8, char *why, size_t n)
 {
 	int cell = c->cell_w > 0 && c->cell_h > 0;
+	/* colours off (NO_COLOR, --color=never, a monochrome terminal): no
+	 * colour pictures either, whatever the terminal can draw; the
+	 * character ramp shows the picture's light and dark */
+	if (!colour) {
+		snprintf(why, n, "ascii: colours are off (NO_COLOR, --color=never or a "
+			 "terminal without colours)");
+		return IMG_ASCII;
+	}
 	if (c->kitty) {
 		snprintf(why, n, "kitty: the terminal answered the graphics query%s",
 			 c->tmux ? " (through tmux's passthrough)" : "");
@@ -216,6 +224,6 @@ int termprobe_choose(const struct term_caps *c, int colour, int utf8, char *why,
 		snprintf(why, n, "symbols: %s", because);
 		return IMG_SYMBOLS;
 	}
-	snprintf(why, n, "ascii: %s, and %s", because, colour ? "no UTF-8" : "no colours");
+	snprintf(why, n, "ascii: %s, and no UTF-8", because);
 	return IMG_ASCII;
 }

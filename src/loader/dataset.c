@@ -8,18 +8,13 @@
  */
 #include "dataset.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dataset_csv.h"
 #include "dataset_priv.h"
-#include "numparse.h"
 #include "numpyfile.h"
 #include "util.h"
 
@@ -103,14 +98,6 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 	return 0;
 }
 
-static int find_column(const struct dataset *d, const char *name)
-{
-	for (size_t i = 0; i < d->ncols; i++)
-		if (!strcmp(d->col_names[i], name))
-			return (int)i;
-	return -1;
-}
-
 static int header_done(struct csvr *r, struct data_ctx *c)
 {
 	struct dataset *d = c->d;
@@ -130,14 +117,14 @@ static int header_done(struct csvr *r, struct data_ctx *c)
 		}
 	strmap_free(&names);
 	const char *label = o->label_col ? o->label_col : "label";
-	d->label_col = find_column(d, label);
+	d->label_col = dataset_column(d, label);
 	if (d->label_col < 0 && !o->labels_path)
 		return err_at(r->e, r->path, r->rec_line, 0,
 			      "the header has no column '%s'; expected the given labels "
 			      "there (or name their column with --label-col)", label);
-	d->id_col = find_column(d, o->id_col ? o->id_col : "id");
-	d->text_col = find_column(d, o->text_col ? o->text_col : "text");
-	d->image_col = find_column(d, o->image_col ? o->image_col : "image");
+	d->id_col = dataset_column(d, o->id_col ? o->id_col : "id");
+	d->text_col = dataset_column(d, o->text_col ? o->text_col : "text");
+	d->image_col = dataset_column(d, o->image_col ? o->image_col : "image");
 	const char *opt[3] = { o->id_col, o->text_col, o->image_col };
 	int got[3] = { d->id_col, d->text_col, d->image_col };
 	for (int i = 0; i < 3; i++)
@@ -170,23 +157,6 @@ static void data_progress(struct csvr *r)
 		c->o->progress(c->o->progress_ctx, "reading data", 0);
 }
 
-/* Open path for reading; ERR_INPUT naming the file if it can't be. */
-int dataset_open_file(const char *path, const char *what, uint64_t *size,
-		      struct err *e)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, ERR_INPUT, "%s: cannot open %s: %s", path, what,
-			       strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		close(fd);
-		return err_set(e, ERR_INPUT, "%s: cannot read %s: %s", path, what,
-			       S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-	}
-	*size = (uint64_t)st.st_size;
-	return fd;
-}
 
 static int load_data(struct dataset *d, const struct dataset_opts *o, struct err *e)
 {
@@ -216,25 +186,7 @@ static int load_data(struct dataset *d, const struct dataset_opts *o, struct err
 	return 0;
 }
 
-/* Large arrays come from mmap with transparent huge pages requested, so
- * filling them costs few page faults. */
-void *dataset_alloc_big(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die("out of memory (allocating %zu bytes)", bytes);
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
 
-void dataset_free_big(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, bytes ? bytes : 1);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -366,96 +318,10 @@ fail:
 	return -1;
 }
 
-void dataset_free(struct dataset *d)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->ncols; i++)
-		free(d->col_names[i]);
-	free(d->col_names);
-	for (size_t c = 0; c < d->k; c++)
-		free(d->class_names[c]);
-	free(d->class_names);
-	free(d->labels);
-	if (!d->priv || !d->priv->probs_in_npy)
-		dataset_free_big(d->probs, d->n * d->k * sizeof(double));
-	if (d->priv)
-		dataset_npy_free(d);
-	free(d->row_offset);
-	free(d->data_path);
-	free(d->probs_path);
-	if (d->priv) {
-		free(d->priv->pool);
-		free(d->priv->row_cells);
-		strmap_free(&d->priv->ids);
-		strmap_free(&d->priv->classes);
-		free(d->priv->image_base);
-		free(d->priv);
-	}
-	free(d);
-}
 
-const char *dataset_cell(const struct dataset *d, size_t row, size_t col)
-{
-	const char *s = d->priv->pool + d->priv->row_cells[row];
-	for (size_t c = 0; c < col; c++)
-		s += strlen(s) + 1;
-	return s;
-}
 
-const char *dataset_id(const struct dataset *d, size_t row, char buf[32])
-{
-	if (d->id_col >= 0)
-		return dataset_cell(d, row, (size_t)d->id_col);
-	snprintf(buf, 32, "%zu", row);
-	return buf;
-}
 
-/* Build the id index; returns the row of the first duplicate id, or -1. */
-long dataset_index_ids(struct dataset *d)
-{
-	struct dataset_priv *pv = d->priv;
-	if (pv->ids_built)
-		return -1;
-	strmap_init(&pv->ids, d->n);
-	pv->ids_built = 1;
-	long dup = -1;
-	for (size_t i = 0; i < d->n; i++)
-		if (strmap_put(&pv->ids, dataset_cell(d, i, (size_t)d->id_col), i) < 0 &&
-		    dup < 0)
-			dup = (long)i;
-	return dup;
-}
 
-long dataset_find_id(const struct dataset *d, const char *id)
-{
-	if (d->id_col < 0) {
-		/* exactly the row number as relabel prints it: digits, no
-		 * sign, no space, no leading zero */
-		unsigned long long v;
-		if ((id[0] == '0' && id[1]) || numparse_uint(id, d->n - 1, &v) < 0)
-			return -1;
-		return (long)v;
-	}
-	dataset_index_ids((struct dataset *)d);
-	return strmap_get(&d->priv->ids, id);
-}
 
-int dataset_class_index(const struct dataset *d, const char *name)
-{
-	return (int)strmap_get(&d->priv->classes, name);
-}
 
-double *dataset_alloc_probs(struct dataset *d)
-{
-	if (!d->priv->probs_in_npy)
-		dataset_free_big(d->probs, d->n * d->k * sizeof(double));
-	d->priv->probs_in_npy = 0;
-	d->probs = dataset_alloc_big(d->n * d->k * sizeof(double));
-	return d->probs;
-}
 
-int dataset_column(const struct dataset *d, const char *name)
-{
-	return find_column(d, name);
-}

@@ -1,9 +1,9 @@
 /* dataset_byod.c — datasets that do not come as DATA.csv: labels from a
  * .npy file alone (ids are row numbers), and image folders laid out as
  * DIR/CLASS/FILE (torchvision ImageFolder, Keras image_dataset_from_directory).
- * Also what the CSV loader borrows for other inputs: the delimiter (TSV by
- * extension), gzip inflation, a label column made from --labels, image path
- * resolution and the content hash the corrections log records.
+ * Also what the CSV loader borrows for other inputs: a label column made
+ * from --labels, image path resolution and the content hash the
+ * corrections log records.
  *
  * An image folder becomes the columns path,label: path (the id and the
  * image) is relative to DIR, label is the class folder's name. Classes are
@@ -23,7 +23,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "dataset_priv.h"
 #include "hash.h"
@@ -114,70 +113,8 @@ void dataset_virtual_label_column(struct dataset *d)
 	d->virtual_labels = 1;
 }
 
-/* --- inputs -------------------------------------------------------------- */
 
-static int ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), m = strlen(tail);
-	return n >= m && !strcasecmp(s + n - m, tail);
-}
 
-char dataset_delimiter(const struct dataset_opts *o, const char *path)
-{
-	if (o && o->delimiter)
-		return o->delimiter;
-	if (ends_with(path, ".tsv") || ends_with(path, ".tab") ||
-	    ends_with(path, ".tsv.gz") || ends_with(path, ".tab.gz"))
-		return '\t';
-	return ',';
-}
-
-int dataset_open_input(const char *path, const char *what, uint64_t *size,
-		       struct err *e)
-{
-	int fd = dataset_open_file(path, what, size, e);
-	if (fd < 0)
-		return -1;
-	unsigned char magic[2];
-	if (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
-		return fd;
-	int tmp = memfd_create("relabel-inflated", MFD_CLOEXEC);
-	if (tmp < 0) {
-		close(fd);
-		return err_set(e, ERR_RUNTIME, "%s: cannot make a temporary file: %s",
-			       path, strerror(errno));
-	}
-	gzFile gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		close(tmp);
-		return err_set(e, ERR_RUNTIME, "%s: cannot start zlib", path);
-	}
-	size_t cap = 1 << 20;
-	char *buf = xmalloc(cap);
-	uint64_t total = 0;
-	int rc = 0, n;
-	while ((n = gzread(gz, buf, (unsigned)cap)) > 0) {
-		if (write(tmp, buf, (size_t)n) != n) {
-			rc = err_set(e, ERR_RUNTIME, "%s: cannot inflate: %s", path, strerror(errno));
-			break;
-		}
-		total += (uint64_t)n;
-	}
-	if (rc == 0 && n < 0) {
-		int zerr;
-		rc = err_set(e, ERR_INPUT, "%s: corrupt gzip data (%s); expected a whole "
-			     ".gz file", path, gzerror(gz, &zerr));
-	}
-	free(buf);
-	gzclose(gz);
-	if (rc < 0) {
-		close(tmp);
-		return -1;
-	}
-	*size = total;
-	return tmp;
-}
 
 /* --- image paths and the content hash ---------------------------------- */
 
@@ -233,7 +170,7 @@ struct listing {
 
 static int is_image_name(const char *name)
 {
-	return ends_with(name, ".png") || ends_with(name, ".jpg") || ends_with(name, ".jpeg");
+	return dataset_ends_with(name, ".png") || dataset_ends_with(name, ".jpg") || dataset_ends_with(name, ".jpeg");
 }
 
 static int cmp_str(const void *a, const void *b)

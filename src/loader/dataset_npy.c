@@ -338,12 +338,3 @@ int dataset_npy_labels(struct dataset *d, const struct dataset_opts *o, struct e
 	npyf_close(&f);
 	return rc;
 }
-
-void dataset_npy_free(struct dataset *d)
-{
-	if (d->priv && d->priv->probs_npy) {
-		npyf_close(d->priv->probs_npy);
-		free(d->priv->probs_npy);
-		d->priv->probs_npy = NULL;
-	}
-}

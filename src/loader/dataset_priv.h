@@ -75,8 +75,6 @@ int dataset_classes_file(struct dataset *d, const char *path, size_t k,
 void dataset_classes_numbered(struct dataset *d, size_t k);
 /* A label cell as a class index (for --label-index), or -1. */
 long dataset_label_as_index(const char *s, size_t k);
-/* Release what dataset_npy.c attached to d. */
-void dataset_npy_free(struct dataset *d);
 
 /* dataset_byod.c: datasets with no DATA.csv (labels .npy, image folders);
  * returns 1 when o is not one of those. */
@@ -92,7 +90,9 @@ void dataset_virtual_label_column(struct dataset *d);
 /* The folder image paths resolve against: --image-root, else the folder of
  * the data file. */
 void dataset_set_image_base(struct dataset *d, const struct dataset_opts *o);
-/* The delimiter DATA.csv is read with. */
+/* dataset_input.c: the delimiter a file is read with; whether s ends with
+ * tail (ASCII case ignored). */
 char dataset_delimiter(const struct dataset_opts *o, const char *path);
+int dataset_ends_with(const char *s, const char *tail);
 
 #endif

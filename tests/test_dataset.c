@@ -356,6 +356,67 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The first duplicate id against a naive answer (sort the ids, take each
+ * id's first two rows, the pair whose second row comes first), on files
+ * with enough distinct ids that their 32-bit hash tags collide. */
+struct idrow { const char *id; size_t row; };
+
+static int cmp_idrow(const void *a, const void *b)
+{
+	const struct idrow *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+START_TEST(test_duplicate_ids_large)
+{
+	enum { N = 150000 };
+	srand(12345);
+	for (int round = 0; round < 4; round++) {
+		static char ids[N][16];
+		for (size_t i = 0; i < N; i++)
+			snprintf(ids[i], sizeof ids[i], "k%u", (unsigned)((i + 977u * (unsigned)round) * 2654435761u));
+		size_t dups = round == 3 ? 0 : (size_t)(1 + rand() % 3);
+		for (size_t t = 0; t < dups; t++) {
+			size_t a = (size_t)rand() % N, b = (size_t)rand() % N;
+			if (a != b)
+				memcpy(ids[a > b ? a : b], ids[a < b ? a : b], sizeof ids[0]);
+		}
+		size_t cap = (size_t)N * 24 + 64;
+		char *data = malloc(cap), *probs = malloc((size_t)N * 4 + 8);
+		size_t len = (size_t)sprintf(data, "id,label\n");
+		for (size_t i = 0; i < N; i++)
+			len += (size_t)sprintf(data + len, "%s,a\n", ids[i]);
+		strcpy(probs, "a\n");
+		for (size_t i = 0; i < N; i++)
+			strcat(probs + 2 * i, "1\n");
+		struct dataset *d = load_ok(data, probs);
+		struct idrow *v = malloc(N * sizeof *v);
+		for (size_t i = 0; i < N; i++)
+			v[i] = (struct idrow){ dataset_cell(d, i, 0), i };
+		qsort(v, N, sizeof *v, cmp_idrow);
+		size_t want_a = 0, want_b = SIZE_MAX;
+		for (size_t i = 1; i < N; i++)
+			if (!strcmp(v[i].id, v[i - 1].id) && (i < 2 || strcmp(v[i - 2].id, v[i].id)) &&
+			    v[i].row < want_b) {
+				want_a = v[i - 1].row;
+				want_b = v[i].row;
+			}
+		size_t a = 0, b = 0;
+		int got = dataset_duplicate_id(d, &a, &b);
+		ck_assert_int_eq(got, want_b != SIZE_MAX);
+		if (got) {
+			ck_assert_uint_eq(a, want_a);
+			ck_assert_uint_eq(b, want_b);
+		}
+		free(v);
+		free(data);
+		free(probs);
+		dataset_free(d);
+	}
+}
+END_TEST
+
 /* Duplicate ids: refused for a join (both lines), a warning otherwise. */
 START_TEST(test_duplicate_ids)
 {
@@ -464,6 +525,7 @@ int main(void)
 	tcase_add_test(tc, test_nul_bytes);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_duplicate_ids);
+	tcase_add_test(tc, test_duplicate_ids_large);
 	tcase_add_test(tc, test_bad_utf8_position);
 	tcase_add_test(tc, test_long_field);
 	tcase_add_test(tc, test_numparse_uint);

@@ -194,6 +194,67 @@ START_TEST(test_plain_tokenizer_agrees)
 }
 END_TEST
 
+/* Keep the first `lines` lines of a file. */
+static void keep_lines(const char *path, size_t lines)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert(f != NULL);
+	char *buf = NULL;
+	size_t cap = 0, len = 0, seen = 0;
+	int c;
+	while (seen < lines && (c = fgetc(f)) != EOF) {
+		if (len + 1 >= cap)
+			buf = realloc(buf, cap = cap ? cap * 2 : 4096);
+		buf[len++] = (char)c;
+		seen += c == '\n';
+	}
+	fclose(f);
+	f = fopen(path, "wb");
+	ck_assert(f && fwrite(buf, 1, len, f) == len && fclose(f) == 0);
+	free(buf);
+}
+
+/* PROBS.csv's body is parsed beside DATA.csv before the row count is known;
+ * whatever the two files disagree on, the message is the serial one. */
+START_TEST(test_probs_beside_data_errors)
+{
+	char data[600], probs[600];
+	snprintf(data, sizeof data, "%s/data.csv", dir);
+	snprintf(probs, sizeof probs, "%s/probs.csv", dir);
+	static const struct { size_t data_rows, probs_rows; const char *bad;
+			      size_t bad_row; int bad_label; } cases[] = {
+		{ 39000, 40000, NULL, 0, 0 },          /* more rows than examples */
+		{ 39000, 40000, "x", 39500, 0 },       /* ... bad number past them */
+		{ 39000, 40000, "x", 39000, 0 },       /* ... bad in the first extra row */
+		{ 39000, 40000, "x", 38999, 0 },       /* ... bad in the last row */
+		{ 39000, 40000, "1.5", 20000, 0 },     /* bad well inside */
+		{ 40000, 39000, NULL, 0, 0 },          /* fewer rows */
+		{ 40000, 39000, "x", 100, 0 },
+		{ 40000, 40000, "x", 30000, 1 },       /* DATA.csv's error comes first */
+		{ 40000, 40000, NULL, 0, 1 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		size_t n = cases[c].data_rows > cases[c].probs_rows ? cases[c].data_rows :
+			   cases[c].probs_rows;
+		write_probs(data, probs, n, 7, cases[c].bad, cases[c].bad_row, 2);
+		keep_lines(data, cases[c].data_rows + 1);
+		keep_lines(probs, cases[c].probs_rows + 1);
+		if (cases[c].bad_label) {
+			FILE *f = fopen(data, "ab");
+			ck_assert(f && fputs("late,nosuchclass\n", f) >= 0 && fclose(f) == 0);
+		}
+		struct dataset *d = NULL;
+		struct err e1, e2;
+		ck_assert_int_eq(load(data, probs, 1, 1, &d, &e1), -1);
+		for (int threads = 2; threads <= 3; threads++) {
+			ck_assert_int_eq(load(data, probs, threads, 0, &d, &e2), -1);
+			ck_assert_msg(!strcmp(e1.msg, e2.msg), "case %zu, %d threads:\n  %s\n  %s",
+				      c, threads, e1.msg, e2.msg);
+		}
+	}
+}
+END_TEST
+
 static int scan_equal(const struct cl_scan *a, const struct cl_scan *b)
 {
 	size_t n = a->n, k = a->k;
@@ -341,6 +402,7 @@ int main(void)
 	tcase_add_test(tc, test_adversarial_decimals);
 	tcase_add_test(tc, test_random_decimals);
 	tcase_add_test(tc, test_plain_tokenizer_agrees);
+	tcase_add_test(tc, test_probs_beside_data_errors);
 	tcase_add_test(tc, test_engine_threads_agree);
 	tcase_add_test(tc, test_stream_equals_memory);
 	tcase_set_timeout(tc, 120);

@@ -4,7 +4,10 @@
  *
  * Order of work: PROBS.csv's header first (it defines the classes, so a bad
  * label is reported at its own line while DATA.csv is read), then DATA.csv,
- * then PROBS.csv's body. Columns in messages are 1-based field numbers.
+ * with PROBS.csv's body parsed beside it on threads of its own where it can
+ * be (dataset_probs_start; else after DATA.csv). Messages come in that
+ * serial order whatever the threads did first. Columns in messages are
+ * 1-based field numbers.
  */
 #include "dataset.h"
 
@@ -268,6 +271,7 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	d->data_path = xstrdup(o->data_path);
 	d->label_col = d->id_col = d->text_col = d->image_col = -1;
 	int join = 0;
+	struct probs_job *job = NULL;
 	char *probs = o->probs_path ? xstrdup(o->probs_path) : beside(o->data_path, "probs.csv");
 	if (!o->probs_path && access(probs, F_OK) != 0) {
 		if (!o->allow_missing_probs) {
@@ -287,6 +291,8 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	if (probs && !npy && dataset_probs_header(d, probs, &join, e) < 0)
 		goto fail;
 	d->delim = dataset_delimiter(o, d->data_path);
+	if (probs && !npy)
+		job = dataset_probs_start(d, o, join);
 	if (load_data(d, o, e) < 0)
 		goto fail;
 	dataset_set_image_base(d, o);
@@ -309,11 +315,19 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 		goto fail;
 	if (npy && !o->probs_header_only && dataset_npy_probs_body(d, o, e) < 0)
 		goto fail;
-	if (probs && !npy && !o->probs_header_only && dataset_probs_body(d, o, join, e) < 0)
+	if (job) {
+		struct probs_job *j = job;
+		job = NULL;
+		if (dataset_probs_finish(j, d, o, e) < 0)
+			goto fail;
+	} else if (probs && !npy && !o->probs_header_only &&
+		   dataset_probs_body(d, o, join, e) < 0) {
 		goto fail;
+	}
 	*out = d;
 	return 0;
 fail:
+	dataset_probs_abandon(job);
 	dataset_free(d);
 	return -1;
 }

@@ -1,8 +1,7 @@
 /* dataset_ids.c — duplicate example ids and the line a data row starts on.
  *
- * Duplicates are found with a hash table of row numbers (8 bytes a slot,
- * two slots a row) that lives only for the check, before the probabilities
- * are allocated.
+ * Duplicates are found by sorting the rows by a hash of their id (16 bytes
+ * a row, only for the check) and comparing ids within runs of equal hashes.
  * Line numbers are not kept per row; the line of a row is found again by
  * reading DATA.csv up to it (only for messages).
  */
@@ -24,34 +23,76 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/* Sort keys (tag << 32 | row) by tag, stably: two passes of 16 bits. */
+static void sort_by_tag(uint64_t *key, uint64_t *tmp, size_t n)
+{
+	size_t *count = xcalloc(1 << 16, sizeof *count);
+	for (int pass = 0; pass < 2; pass++) {
+		int shift = 32 + 16 * pass;
+		memset(count, 0, (1 << 16) * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(key[i] >> shift) & 0xffff]++;
+		size_t at = 0;
+		for (size_t b = 0; b < 1 << 16; b++) {
+			size_t c = count[b];
+			count[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(key[i] >> shift) & 0xffff]++] = key[i];
+		uint64_t *t = key;
+		key = tmp;
+		tmp = t;
+	}
+	free(count);
+}
+
 int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
 {
 	if (d->id_col < 0 || d->n < 2 || d->n >= UINT32_MAX)
 		return 0;   /* (the engine refuses 2^32 rows anyway) */
-	/* open addressing; a slot holds the hash's high 32 bits and the row
-	 * + 1, so that most probes need no string compare */
-	size_t cap = 16;
-	while (cap < d->n * 2)
-		cap <<= 1;
-	uint64_t *slot = xcalloc(cap, sizeof *slot);
+	/* Each row's key is its id's hash (high 32 bits) above its row number;
+	 * sorted by hash (stably, so rows ascend within a run of equal hashes)
+	 * only runs need string compares. Sequential passes instead of a hash
+	 * table's random probes: 16 bytes a row, a few cache-friendly sweeps. */
+	size_t n = d->n, col = (size_t)d->id_col;
+	uint64_t *key = xmallocarray(n, sizeof *key);
+	uint64_t *tmp = xmallocarray(n, sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		key[i] = hash_str(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
+	sort_by_tag(key, tmp, n);    /* even number of passes: result in key */
+	free(tmp);
 	int found = 0;
-	for (size_t i = 0; i < d->n && !found; i++) {
-		const char *id = dataset_cell(d, i, (size_t)d->id_col);
-		uint64_t h = hash_str(id), tag = h >> 32 << 32;
-		size_t at = (size_t)h & (cap - 1);
-		for (; slot[at]; at = (at + 1) & (cap - 1)) {
-			size_t row = (size_t)(uint32_t)slot[at] - 1;
-			if ((slot[at] & ~0xffffffffull) == tag &&
-			    !strcmp(dataset_cell(d, row, (size_t)d->id_col), id)) {
-				*first = row;
-				*second = i;
+	size_t best_first = 0, best_second = SIZE_MAX;
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && key[b] >> 32 == key[a] >> 32)
+			b++;
+		/* the first row of the run equal to an earlier one; the earlier
+		 * one found first is that id's first row */
+		for (size_t j = a + 1; j < b; j++) {
+			size_t rj = (uint32_t)key[j];
+			if (rj >= best_second)
+				break;
+			const char *id = dataset_cell(d, rj, col);
+			size_t i;
+			for (i = a; i < j; i++)
+				if (!strcmp(dataset_cell(d, (uint32_t)key[i], col), id))
+					break;
+			if (i < j) {
+				best_first = (uint32_t)key[i];
+				best_second = rj;
 				found = 1;
 				break;
 			}
 		}
-		slot[at] = tag | (uint64_t)(i + 1);
+		a = b;
 	}
-	free(slot);
+	free(key);
+	if (found) {
+		*first = best_first;
+		*second = best_second;
+	}
 	return found;
 }
 

@@ -49,6 +49,16 @@ int dataset_probs_header(struct dataset *d, const char *path, int *join_by_id,
 			 struct err *e);
 int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 		       int join_by_id, struct err *e);
+/* Or the body on threads of its own while DATA.csv is read: start returns
+ * NULL where that does not apply (a join by id, a small file: then
+ * dataset_probs_body after DATA.csv); finish waits for it and gives what
+ * dataset_probs_body would; abandon stops it (DATA.csv failed). */
+struct probs_job;
+struct probs_job *dataset_probs_start(struct dataset *d, const struct dataset_opts *o,
+				      int join_by_id);
+int dataset_probs_finish(struct probs_job *j, struct dataset *d,
+			 const struct dataset_opts *o, struct err *e);
+void dataset_probs_abandon(struct probs_job *j);
 
 
 

@@ -98,6 +98,9 @@ struct body_ctx {
 	struct dataset *d;
 	const struct dataset_opts *o;
 	int join;
+	double *probs;             /* destination: n_max rows of k */
+	size_t n_max;              /* rows the destination holds */
+	const int *abort;          /* set (non-zero) by another thread: stop */
 	size_t first_row, rows;    /* rows parsed so far by this range */
 	long cur;                  /* data row of the current record */
 	unsigned char *seen;       /* join: rows given so far */
@@ -142,6 +145,12 @@ static int body_field(struct csvr *r, const char *s, size_t len)
 	return 0;
 }
 
+static int more_rows(struct err *e, const struct dataset *d, size_t line)
+{
+	return err_at(e, d->probs_path, line, 0, "more rows than the %zu examples of "
+		      "%s; expected one row per example", d->n, d->data_path);
+}
+
 static int body_record(struct csvr *r)
 {
 	struct body_ctx *b = r->ctx;
@@ -153,12 +162,12 @@ static int body_record(struct csvr *r)
 			      b->fields == 1 ? "" : "s", want);
 	b->fields = 0;
 	size_t row = b->join ? (size_t)b->cur : b->first_row + b->rows;
-	if (row >= d->n)
-		return err_at(r->e, r->path, r->rec_line, 0, "more rows than the %zu "
-			      "examples of %s; expected one row per example", d->n,
-			      d->data_path);
+	if (row >= b->n_max)
+		return more_rows(r->e, d, r->rec_line);
+	if (b->abort && __atomic_load_n(b->abort, __ATOMIC_RELAXED))
+		return err_set(r->e, ERR_RUNTIME, "stopped");
 	b->rows++;
-	double sum = 0, *dst = d->probs + row * d->k;
+	double sum = 0, *dst = b->probs + row * d->k;
 	for (size_t j = 0; j < d->k; j++)
 		sum += b->rowbuf[j];
 	if ((sum - 1 > 1e-3 || 1 - sum > 1e-3) && b->off_sum++ == 0) {
@@ -179,13 +188,16 @@ static int body_record(struct csvr *r)
 }
 
 static void body_init(struct body_ctx *b, struct dataset *d,
-		      const struct dataset_opts *o, int join, int fd)
+		      const struct dataset_opts *o, int join, int fd,
+		      double *probs, size_t n_max)
 {
 	memset(b, 0, sizeof *b);
 	b->d = d;
 	b->o = o;
 	b->join = join;
 	b->rowbuf = xmallocarray(d->k, sizeof(double));
+	b->probs = probs;
+	b->n_max = n_max;
 	b->r.path = d->probs_path;
 	b->r.fd = fd;
 	b->r.on_field = body_field;
@@ -286,12 +298,12 @@ static int report(struct body_ctx *b, size_t nb, struct err *e)
 	return 0;
 }
 
-/* Parse the body with nb parsers; returns 1 if the split does not apply. */
-static int parse_split(struct body_ctx *b, size_t nb, struct dataset *d, int fd,
-		       struct err *e)
+/* Split the body into nb ranges of whole lines and count them; 0, or 1 if
+ * the split does not apply (a quote, CR or blank line: libcsv reads it
+ * serially). */
+static int count_ranges(struct range *g, size_t nb, const struct dataset *d, int fd)
 {
-	struct dataset_priv *pv = d->priv;
-	struct range g[16];
+	const struct dataset_priv *pv = d->priv;
 	uint64_t len = pv->probs_size - pv->body_off, at = pv->body_off;
 	for (size_t t = 0; t < nb; t++) {
 		g[t].start = at;
@@ -307,21 +319,36 @@ static int parse_split(struct body_ctx *b, size_t nb, struct dataset *d, int fd,
 		pthread_join(g[t].th, NULL);
 		ok &= g[t].ok && g[t].end > g[t].start;
 	}
-	if (!ok)
-		return 1;
+	return ok ? 0 : 1;
+}
+
+/* Parse counted ranges, one parser each, all at once. */
+static int parse_ranges(struct body_ctx *b, const struct range *g, size_t nb,
+			const struct dataset *d, struct err *e)
+{
 	size_t rows = 0;
 	for (size_t t = 0; t < nb; t++) {
 		b[t].first_row = rows;
 		b[t].r.start = g[t].start;
 		b[t].r.end = g[t].end;
 		b[t].r.off = g[t].start;
-		b[t].r.line = pv->body_line + rows;
+		b[t].r.line = d->priv->body_line + rows;
 		rows += g[t].lines;
 		pthread_create(&b[t].th, NULL, body_thread, &b[t]);
 	}
 	for (size_t t = 0; t < nb; t++)
 		pthread_join(b[t].th, NULL);
 	return report(b, nb, e);
+}
+
+/* Parse the body with nb parsers; returns 1 if the split does not apply. */
+static int parse_split(struct body_ctx *b, size_t nb, struct dataset *d, int fd,
+		       struct err *e)
+{
+	struct range g[16];
+	if (count_ranges(g, nb, d, fd))
+		return 1;
+	return parse_ranges(b, g, nb, d, e);
 }
 
 static int parse_serial(struct body_ctx *b, struct dataset *d, struct err *e)
@@ -352,9 +379,11 @@ static void set_warning(struct dataset *d, struct body_ctx *b, size_t nb)
 		if (!first && b[t].off_sum)
 			first = &b[t];
 	}
+	size_t len = strlen(d->warning);
 	if (first)
-		snprintf(d->warning, sizeof d->warning, "%s:%zu: probabilities sum to "
-			 "%.6g, not 1 (%zu row%s off by more than 1e-3); %s", d->probs_path,
+		snprintf(d->warning + len, sizeof d->warning - len, "%s%s:%zu: probabilities sum to "
+			 "%.6g, not 1 (%zu row%s off by more than 1e-3); %s",
+			 len ? "\nrelabel: warning: " : "", d->probs_path,
 			 first->warn_line, first->warn_sum, off, off == 1 ? "" : "s",
 			 b->o->renormalize ? "each row was divided by its sum" :
 			 "rows are used as given (--renormalize divides by the sum)");
@@ -382,7 +411,7 @@ int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 	struct body_ctx b[16];
 	unsigned char *seen = join ? xcalloc(d->n, 1) : NULL;
 	for (size_t t = 0; t < nb; t++) {
-		body_init(&b[t], d, o, join, fd);
+		body_init(&b[t], d, o, join, fd, d->probs, d->n);
 		b[t].seen = seen;
 	}
 	int rc = nb > 1 ? parse_split(b, nb, d, fd, e) : 1;
@@ -415,5 +444,126 @@ int dataset_probs_body(struct dataset *d, const struct dataset_opts *o,
 	for (size_t t = 0; t < nb; t++)
 		free(b[t].rowbuf);
 	free(seen);
+	return rc;
+}
+
+/* --- the body beside DATA.csv ------------------------------------------- */
+
+/* PROBS.csv's body parsed on threads of its own while the caller reads
+ * DATA.csv. The row count is not known yet, so the destination is sized by
+ * the body's line count (one record a line, as count_ranges ensures) and
+ * the count is reconciled with DATA.csv's afterwards, giving the message
+ * the serial order would: errors in DATA.csv first, then the first error
+ * in the body up to its n+1st row, else "more rows than the n examples" at
+ * that row. */
+struct probs_job {
+	struct dataset *d;       /* the job reads only k, paths, body_off/line */
+	const struct dataset_opts *o;
+	pthread_t th;
+	int fd;
+	int fallback;            /* the split does not apply: parse serially */
+	int abort;               /* DATA.csv failed: stop early */
+	size_t nb, lines;
+	double *probs;
+	struct body_ctx b[16];
+	int rc;
+};
+
+static void *job_main(void *arg)
+{
+	struct probs_job *j = arg;
+	struct dataset *d = j->d;
+	struct range g[16];
+	if (count_ranges(g, j->nb, d, j->fd)) {
+		j->fallback = 1;
+		return NULL;
+	}
+	for (size_t t = 0; t < j->nb; t++)
+		j->lines += g[t].lines;
+	j->probs = dataset_alloc_big(j->lines * d->k * sizeof(double));
+	for (size_t t = 0; t < j->nb; t++) {
+		body_init(&j->b[t], d, j->o, 0, j->fd, j->probs, j->lines);
+		j->b[t].abort = &j->abort;
+	}
+	struct err e;
+	j->rc = parse_ranges(j->b, g, j->nb, d, &e);
+	return NULL;
+}
+
+struct probs_job *dataset_probs_start(struct dataset *d, const struct dataset_opts *o,
+				      int join)
+{
+	uint64_t size;
+	struct err e = { 0 };
+	if (join || !d->probs_path || o->probs_header_only)
+		return NULL;
+	size_t nb = auto_threads(o, d->priv->probs_size - d->priv->body_off);
+	if (nb < 2)
+		return NULL;
+	int fd = dataset_open_input(d->probs_path, "the probabilities file", &size, &e);
+	if (fd < 0)
+		return NULL;      /* dataset_probs_body reports it in its turn */
+	struct probs_job *j = xcalloc(1, sizeof *j);
+	j->d = d;
+	j->o = o;
+	j->fd = fd;
+	j->nb = nb;
+	if (pthread_create(&j->th, NULL, job_main, j) != 0) {
+		close(fd);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void job_free(struct probs_job *j, int keep_probs)
+{
+	if (!keep_probs)
+		dataset_free_big(j->probs, j->lines * j->d->k * sizeof(double));
+	if (!j->fallback)
+		for (size_t t = 0; t < j->nb; t++)
+			free(j->b[t].rowbuf);
+	close(j->fd);
+	free(j);
+}
+
+void dataset_probs_abandon(struct probs_job *j)
+{
+	if (!j)
+		return;
+	__atomic_store_n(&j->abort, 1, __ATOMIC_RELAXED);
+	pthread_join(j->th, NULL);
+	job_free(j, 0);
+}
+
+int dataset_probs_finish(struct probs_job *j, struct dataset *d,
+			 const struct dataset_opts *o, struct err *e)
+{
+	pthread_join(j->th, NULL);
+	if (j->fallback) {
+		job_free(j, 0);
+		return dataset_probs_body(d, o, 0, e);
+	}
+	size_t n = d->n, first_bad = d->priv->body_line + n;
+	int rc = 0;
+	struct body_ctx *bad = NULL;
+	for (size_t t = 0; t < j->nb && !bad; t++)
+		if (j->b[t].rc < 0)
+			bad = &j->b[t];
+	if (bad && bad->r.rec_line <= first_bad) {
+		*e = bad->err;
+		rc = -1;
+	} else if (bad || j->lines > n) {
+		rc = more_rows(e, d, first_bad);
+	} else if (j->lines < n) {
+		rc = err_at(e, d->probs_path, j->b[j->nb - 1].r.line, 0, "%zu rows of "
+			    "probabilities for %zu examples in %s; expected one row per "
+			    "example", j->lines, n, d->data_path);
+	}
+	if (rc == 0) {
+		d->probs = j->probs;     /* j->lines == d->n rows */
+		set_warning(d, j->b, j->nb);
+	}
+	job_free(j, rc == 0);
 	return rc;
 }

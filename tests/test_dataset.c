@@ -356,9 +356,9 @@ START_TEST(test_names)
 }
 END_TEST
 
-/* The first duplicate id against a naive answer (sort the ids, take each
- * id's first two rows, the pair whose second row comes first), on files
- * with enough distinct ids that their 32-bit hash tags collide. */
+/* The id index and the first duplicate id against a naive answer (sort the
+ * ids; each id's first row; the pair whose second row comes first), on
+ * files with enough distinct ids that their 32-bit hash tags collide. */
 struct idrow { const char *id; size_t row; };
 
 static int cmp_idrow(const void *a, const void *b)
@@ -402,6 +402,15 @@ START_TEST(test_duplicate_ids_large)
 				want_a = v[i - 1].row;
 				want_b = v[i].row;
 			}
+		/* the index: every id finds its first row; absent ids none */
+		for (size_t i = 0; i < N; i++)
+			if (i == 0 || strcmp(v[i].id, v[i - 1].id))
+				ck_assert_int_eq(dataset_find_id(d, v[i].id), (long)v[i].row);
+		char absent[32];
+		for (int t = 0; t < 1000; t++) {
+			snprintf(absent, sizeof absent, "k%u ", (unsigned)rand());
+			ck_assert_int_eq(dataset_find_id(d, absent), -1);
+		}
 		size_t a = 0, b = 0;
 		int got = dataset_duplicate_id(d, &a, &b);
 		ck_assert_int_eq(got, want_b != SIZE_MAX);

@@ -1,13 +1,17 @@
 /* hash.c — file content hashes with nettle's SHA-256 (the only file that
- * includes nettle). */
+ * includes nettle), and hashes of files started early on a thread of their
+ * own (hash_file_prefetch) so that a command which loads a file and then
+ * checks its hash does both at once. */
 #include "hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void hex_digest(struct sha256_ctx *ctx, char hex[65])
@@ -26,11 +30,9 @@ void hash_sha256_hex(const void *buf, size_t len, char hex[65])
 	hex_digest(&ctx, hex);
 }
 
-int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e)
+/* Hash the open file fd (closed here). */
+static int hash_fd(int fd, const char *path, char hex[65], uint64_t *size, struct err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
 	struct sha256_ctx ctx;
 	sha256_init(&ctx);
 	size_t cap = 1 << 20;
@@ -52,6 +54,105 @@ int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err 
 	if (size)
 		*size = total;
 	return 0;
+}
+
+/* A prefetched hash: the file as it was opened (device, inode, size,
+ * modification time), and the result once the thread is joined. */
+struct prefetch {
+	char *path;
+	struct stat st;
+	pthread_t th;
+	int joined, rc;
+	char hex[65];
+	uint64_t size;
+	struct err err;
+	int fd;
+};
+
+#define PREFETCH_MAX 4
+static struct prefetch prefetched[PREFETCH_MAX];
+static pthread_mutex_t prefetch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+	p->rc = hash_fd(p->fd, p->path, p->hex, &p->size, &p->err);
+	return NULL;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+void hash_file_prefetch(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&prefetch_lock);
+	struct prefetch *p = NULL;
+	for (size_t i = 0; i < PREFETCH_MAX && !p; i++)
+		if (!prefetched[i].path)
+			p = &prefetched[i];
+	if (!p || fstat(fd, &p->st) < 0 || !S_ISREG(p->st.st_mode) ||
+	    !(p->path = strdup(path))) {
+		pthread_mutex_unlock(&prefetch_lock);
+		close(fd);
+		return;
+	}
+	p->fd = fd;
+	p->joined = 0;
+	if (pthread_create(&p->th, NULL, prefetch_main, p) != 0) {
+		free(p->path);
+		p->path = NULL;
+		close(fd);
+	}
+	pthread_mutex_unlock(&prefetch_lock);
+}
+
+/* The prefetched hash of path if the file is still the one it read (used
+ * once); 1 if there is none. */
+static int take_prefetched(const char *path, char hex[65], uint64_t *size, struct err *e)
+{
+	pthread_mutex_lock(&prefetch_lock);
+	struct prefetch *p = NULL;
+	for (size_t i = 0; i < PREFETCH_MAX && !p; i++)
+		if (prefetched[i].path && !strcmp(prefetched[i].path, path))
+			p = &prefetched[i];
+	if (!p) {
+		pthread_mutex_unlock(&prefetch_lock);
+		return 1;
+	}
+	pthread_join(p->th, NULL);
+	free(p->path);
+	p->path = NULL;
+	struct stat now;
+	int rc = 1;
+	if (stat(path, &now) == 0 && same_file(&now, &p->st)) {
+		rc = p->rc;
+		if (rc == 0) {
+			memcpy(hex, p->hex, 65);
+			if (size)
+				*size = p->size;
+		} else if (e) {
+			*e = p->err;
+		}
+	}
+	pthread_mutex_unlock(&prefetch_lock);
+	return rc;
+}
+
+int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e)
+{
+	int rc = take_prefetched(path, hex, size, e);
+	if (rc <= 0)
+		return rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+	return hash_fd(fd, path, hex, size, e);
 }
 
 void hash_mem_sha256(const void *data, size_t len, char hex[65])

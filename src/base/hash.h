@@ -9,6 +9,12 @@
 
 /* Hash the file at path into hex (65 bytes incl. NUL) and its size. */
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e);
+/* Start hashing the regular file at path on a thread of its own; the next
+ * hash_file_sha256 of the same path takes the result (waiting for it) if
+ * the file's device, inode, size and modification time are unchanged, and
+ * hashes it afresh otherwise. At most 4 at a time; silently does nothing
+ * where it cannot. */
+void hash_file_prefetch(const char *path);
 /* SHA-256 of len bytes at buf as hex (65 bytes incl. NUL). */
 void hash_sha256_hex(const void *buf, size_t len, char hex[65]);
 

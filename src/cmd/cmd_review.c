@@ -262,6 +262,7 @@ int cmd_review(int argc, char **argv)
 	o.progress = progress_report;
 	o.progress_ctx = &pg;
 	struct logctx c;
+	o.index_ids = 1;      /* goto by id, decisions by id */
 	if (logctx_open(&c, optind < argc ? argv[optind] : NULL, a.db, &o, 2, a.force, &e) < 0) {
 		progress_done(&pg);
 		guide_free(guide);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -37,8 +38,15 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	o->data_path = data_path;
 	o->allow_missing_probs = 1;
 	int rc = cli_check_outputs(o, db_path, NULL, 0, e);
-	if (rc == 0)
+	if (rc == 0) {
+		/* the log checks both files' SHA-256: hash them while loading */
+		char *probs = dataset_probs_path(o);
+		hash_file_prefetch(data_path);
+		if (probs)
+			hash_file_prefetch(probs);
+		free(probs);
 		rc = dataset_load(&c->d, o, e);
+	}
 	if (rc == 0 && c->d->warning[0])
 		san_fprintf(stderr, "relabel: warning: %s\n", c->d->warning);
 	if (rc == 0) {

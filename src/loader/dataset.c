@@ -248,16 +248,6 @@ int dataset_ids_unique(const struct dataset *d, const char *purpose, struct err 
 		      dataset_row_line(d, a), purpose);
 }
 
-static char *beside(const char *data_path, const char *name)
-{
-	const char *slash = strrchr(data_path, '/');
-	size_t dir = slash ? (size_t)(slash - data_path) + 1 : 0;
-	char *p = xmalloc(dir + strlen(name) + 1);
-	memcpy(p, data_path, dir);
-	strcpy(p + dir, name);
-	return p;
-}
-
 int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e)
 {
 	*out = NULL;
@@ -272,7 +262,7 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	d->label_col = d->id_col = d->text_col = d->image_col = -1;
 	int join = 0;
 	struct probs_job *job = NULL;
-	char *probs = o->probs_path ? xstrdup(o->probs_path) : beside(o->data_path, "probs.csv");
+	char *probs = dataset_probs_path(o);
 	if (!o->probs_path && access(probs, F_OK) != 0) {
 		if (!o->allow_missing_probs) {
 			err_set(e, ERR_INPUT, "%s: no predicted probabilities: looked for "
@@ -298,8 +288,9 @@ int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err 
 	dataset_set_image_base(d, o);
 	if (o->labels_path && dataset_labels_hook(d, o, e) < 0)
 		goto fail;
-	/* duplicate ids: refused for a join, a warning otherwise (checked
-	 * before the probabilities take their memory) */
+	/* duplicate ids: refused for a join, a warning otherwise */
+	if (o->index_ids)
+		dataset_index_ids(d);
 	if (join && dataset_ids_unique(d, "to join the probabilities by id", e) < 0)
 		goto fail;
 	if (!join && d->id_col >= 0) {

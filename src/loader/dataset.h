@@ -37,6 +37,8 @@ struct dataset_opts {
 	int threads;             /* PROBS.csv parse threads: 0 = auto, 1 = serial */
 	int exact_floats;        /* 1 = strtod for every number (the safe path) */
 	int record_offsets;      /* fill row_offset (export needs it) */
+	int index_ids;           /* build the id index while loading (the
+	                            duplicate check's keys are kept for it) */
 	/* Streaming (.npy probabilities only): stream_ok = the command can scan
 	 * a streamed source (dataset_probs_rows) instead of d->probs; it is
 	 * then streamed with low_memory (--low-memory), or when N*K doubles
@@ -79,6 +81,9 @@ struct dataset {
  * a new dataset to free with dataset_free. */
 int dataset_load(struct dataset **out, const struct dataset_opts *o, struct err *e);
 void dataset_free(struct dataset *d);
+/* The probabilities file dataset_load looks for: --probs, else probs.csv
+ * beside DATA.csv (malloc'd; NULL with neither). */
+char *dataset_probs_path(const struct dataset_opts *o);
 
 /* A streamed dataset: d->probs is NULL and its rows are read on demand,
  * converted exactly to double, renormalised with --renormalize and checked

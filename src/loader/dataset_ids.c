@@ -1,7 +1,11 @@
-/* dataset_ids.c — duplicate example ids and the line a data row starts on.
+/* dataset_ids.c — example ids: the id -> row index, duplicate ids, and the
+ * line a data row starts on.
  *
- * Duplicates are found by sorting the rows by a hash of their id (16 bytes
- * a row, only for the check) and comparing ids within runs of equal hashes.
+ * The index is the rows sorted by a hash of their id (8 bytes a row, 16
+ * while it is built): a lookup is a binary search and string compares
+ * within a run of equal hashes (the first row of an id wins, as the first
+ * row does everywhere). Duplicates are found on the same sorted keys, kept
+ * only for the check when no index is wanted.
  * Line numbers are not kept per row; the line of a row is found again by
  * reading DATA.csv up to it (only for messages).
  */
@@ -11,6 +15,7 @@
 
 #include "dataset_csv.h"
 #include "dataset_priv.h"
+#include "numparse.h"
 #include "util.h"
 
 static uint64_t hash_str(const char *s)
@@ -47,29 +52,34 @@ static void sort_by_tag(uint64_t *key, uint64_t *tmp, size_t n)
 	free(count);
 }
 
-int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
+/* Every row's key, hash tag << 32 | row, sorted by tag (rows ascending
+ * within a tag): 16 bytes a row while sorting, 8 after. */
+static uint64_t *sorted_keys(const struct dataset *d)
 {
-	if (d->id_col < 0 || d->n < 2 || d->n >= UINT32_MAX)
-		return 0;   /* (the engine refuses 2^32 rows anyway) */
-	/* Each row's key is its id's hash (high 32 bits) above its row number;
-	 * sorted by hash (stably, so rows ascend within a run of equal hashes)
-	 * only runs need string compares. Sequential passes instead of a hash
-	 * table's random probes: 16 bytes a row, a few cache-friendly sweeps. */
 	size_t n = d->n, col = (size_t)d->id_col;
-	uint64_t *key = xmallocarray(n, sizeof *key);
-	uint64_t *tmp = xmallocarray(n, sizeof *tmp);
+	if (n >= UINT32_MAX)
+		die("%s: more than %u rows; expected fewer", d->data_path, UINT32_MAX - 1);
+	uint64_t *key = xmallocarray(n ? n : 1, sizeof *key);
+	uint64_t *tmp = xmallocarray(n ? n : 1, sizeof *tmp);
 	for (size_t i = 0; i < n; i++)
 		key[i] = hash_str(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
 	sort_by_tag(key, tmp, n);    /* even number of passes: result in key */
 	free(tmp);
-	int found = 0;
+	return key;
+}
+
+/* The first row whose id equals an earlier row's, and that earlier row:
+ * within each run of equal tags, the first row equal to one before it in
+ * the run (found first: the id's first row); the smallest such row wins. */
+static int first_duplicate(const struct dataset *d, const uint64_t *key,
+			   size_t *first, size_t *second)
+{
+	size_t n = d->n, col = (size_t)d->id_col;
 	size_t best_first = 0, best_second = SIZE_MAX;
 	for (size_t a = 0; a < n;) {
 		size_t b = a + 1;
 		while (b < n && key[b] >> 32 == key[a] >> 32)
 			b++;
-		/* the first row of the run equal to an earlier one; the earlier
-		 * one found first is that id's first row */
 		for (size_t j = a + 1; j < b; j++) {
 			size_t rj = (uint32_t)key[j];
 			if (rj >= best_second)
@@ -82,18 +92,63 @@ int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
 			if (i < j) {
 				best_first = (uint32_t)key[i];
 				best_second = rj;
-				found = 1;
 				break;
 			}
 		}
 		a = b;
 	}
+	if (best_second == SIZE_MAX)
+		return 0;
+	*first = best_first;
+	*second = best_second;
+	return 1;
+}
+
+int dataset_duplicate_id(const struct dataset *d, size_t *first, size_t *second)
+{
+	if (d->id_col < 0 || d->n < 2)
+		return 0;
+	/* Sorting by a hash of the id instead of a hash table's random probes:
+	 * a few sequential passes, and only runs of equal hashes compared. */
+	if (d->priv->id_keys)
+		return first_duplicate(d, d->priv->id_keys, first, second);
+	uint64_t *key = sorted_keys(d);
+	int found = first_duplicate(d, key, first, second);
 	free(key);
-	if (found) {
-		*first = best_first;
-		*second = best_second;
-	}
 	return found;
+}
+
+void dataset_index_ids(struct dataset *d)
+{
+	if (!d->priv->id_keys && d->id_col >= 0)
+		d->priv->id_keys = sorted_keys(d);
+}
+
+long dataset_find_id(const struct dataset *d, const char *id)
+{
+	if (d->id_col < 0) {
+		/* exactly the row number as relabel prints it: digits, no
+		 * sign, no space, no leading zero */
+		unsigned long long v;
+		if ((id[0] == '0' && id[1]) || numparse_uint(id, d->n - 1, &v) < 0)
+			return -1;
+		return (long)v;
+	}
+	dataset_index_ids((struct dataset *)d);
+	const uint64_t *key = d->priv->id_keys;
+	uint64_t tag = hash_str(id) >> 32;
+	size_t lo = 0, hi = d->n;      /* the first key whose tag >= tag */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key[mid] >> 32 < tag)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < d->n && key[lo] >> 32 == tag; lo++)   /* rows ascending */
+		if (!strcmp(dataset_cell(d, (uint32_t)key[lo], (size_t)d->id_col), id))
+			return (long)(uint32_t)key[lo];
+	return -1;
 }
 
 struct line_ctx {

@@ -79,3 +79,17 @@ int dataset_open_input(const char *path, const char *what, uint64_t *size,
 	*size = total;
 	return tmp;
 }
+
+char *dataset_probs_path(const struct dataset_opts *o)
+{
+	if (o->probs_path)
+		return xstrdup(o->probs_path);
+	if (!o->data_path)
+		return NULL;
+	const char *slash = strrchr(o->data_path, '/');
+	size_t dir = slash ? (size_t)(slash - o->data_path) + 1 : 0;
+	char *p = xmalloc(dir + sizeof "probs.csv");
+	memcpy(p, o->data_path, dir);
+	strcpy(p + dir, "probs.csv");
+	return p;
+}

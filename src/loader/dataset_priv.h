@@ -22,8 +22,8 @@ struct dataset_priv {
 	size_t pool_len, pool_cap;
 	uint64_t *row_cells; /* n: pool offset of each row's first cell */
 	size_t rows_cap;
-	struct strmap ids;   /* id -> row, built on first use */
-	int ids_built;
+	uint64_t *id_keys;   /* id index, built on first use (dataset_ids.c):
+	                        hash << 32 | row, sorted */
 	struct strmap classes;
 	uint64_t body_off, probs_size;  /* PROBS.csv: where its body starts */
 	size_t body_line;
@@ -65,8 +65,8 @@ void dataset_probs_abandon(struct probs_job *j);
 /* Open a file for reading (O_CLOEXEC); returns the fd or -1 (ERR_INPUT). */
 int dataset_open_file(const char *path, const char *what, uint64_t *size,
 		      struct err *e);
-/* Build the id -> row index once; returns the first duplicate row or -1. */
-long dataset_index_ids(struct dataset *d);
+/* Build the id -> row index once (dataset_ids.c). */
+void dataset_index_ids(struct dataset *d);
 /* mmap-backed arrays for the probabilities (huge pages where possible). */
 void *dataset_alloc_big(size_t bytes);
 void dataset_free_big(void *p, size_t bytes);

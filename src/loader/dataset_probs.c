@@ -120,7 +120,7 @@ static int body_field(struct csvr *r, const char *s, size_t len)
 	struct dataset *d = b->d;
 	size_t col = b->fields++;
 	if (b->join && col == 0) {
-		b->cur = strmap_get(&d->priv->ids, s);
+		b->cur = dataset_find_id(d, s);
 		if (b->cur < 0)
 			return err_at(r->e, r->path, r->rec_line, 1, "id '%s' is not in "
 				      "%s; expected the ids of the data file", s, d->data_path);

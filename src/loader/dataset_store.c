@@ -1,6 +1,6 @@
 /* dataset_store.c — a loaded dataset in memory: its big arrays, freeing it,
- * and the accessors every other file reads it through (cells, ids, classes,
- * columns). The leaf of the loader: it calls no other loader file, so the
+ * and the accessors every other file reads it through (cells, classes,
+ * columns; ids are dataset_ids.c's). The leaf of the loader: it calls no other loader file, so the
  * files that fill a dataset (dataset.c, dataset_probs.c, dataset_npy.c,
  * dataset_byod.c) depend on it and never on each other in a loop.
  */
@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "dataset_priv.h"
-#include "numparse.h"
 #include "numpyfile.h"
 #include "util.h"
 
@@ -79,7 +78,7 @@ void dataset_free(struct dataset *d)
 	if (d->priv) {
 		free(d->priv->pool);
 		free(d->priv->row_cells);
-		strmap_free(&d->priv->ids);
+		free(d->priv->id_keys);
 		strmap_free(&d->priv->classes);
 		free(d->priv->image_base);
 		free(d->priv);
@@ -101,36 +100,6 @@ const char *dataset_id(const struct dataset *d, size_t row, char buf[32])
 		return dataset_cell(d, row, (size_t)d->id_col);
 	snprintf(buf, 32, "%zu", row);
 	return buf;
-}
-
-/* Build the id index; returns the row of the first duplicate id, or -1. */
-long dataset_index_ids(struct dataset *d)
-{
-	struct dataset_priv *pv = d->priv;
-	if (pv->ids_built)
-		return -1;
-	strmap_init(&pv->ids, d->n);
-	pv->ids_built = 1;
-	long dup = -1;
-	for (size_t i = 0; i < d->n; i++)
-		if (strmap_put(&pv->ids, dataset_cell(d, i, (size_t)d->id_col), i) < 0 &&
-		    dup < 0)
-			dup = (long)i;
-	return dup;
-}
-
-long dataset_find_id(const struct dataset *d, const char *id)
-{
-	if (d->id_col < 0) {
-		/* exactly the row number as relabel prints it: digits, no
-		 * sign, no space, no leading zero */
-		unsigned long long v;
-		if ((id[0] == '0' && id[1]) || numparse_uint(id, d->n - 1, &v) < 0)
-			return -1;
-		return (long)v;
-	}
-	dataset_index_ids((struct dataset *)d);
-	return strmap_get(&d->priv->ids, id);
 }
 
 int dataset_class_index(const struct dataset *d, const char *name)

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "numparse.h"
@@ -114,14 +115,44 @@ static double now_ms(clockid_t clk)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Milliseconds since this process started (Linux: /proc/self/stat's start
+ * time, in clock ticks since boot), or -1. */
+static double since_start_ms(void)
+{
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (!f)
+		return -1;
+	char buf[1024];
+	size_t got = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	char *p = strrchr(buf, ')');    /* the command name may hold spaces */
+	unsigned long long start = 0;
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &start) != 1)
+		return -1;
+	struct timespec ts;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	double ticks = (double)sysconf(_SC_CLK_TCK);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - (double)start / ticks) * 1e3;
+}
+
 int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
 	       const char *snapdir, struct err *e)
 {
 	struct canvas *c = canvas_new(cols, rows);
 	/* RELABEL_SCRIPT_TIMES=FILE: time of each line, action plus redraw:
-	 * "NAME WALL-MS CPU-MS" (CPU of every thread of the process). */
+	 * "NAME WALL-MS CPU-MS" (CPU of every thread of the process), after a
+	 * first line "first-screen" with the time from the start of the
+	 * process to the first frame drawn (10 ms resolution). */
 	const char *tpath = getenv("RELABEL_SCRIPT_TIMES");
 	FILE *times = tpath && *tpath ? fopen(tpath, "w") : NULL;
+	if (times) {
+		ui_draw(u, c);
+		fprintf(times, "first-screen %.0f %.3f\n", since_start_ms(),
+			now_ms(CLOCK_PROCESS_CPUTIME_ID));
+	}
 	char line[4096];
 	size_t lineno = 0;
 	int rc = 0;

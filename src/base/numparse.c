@@ -73,6 +73,19 @@ enum numparse_status numparse_double(const char *s, size_t len, int exact, doubl
 {
 	if (len == 0)
 		return NUM_EMPTY;
+	/* fast_float first: one pass that validates and converts. Its syntax
+	 * (digits, '.', exponent; a sign we strip) is ours once the field
+	 * starts with a digit or '.' and every byte is consumed; anything it
+	 * refuses (names, junk, out of range) takes the full path below for
+	 * the exact status. */
+	size_t sign = s[0] == '+' || s[0] == '-';
+	if (!exact && len > sign && ((s[sign] >= '0' && s[sign] <= '9') || s[sign] == '.')) {
+		double v;
+		if (fastfloat_parse(s + sign, len - sign, &v) == 0 && isfinite(v)) {
+			*out = s[0] == '-' ? -v : v;
+			return NUM_OK;
+		}
+	}
 	size_t i = 0;
 	int neg = 0;
 	if (s[0] == '+' || s[0] == '-') {

@@ -117,6 +117,40 @@ static struct log_decision *all_decisions(struct logdb *l, size_t *n)
 	return dec;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The session's decisions (bulk takes its own without reading them back)
+ * are the log's, field by field. */
+static void session_matches_log(struct review *r, struct logdb *l)
+{
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(r->ndec, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct log_decision *a = &r->dec[i], *b = &dec[i];
+		ck_assert_int_eq(a->id, b->id);
+		ck_assert_str_eq(a->uuid, b->uuid);
+		ck_assert_uint_eq(a->row, b->row);
+		ck_assert(same_str(a->example_id, b->example_id));
+		ck_assert_int_eq(a->action, b->action);
+		ck_assert(same_str(a->label, b->label));
+		ck_assert_str_eq(a->reviewer, b->reviewer);
+		ck_assert_int_eq(a->expert, b->expert);
+		ck_assert_int_eq(a->pass, b->pass);
+		ck_assert_str_eq(a->time, b->time);
+		ck_assert(same_str(a->note, b->note));
+		ck_assert_int_eq(a->scan_id, b->scan_id);
+		ck_assert_int_eq(a->undoes, b->undoes);
+		ck_assert_int_eq(a->version, b->version);
+		ck_assert(same_str(a->batch, b->batch));
+		ck_assert_str_eq(a->hash, b->hash);
+	}
+	log_decisions_free(dec, n);
+}
+
 START_TEST(test_wilson_hand_computed)
 {
 	/* z = 1.959963984540054, z^2 = 3.841458820694124.
@@ -369,6 +403,7 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(review_bulk(r, LOG_ACCEPT), 2);
 	ck_assert_int_eq(review_bulk_count(r), 0);
 	ck_assert_int_eq(review_bulk(r, LOG_ACCEPT), -1);          /* nothing left */
+	session_matches_log(r, l);
 	size_t n;
 	struct log_decision *dec = all_decisions(l, &n);
 	ck_assert_int_eq(n, 3);
@@ -388,6 +423,7 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 4), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 10), RS_REJECTED);
+	session_matches_log(r, l);
 	/* the next undo is the single decision before it */
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_int_eq(review_state_of(r, 10), RS_UNDECIDED);
@@ -431,6 +467,7 @@ START_TEST(test_bulk_progress_past_10000)
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_uint_ge(progress_calls, 5);
 	ck_assert_int_eq(review_bulk_count(r), (size_t)m);
+	session_matches_log(r, l);
 	review_free(r);
 	log_close(l);
 }

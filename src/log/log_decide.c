@@ -106,8 +106,11 @@ int log_decide(struct logdb *l, const struct log_new_decision *nd,
 	       struct log_decision *out, struct err *e)
 {
 	char uuid[37], t[32], hash[65];
-	log_uuid(uuid);
-	log_now(t);
+	unsigned char rnd[10];
+	uint64_t ms = log_now_unix_ms();
+	log_random(rnd, sizeof rnd);
+	log_uuid7(ms, rnd, uuid);
+	log_format_time(ms, t);
 	if (nd->action >= LOG_ACTIONS)
 		return err_set(e, ERR_INPUT, "not an action");
 	if (log_begin(l, e) < 0)

@@ -133,20 +133,24 @@ static void update_winners(struct review *r, size_t from)
 	free(touched);
 }
 
-/* Read decisions recorded since the last read (by anyone). */
-static int load_decisions(struct review *r, struct err *e)
+/* Take decisions recorded since the last read (by anyone): `given`, this
+ * session's own just recorded (when nothing came between), else read from
+ * the log. */
+static int take_decisions(struct review *r, struct log_decision *given, size_t ngiven,
+			  struct err *e)
 {
-	struct log_decision *more;
-	size_t n, before = r->ndec;
+	struct log_decision *more = given;
+	size_t n = ngiven, before = r->ndec;
 	int64_t after = r->ndec ? r->dec[r->ndec - 1].id : 0;
-	if (log_list(r->db, after, &more, &n, e) < 0)
+	if (!given && log_list(r->db, after, &more, &n, e) < 0)
 		return -1;
 	if (n) {
 		r->dec = xrealloc(r->dec, (r->ndec + n) * sizeof *r->dec);
 		memcpy(r->dec + r->ndec, more, n * sizeof *more);
 		r->ndec += n;
 	}
-	free(more);   /* strings now belong to r->dec */
+	if (!given)
+		free(more);   /* strings now belong to r->dec */
 	struct log_note *nn;
 	size_t nnew;
 	if (log_notes(r->db, r->nnotes ? r->notes[r->nnotes - 1].id : 0, &nn, &nnew, e) < 0)
@@ -177,8 +181,28 @@ static int load_decisions(struct review *r, struct err *e)
 	return 0;
 }
 
+static int load_decisions(struct review *r, struct err *e)
+{
+	return take_decisions(r, NULL, 0, e);
+}
+
 int review_load_decisions(struct review *r, struct err *e)
 {
+	return load_decisions(r, e);
+}
+
+int review_take_decisions(struct review *r, struct log_decision *dec, size_t n, struct err *e)
+{
+	int64_t last = r->ndec ? r->dec[r->ndec - 1].id : 0;
+	if (r->loaded && n && dec[0].id == last + 1)
+		return take_decisions(r, dec, n, e);
+	for (size_t i = 0; i < n; i++) {     /* others wrote meanwhile: read it all */
+		free(dec[i].example_id);
+		free(dec[i].label);
+		free(dec[i].reviewer);
+		free(dec[i].note);
+		free(dec[i].batch);
+	}
 	return load_decisions(r, e);
 }
 

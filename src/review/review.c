@@ -59,7 +59,8 @@ long review_find_decision(const struct review *r, int64_t id)
  * decision on the row, prev_on_row[i] the one before decision i (-1: none). */
 static void chain_rows(struct review *r, size_t from)
 {
-	r->prev_on_row = xrealloc(r->prev_on_row, (r->ndec ? r->ndec : 1) * sizeof *r->prev_on_row);
+	r->prev_on_row = xrealloc(r->prev_on_row, (r->dec_cap ? r->dec_cap : 1) *
+				  sizeof *r->prev_on_row);
 	for (size_t i = from; i < r->ndec; i++) {
 		size_t row = r->dec[i].row;
 		r->prev_on_row[i] = row < r->d->n ? r->row_last[row] : -1;
@@ -145,7 +146,10 @@ static int take_decisions(struct review *r, struct log_decision *given, size_t n
 	if (!given && log_list(r->db, after, &more, &n, e) < 0)
 		return -1;
 	if (n) {
-		r->dec = xrealloc(r->dec, (r->ndec + n) * sizeof *r->dec);
+		if (r->ndec + n > r->dec_cap) {
+			r->dec_cap = r->dec_cap * 2 > r->ndec + n ? r->dec_cap * 2 : r->ndec + n;
+			r->dec = xrealloc(r->dec, r->dec_cap * sizeof *r->dec);
+		}
 		memcpy(r->dec + r->ndec, more, n * sizeof *more);
 		r->ndec += n;
 	}

@@ -9,6 +9,7 @@
  * The dataset: 12 rows, classes cat, dog, bird; the default scan flags rows
  * 0 and 1 only (rank order 0, 1), so rows 2..11 are unflagged. */
 #include <check.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,65 @@ static void session_matches_log(struct review *r, struct logdb *l)
 	}
 	log_decisions_free(dec, n);
 }
+
+/* The queue search (`/`) against a naive scan of the queue: the rows the
+ * scan did not rank (here added by hand, in the order added) are searched
+ * through their own index entries, with the same results, forwards and
+ * backwards from every cursor, also once those entries were made while
+ * idle. */
+static int naive_hit(const struct review *r, size_t row, const char *needle)
+{
+	char idbuf[32], low[256];
+	const char *cells[2] = { dataset_id(d, row, idbuf), dataset_cell(d, row, 2) };
+	for (int c = 0; c < 2; c++) {
+		size_t i = 0;
+		for (; cells[c][i] && i < sizeof low - 1; i++)
+			low[i] = (char)tolower((unsigned char)cells[c][i]);
+		low[i] = '\0';
+		if (strstr(low, needle))
+			return 1;
+	}
+	return 0;
+}
+
+static long naive_find(const struct review *r, const char *needle, int dir)
+{
+	for (size_t k = 1; k <= r->qlen; k++) {
+		size_t q = dir >= 0 ? (r->cursor + k) % r->qlen : (r->cursor + r->qlen - k) % r->qlen;
+		if (naive_hit(r, r->queue[q], needle))
+			return (long)q;
+	}
+	return -1;
+}
+
+START_TEST(test_queue_search_matches_naive_scan)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	static const char *const add[] = { "id k11", "id d4", "id i9", "id b2", "id g7", "id c3" };
+	for (size_t i = 0; i < sizeof add / sizeof *add; i++)
+		ck_assert_int_eq(review_goto(r, add[i]), 0);
+	ck_assert_uint_eq(r->qlen, 7);     /* b2 is flagged already */
+	static const char *const needles[] = { "cat", "a", "dog", "tweet", "k1", "1", "zz", "t t",
+					       "nose", "barking", "c3", "e" };
+	for (int round = 0; round < 2; round++) {
+		for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
+			for (size_t c = 0; c < r->qlen; c++)
+				for (int dir = -1; dir <= 1; dir += 2) {
+					r->cursor = c;
+					long want = naive_find(r, needles[k], dir);
+					long got = review_search_find(r, needles[k], dir);
+					ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
+						      needles[k], c, dir, got, want);
+				}
+		review_search_free(r);        /* again with the entries made while idle */
+		while (review_search_prepare(r, 3))
+			;
+	}
+	review_free(r);
+	log_close(l);
+}
+END_TEST
 
 START_TEST(test_wilson_hand_computed)
 {
@@ -584,6 +644,7 @@ int main(void)
 	tcase_add_test(tc, test_sort_keys);
 	tcase_add_test(tc, test_class_examples);
 	tcase_add_test(tc, test_unsure);
+	tcase_add_test(tc, test_queue_search_matches_naive_scan);
 	tcase_add_test(tc, test_bulk_batch_and_undo);
 	tcase_add_test(tc, test_bulk_progress_past_10000);
 	tcase_add_test(tc, test_spot_check_queue_and_estimate);

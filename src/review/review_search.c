@@ -2,8 +2,11 @@
  * ids and texts of the scan's ranked rows, lower-cased, in one buffer in
  * rank order (built at the first search), searched with memmem. The queue
  * lists its ranked rows in rank order, so a match maps back to its queue
- * position by binary search; rows the scan did not rank (an expert's queue
- * also shows them) are few and checked one by one. */
+ * position by binary search. Rows the scan did not rank (an expert's queue
+ * shows the decided ones, a reviewer's those decided or added by hand: with
+ * 10^5 decisions in the log they are tens of thousands) are checked one by
+ * one against entries of the same form kept for them in a second buffer,
+ * made the first time each is searched. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +21,11 @@ struct review_search_index {
 	size_t len, cap;
 	size_t *start;                /* n_ranked + 1 offsets into text */
 	size_t built;                 /* ranked rows in it so far */
+	/* Rows outside the ranking: entries of the same form, made on demand. */
+	char *extra;
+	size_t extra_len, extra_cap;
+	uint64_t *extra_at;           /* per row: offset + 1 of its entry, 0: none */
+	uint32_t *extra_n;            /* per row: its entry's length */
 };
 
 static unsigned char lower(unsigned char c)
@@ -66,12 +74,25 @@ static struct review_search_index *index_grow(struct review *r, size_t max)
 	return x;
 }
 
+static int row_matches(const struct review *r, struct review_search_index *x, size_t row,
+		       const char *needle, size_t n);
+static size_t ranked_in_queue(const struct review *r);
+
 int review_search_prepare(struct review *r, size_t rows)
 {
-	if (r->sindex && r->sindex->scan == r->scan && r->sindex->built == r->scan->n_ranked)
-		return 0;
-	index_grow(r, rows);
-	return 1;
+	struct review_search_index *x = r->sindex;
+	if (!x || x->scan != r->scan || x->built < r->scan->n_ranked) {
+		index_grow(r, rows);
+		return 1;
+	}
+	/* then the entries of the queue's rows outside the ranking */
+	size_t made = 0;
+	for (size_t q = ranked_in_queue(r); q < r->qlen && made < rows; q++)
+		if (!x->extra_at || !x->extra_at[r->queue[q]]) {
+			row_matches(r, x, r->queue[q], "\001", 1);
+			made++;
+		}
+	return made > 0;
 }
 
 static struct review_search_index *index_of(struct review *r)
@@ -85,28 +106,34 @@ void review_search_free(struct review *r)
 		return;
 	free(r->sindex->text);
 	free(r->sindex->start);
+	free(r->sindex->extra);
+	free(r->sindex->extra_at);
+	free(r->sindex->extra_n);
 	free(r->sindex);
 	r->sindex = NULL;
 }
 
-/* A row outside the index: its id or text holds the (lower-case) needle. */
-static int row_matches(const struct review *r, size_t row, const char *needle, size_t n)
+/* A row outside the ranking: its id or text holds the (lower-case) needle.
+ * Its entry (id \0 text \0, lower-cased) is made the first time; the
+ * needle holds no \0, so a match lies within the id or within the text. */
+static int row_matches(const struct review *r, struct review_search_index *x, size_t row,
+		       const char *needle, size_t n)
 {
 	const struct dataset *d = r->d;
-	char idbuf[32];
-	const char *cells[2] = { dataset_id(d, row, idbuf),
-				 d->text_col >= 0 ? dataset_cell(d, row, (size_t)d->text_col) : "" };
-	for (int c = 0; c < 2; c++) {
-		size_t len = strlen(cells[c]);
-		char *low = xmalloc(len + 1);
-		for (size_t i = 0; i <= len; i++)
-			low[i] = (char)lower((unsigned char)cells[c][i]);
-		int hit = memmem(low, len, needle, n) != NULL;
-		free(low);
-		if (hit)
-			return 1;
+	if (!x->extra_at) {
+		x->extra_at = xcalloc(d->n, sizeof *x->extra_at);
+		x->extra_n = xmallocarray(d->n, sizeof *x->extra_n);
 	}
-	return 0;
+	if (!x->extra_at[row]) {
+		char idbuf[32];
+		size_t off = x->extra_len;
+		append(&x->extra, &x->extra_len, &x->extra_cap, dataset_id(d, row, idbuf));
+		append(&x->extra, &x->extra_len, &x->extra_cap,
+		       d->text_col >= 0 ? dataset_cell(d, row, (size_t)d->text_col) : "");
+		x->extra_at[row] = off + 1;
+		x->extra_n[row] = (uint32_t)(x->extra_len - off);
+	}
+	return memmem(x->extra + x->extra_at[row] - 1, x->extra_n[row], needle, n) != NULL;
 }
 
 /* Queue position of ranked row `row` among the first qr positions (the
@@ -132,7 +159,7 @@ static long find_in(struct review *r, struct review_search_index *x, size_t qr, 
 	long found = -1;
 	if (want_last)
 		for (size_t q = b; q-- > (a > qr ? a : qr);)
-			if (row_matches(r, r->queue[q], needle, n))
+			if (row_matches(r, x, r->queue[q], needle, n))
 				return (long)q;
 	size_t rb = b < qr ? b : qr;
 	if (a < rb) {
@@ -163,9 +190,23 @@ static long find_in(struct review *r, struct review_search_index *x, size_t qr, 
 	if (found >= 0 || want_last)
 		return found;
 	for (size_t q = a > qr ? a : qr; q < b; q++)
-		if (row_matches(r, r->queue[q], needle, n))
+		if (row_matches(r, x, r->queue[q], needle, n))
 			return (long)q;
 	return -1;
+}
+
+/* The queue's ranked rows come first: how many. */
+static size_t ranked_in_queue(const struct review *r)
+{
+	size_t lo = 0, hi = r->qlen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->rank[r->queue[mid]] >= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 long review_search_find(struct review *r, const char *needle, int dir)
@@ -174,16 +215,7 @@ long review_search_find(struct review *r, const char *needle, int dir)
 	if (!n || !qlen)
 		return -1;
 	struct review_search_index *x = index_of(r);
-	/* the queue's ranked rows come first */
-	size_t lo = 0, hi = qlen;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->rank[r->queue[mid]] >= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t qr = lo;
+	size_t qr = ranked_in_queue(r);
 	long q;
 	if (dir >= 0) {      /* cursor+1 .. end, then top .. cursor */
 		if ((q = find_in(r, x, qr, c + 1, qlen, needle, n, 0)) < 0)

@@ -211,6 +211,53 @@ START_TEST(test_queue_search_matches_naive_scan)
 }
 END_TEST
 
+/* The same with more unranked rows than are checked one by one (the rest
+ * through one pass over their entries): 3,000 rows, 1,200 added by hand. */
+START_TEST(test_queue_search_many_unranked_rows)
+{
+	teardown();
+	mkdir_tmp();
+	char probs_path[600];
+	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
+	FILE *f = fopen(data_path, "w"), *g = fopen(probs_path, "w");
+	ck_assert(f && g);
+	fputs("id,label,text\n", f);
+	fputs("a,b\n", g);
+	static const char *const words[] = { "Oak", "ash", "elm", "yew", "fir", "Pine", "rare" };
+	for (int i = 0; i < 3000; i++) {
+		fprintf(f, "x%d,%s,%s %s%s\n", i, i % 2 ? "a" : "b", words[i % 6], words[(i / 7) % 6],
+			i == 2501 || i == 2901 || i == 1203 ? " rare" : "");
+		fputs(i % 50 == 0 ? "0.95,0.05\n" : i % 2 ? "0.9,0.1\n" : "0.1,0.9\n", g);
+	}
+	fclose(f);
+	fclose(g);
+	load();
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	char spec[32];
+	for (int i = 1; i < 3000 && r->qlen < 1200 + scan.n_ranked; i += 2) {
+		snprintf(spec, sizeof spec, "row %d", (i * 7) % 3000);
+		review_goto(r, spec);
+	}
+	review_goto(r, "row 2901");
+	review_goto(r, "row 2501");
+	review_goto(r, "row 1203");
+	ck_assert_uint_gt(r->qlen - scan.n_ranked, 1000);
+	static const char *const needles[] = { "rare", "x29", "oak elm", "pine", "zz", "x2501", "y", "x12" };
+	for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
+		for (size_t c = 0; c < r->qlen; c += 97)
+			for (int dir = -1; dir <= 1; dir += 2) {
+				r->cursor = c;
+				long want = naive_find(r, needles[k], dir);
+				long got = review_search_find(r, needles[k], dir);
+				ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
+					      needles[k], c, dir, got, want);
+			}
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
 START_TEST(test_wilson_hand_computed)
 {
 	/* z = 1.959963984540054, z^2 = 3.841458820694124.
@@ -645,6 +692,7 @@ int main(void)
 	tcase_add_test(tc, test_class_examples);
 	tcase_add_test(tc, test_unsure);
 	tcase_add_test(tc, test_queue_search_matches_naive_scan);
+	tcase_add_test(tc, test_queue_search_many_unranked_rows);
 	tcase_add_test(tc, test_bulk_batch_and_undo);
 	tcase_add_test(tc, test_bulk_progress_past_10000);
 	tcase_add_test(tc, test_spot_check_queue_and_estimate);

@@ -26,6 +26,8 @@ struct review_search_index {
 	size_t extra_len, extra_cap;
 	uint64_t *extra_at;           /* per row: offset + 1 of its entry, 0: none */
 	uint32_t *extra_n;            /* per row: its entry's length */
+	size_t *extra_off, *extra_row, extra_count;   /* the entries in buffer order */
+	uint32_t *pos, *pos_gen, gen; /* per row: queue position, stamped by a search */
 };
 
 static unsigned char lower(unsigned char c)
@@ -109,6 +111,10 @@ void review_search_free(struct review *r)
 	free(r->sindex->extra);
 	free(r->sindex->extra_at);
 	free(r->sindex->extra_n);
+	free(r->sindex->extra_off);
+	free(r->sindex->extra_row);
+	free(r->sindex->pos);
+	free(r->sindex->pos_gen);
 	free(r->sindex);
 	r->sindex = NULL;
 }
@@ -132,6 +138,13 @@ static int row_matches(const struct review *r, struct review_search_index *x, si
 		       d->text_col >= 0 ? dataset_cell(d, row, (size_t)d->text_col) : "");
 		x->extra_at[row] = off + 1;
 		x->extra_n[row] = (uint32_t)(x->extra_len - off);
+		if (!(x->extra_count & (x->extra_count + 1))) {     /* 0, 1, 3, 7, ...: grow */
+			size_t cap = 2 * (x->extra_count + 1);
+			x->extra_off = xrealloc(x->extra_off, cap * sizeof *x->extra_off);
+			x->extra_row = xrealloc(x->extra_row, cap * sizeof *x->extra_row);
+		}
+		x->extra_off[x->extra_count] = off;
+		x->extra_row[x->extra_count++] = row;
 	}
 	return memmem(x->extra + x->extra_at[row] - 1, x->extra_n[row], needle, n) != NULL;
 }
@@ -152,15 +165,71 @@ static long queue_pos(const struct review *r, size_t qr, size_t row)
 	return lo < qr && r->queue[lo] == row ? (long)lo : -1;
 }
 
+/* The first (last: want_last) match among the unranked rows at queue
+ * positions [a, b): the nearest few entries one by one (a common needle
+ * matches at once), else one memmem pass over the whole buffer of entries,
+ * each match mapped to its row's position in this range. */
+static long find_unranked(struct review *r, struct review_search_index *x, size_t a,
+			  size_t b, const char *needle, size_t n, int want_last)
+{
+	enum { NEAR = 256 };
+	size_t near = b - a < NEAR ? b - a : NEAR;
+	for (size_t k = 0; k < near; k++) {
+		size_t q = want_last ? b - 1 - k : a + k;
+		if (row_matches(r, x, r->queue[q], needle, n))
+			return (long)q;
+	}
+	if (near == b - a)
+		return -1;
+	const struct dataset *d = r->d;
+	if (!x->pos) {
+		x->pos = xmallocarray(d->n, sizeof *x->pos);
+		x->pos_gen = xcalloc(d->n, sizeof *x->pos_gen);
+	}
+	if (++x->gen == 0) {          /* the stamps wrapped round */
+		memset(x->pos_gen, 0, d->n * sizeof *x->pos_gen);
+		x->gen = 1;
+	}
+	for (size_t q = a; q < b; q++) {
+		size_t row = r->queue[q];
+		if (!x->extra_at[row])
+			row_matches(r, x, row, "\001", 1);      /* makes its entry */
+		x->pos[row] = (uint32_t)q;
+		x->pos_gen[row] = x->gen;
+	}
+	long best = -1;
+	const char *p = x->extra, *end = x->extra + x->extra_len;
+	while (p < end) {
+		const char *m = memmem(p, (size_t)(end - p), needle, n);
+		if (!m)
+			break;
+		size_t off = (size_t)(m - x->extra), l = 0, h = x->extra_count;
+		while (h - l > 1) {       /* the entry holding the match */
+			size_t mid = l + (h - l) / 2;
+			if (x->extra_off[mid] <= off)
+				l = mid;
+			else
+				h = mid;
+		}
+		size_t row = x->extra_row[l];
+		if (x->pos_gen[row] == x->gen) {
+			long q = (long)x->pos[row];
+			if (best < 0 || (want_last ? q > best : q < best))
+				best = q;
+		}
+		p = l + 1 < x->extra_count ? x->extra + x->extra_off[l + 1] : end;
+	}
+	return best;
+}
+
 /* The first (last: want_last) shown match at queue positions [a, b). */
 static long find_in(struct review *r, struct review_search_index *x, size_t qr, size_t a,
 		    size_t b, const char *needle, size_t n, int want_last)
 {
 	long found = -1;
-	if (want_last)
-		for (size_t q = b; q-- > (a > qr ? a : qr);)
-			if (row_matches(r, x, r->queue[q], needle, n))
-				return (long)q;
+	size_t ua = a > qr ? a : qr;
+	if (want_last && ua < b && (found = find_unranked(r, x, ua, b, needle, n, 1)) >= 0)
+		return found;
 	size_t rb = b < qr ? b : qr;
 	if (a < rb) {
 		size_t lo = (size_t)r->rank[r->queue[a]], hi = (size_t)r->rank[r->queue[rb - 1]] + 1;
@@ -189,10 +258,7 @@ static long find_in(struct review *r, struct review_search_index *x, size_t qr, 
 	}
 	if (found >= 0 || want_last)
 		return found;
-	for (size_t q = a > qr ? a : qr; q < b; q++)
-		if (row_matches(r, x, r->queue[q], needle, n))
-			return (long)q;
-	return -1;
+	return ua < b ? find_unranked(r, x, ua, b, needle, n, 0) : -1;
 }
 
 /* The queue's ranked rows come first: how many. */

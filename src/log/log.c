@@ -314,7 +314,11 @@ static int open_db(struct logdb *l, const char *uri, int flags, struct err *e)
 		sqlite3_close(l->db);
 		l->db = NULL;
 	}
-	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+	/* NOMUTEX: a connection is used by one thread at a time (the scan's
+	 * record in a thread of its own opens its own), so SQLite need not
+	 * lock it around every call (each column read and bind did). */
+	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		log_sql_err(l, e, "cannot open");
 		log_io_hint(l, e);
 		return -1;

@@ -201,14 +201,6 @@ static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 		if (sqlite3_step(st) == SQLITE_ROW)
 			l->n_rows = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		/* Once opened with --force on other data, decisions may name rows
-		 * of that data: rows beyond the recorded count are then left to
-		 * follow() (left out and reported), not refused. */
-		if (!(st = log_prepare(l, "SELECT count(*) FROM mismatch WHERE forced = 1", e)))
-			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-			l->n_rows = INT64_MAX;
-		sqlite3_finalize(st);
 		if (!(st = log_prepare(l, "SELECT name FROM class", e)))
 			return -1;
 		size_t cap = 0;
@@ -226,9 +218,21 @@ static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 			qsort(l->classes, l->n_classes, sizeof *l->classes, cmp_str);
 		l->bounds_loaded = l->n_classes > 0;
 	}
+	/* Once opened with --force on other data (by anyone, also since this
+	 * connection was made), decisions may name rows of that data: rows
+	 * beyond the recorded count are then left to follow() (left out and
+	 * reported), not refused, and every decision's id is looked up. */
+	if (!l->forced_seen) {
+		sqlite3_stmt *st = log_prepare(l, "SELECT count(*) FROM mismatch WHERE forced = 1",
+					       e);
+		if (!st)
+			return -1;
+		l->forced_seen = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+		sqlite3_finalize(st);
+	}
 	*classes = l->classes;
 	*k = l->n_classes;
-	*n = l->n_rows;
+	*n = l->forced_seen ? INT64_MAX : l->n_rows;
 	return 0;
 }
 
@@ -267,6 +271,11 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 static int follow(struct logdb *l, struct log_decision *d)
 {
 	char buf[32];
+	/* The data is the log's own and was never changed under --force: each
+	 * decision's id is its row's (as it was recorded), no need to look
+	 * (a random access into the data per decision when opening a session). */
+	if (!l->forced_seen && !l->data_changed && d->row < l->d->n)
+		return 0;
 	if (d->row < l->d->n && (!d->example_id ||
 				 !strcmp(dataset_id(l->d, d->row, buf), d->example_id)))
 		return 0;

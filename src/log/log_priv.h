@@ -22,6 +22,9 @@ struct logdb {
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */
 	int bounds_loaded;    /* classes and n_rows read (log_list checks) */
+	int forced_seen;      /* an open with --force is recorded (else every
+			       * decision was made on this very data); looked
+			       * up by each log_list until seen */
 	char **classes;       /* sorted */
 	size_t n_classes;
 	int64_t n_rows;

@@ -237,6 +237,53 @@ START_TEST(test_expert_wins_regardless_of_order)
 }
 END_TEST
 
+/* Each decision names the first version that seals it (0 while
+ * working), as the per-decision subquery it replaced defined it. */
+START_TEST(test_list_names_sealing_version)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct err e;
+	struct log_version v;
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 1, LOG_EXCLUDE, NULL, 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "one", &v, &e), 0);
+	decide(l, 2, LOG_RELABEL, "y", 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "two", &v, &e), 0);
+	decide(l, 3, LOG_EXCLUDE, NULL, 1, 0);
+	decide(l, 0, LOG_EXCLUDE, NULL, 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "three", &v, &e), 0);
+	decide(l, 1, LOG_RELABEL, "y", 1, 0);
+	struct log_decision *dec;
+	size_t n;
+	ck_assert_msg(log_list(l, 0, &dec, &n, &e) == 0, "%s", e.msg);
+	static const int64_t want[] = { 1, 1, 2, 3, 3, 0 };
+	ck_assert_uint_eq(n, 6);
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(dec[i].version, want[i]);
+		sqlite3_stmt *st;
+		ck_assert(sqlite3_prepare_v2(db, "SELECT coalesce((SELECT min(number) FROM version v"
+					     " WHERE v.number > 0 AND v.last_decision >= ?), 0)", -1,
+					     &st, NULL) == SQLITE_OK);
+		sqlite3_bind_int64(st, 1, dec[i].id);
+		ck_assert(sqlite3_step(st) == SQLITE_ROW);
+		ck_assert_int_eq(dec[i].version, sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	log_decisions_free(dec, n);
+	ck_assert_msg(log_list(l, 4, &dec, &n, &e) == 0, "%s", e.msg);   /* a later read */
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(dec[0].version, 3);
+	ck_assert_int_eq(dec[1].version, 0);
+	log_decisions_free(dec, n);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
 START_TEST(test_versions_seal_and_never_change)
 {
 	struct dataset *d = fixture();
@@ -1087,6 +1134,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_later_decision_wins_within_pass);
 	tcase_add_test(tc, test_chain_hash_matches_its_definition);
+	tcase_add_test(tc, test_list_names_sealing_version);
 	tcase_add_test(tc, test_scan_issues_recorded_in_batches);
 	tcase_add_test(tc, test_undo_cost_does_not_grow_with_the_log);
 	tcase_add_test(tc, test_undo_reverts_its_target);

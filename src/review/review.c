@@ -145,7 +145,12 @@ static int take_decisions(struct review *r, struct log_decision *given, size_t n
 	int64_t after = r->ndec ? r->dec[r->ndec - 1].id : 0;
 	if (!given && log_list(r->db, after, &more, &n, e) < 0)
 		return -1;
-	if (n) {
+	if (n && !given && !r->dec_cap) {    /* the first read: its array becomes ours */
+		free(r->dec);
+		r->dec = more;
+		r->ndec = r->dec_cap = n;
+		more = NULL;
+	} else if (n) {
 		if (r->ndec + n > r->dec_cap) {
 			r->dec_cap = r->dec_cap * 2 > r->ndec + n ? r->dec_cap * 2 : r->ndec + n;
 			r->dec = xrealloc(r->dec, r->dec_cap * sizeof *r->dec);

@@ -3,7 +3,8 @@
  *   building the session and each operation the screen calls (filters,
  *   search, decide, undo, refresh, progress, agreement) and the power tools
  *   (goto, search-all, sort, class examples, unsure, bulk and its undo,
- *   spot check and its estimate, guidelines), printing median and max ms.
+ *   spot check and its estimate, guidelines; bulk of a 10^4 spot-check
+ *   sample and its undo, five times), printing median and max ms.
  *   DB may already hold decisions (bench/log.sh makes one with 10^5). With
  *   "all" the queue holds every row (the scan's --all), for searching and
  *   moving through 10^6 rows. */
@@ -155,6 +156,30 @@ int main(int argc, char **argv)
 	TIME("bulk reject (all, with progress)", 1, review_bulk(r, LOG_REJECT));
 	TIME("undo the big batch", 1, review_tools_undo(r));
 	TIME("accept after the batches", 20, review_decide(r, LOG_ACCEPT, NULL));
+	/* Bulk of 10^4: a spot-check sample of 10,000 unflagged examples, all
+	 * rejected (their given labels kept) in one batch, then undone. */
+	{
+		double tb[5], cb[5], tu[5], cu[5];
+		size_t nb = 0;
+		for (int i = 0; i < 5; i++) {
+			snprintf(spec2, sizeof spec2, "10000 %d", 100 + i);
+			review_spot_check(r, spec2);
+			nb = review_bulk_count(r);
+			double s0 = now_ms(), c0 = cpu_ms();
+			review_bulk(r, LOG_REJECT);
+			tb[i] = now_ms() - s0;
+			cb[i] = cpu_ms() - c0;
+			s0 = now_ms();
+			c0 = cpu_ms();
+			review_tools_undo(r);
+			tu[i] = now_ms() - s0;
+			cu[i] = cpu_ms() - c0;
+		}
+		printf("   bulk queue (spot-check sample): %zu undecided\n", nb);
+		report("bulk reject (10^4 sample)", tb, cb, 5);
+		report("undo of that batch", tu, cu, 5);
+		review_tools_back(r);
+	}
 	review_free(r);
 	cl_scan_free(&s);
 	log_close(l);

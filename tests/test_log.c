@@ -237,6 +237,53 @@ START_TEST(test_expert_wins_regardless_of_order)
 }
 END_TEST
 
+/* Each decision names the first version that seals it (0 while
+ * working), as the per-decision subquery it replaced defined it. */
+START_TEST(test_list_names_sealing_version)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct err e;
+	struct log_version v;
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 1, LOG_EXCLUDE, NULL, 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "one", &v, &e), 0);
+	decide(l, 2, LOG_RELABEL, "y", 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "two", &v, &e), 0);
+	decide(l, 3, LOG_EXCLUDE, NULL, 1, 0);
+	decide(l, 0, LOG_EXCLUDE, NULL, 1, 0);
+	ck_assert_int_eq(log_commit(l, "me", "three", &v, &e), 0);
+	decide(l, 1, LOG_RELABEL, "y", 1, 0);
+	struct log_decision *dec;
+	size_t n;
+	ck_assert_msg(log_list(l, 0, &dec, &n, &e) == 0, "%s", e.msg);
+	static const int64_t want[] = { 1, 1, 2, 3, 3, 0 };
+	ck_assert_uint_eq(n, 6);
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(dec[i].version, want[i]);
+		sqlite3_stmt *st;
+		ck_assert(sqlite3_prepare_v2(db, "SELECT coalesce((SELECT min(number) FROM version v"
+					     " WHERE v.number > 0 AND v.last_decision >= ?), 0)", -1,
+					     &st, NULL) == SQLITE_OK);
+		sqlite3_bind_int64(st, 1, dec[i].id);
+		ck_assert(sqlite3_step(st) == SQLITE_ROW);
+		ck_assert_int_eq(dec[i].version, sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	log_decisions_free(dec, n);
+	ck_assert_msg(log_list(l, 4, &dec, &n, &e) == 0, "%s", e.msg);   /* a later read */
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(dec[0].version, 3);
+	ck_assert_int_eq(dec[1].version, 0);
+	log_decisions_free(dec, n);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
 START_TEST(test_versions_seal_and_never_change)
 {
 	struct dataset *d = fixture();
@@ -1032,6 +1079,52 @@ START_TEST(test_concurrent_migrations)
 }
 END_TEST
 
+/* The chain hash built without stdio equals the format's definition
+ * (log_chain.c) written with fprintf, for every kind of field. */
+static void reference_hash(const char *table, const char *prev, const struct cval *v,
+			   size_t n, char out[65])
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert(f);
+	fprintf(f, "relabel chain 1\n%s\n%s\n", table, prev);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].type == 'i')
+			fprintf(f, "I%lld\n", (long long)v[i].i);
+		else if (v[i].type == 't')
+			fprintf(f, "T%zu:%s\n", strlen(v[i].s), v[i].s);
+		else
+			fputs("N\n", f);
+	fclose(f);
+	hash_sha256_hex(buf, len, out);
+	free(buf);
+}
+
+START_TEST(test_chain_hash_matches_its_definition)
+{
+	static char big[3000];
+	memset(big, 'x', sizeof big - 1);
+	const struct cval v[] = {
+		CV_INT(0), CV_INT(1), CV_INT(-1), CV_INT(INT64_MAX), CV_INT(INT64_MIN),
+		CV_INT(1234567890123LL), CV_TEXT(""), CV_TEXT("caf\xc3\xa9 \n:T"), CV_TEXT(NULL),
+		CV_ID(0), CV_ID(42), CV_TEXT(big),
+	};
+	size_t n = sizeof v / sizeof *v;
+	for (size_t k = 0; k <= n; k++) {
+		char a[65], b[65];
+		const char *prev = k % 2 ? "" : "00ff";
+		log_chain_hash("decision", prev, v + (k % 3), n - k < n - (k % 3) ? n - k : n - (k % 3), a);
+		reference_hash("decision", prev, v + (k % 3), n - k < n - (k % 3) ? n - k : n - (k % 3), b);
+		ck_assert_str_eq(a, b);
+	}
+	char a[65], b[65];
+	log_chain_hash("version", "abc", v, n, a);
+	reference_hash("version", "abc", v, n, b);
+	ck_assert_str_eq(a, b);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -1040,6 +1133,8 @@ int main(void)
 	TCase *tc = tcase_create("log");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_later_decision_wins_within_pass);
+	tcase_add_test(tc, test_chain_hash_matches_its_definition);
+	tcase_add_test(tc, test_list_names_sealing_version);
 	tcase_add_test(tc, test_scan_issues_recorded_in_batches);
 	tcase_add_test(tc, test_undo_cost_does_not_grow_with_the_log);
 	tcase_add_test(tc, test_undo_reverts_its_target);

@@ -9,6 +9,7 @@
  * The dataset: 12 rows, classes cat, dog, bird; the default scan flags rows
  * 0 and 1 only (rank order 0, 1), so rows 2..11 are unflagged. */
 #include <check.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,146 @@ static struct log_decision *all_decisions(struct logdb *l, size_t *n)
 	ck_assert_msg(log_list(l, 0, &dec, n, &e) == 0, "%s", e.msg);
 	return dec;
 }
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The session's decisions (bulk takes its own without reading them back)
+ * are the log's, field by field. */
+static void session_matches_log(struct review *r, struct logdb *l)
+{
+	size_t n;
+	struct log_decision *dec = all_decisions(l, &n);
+	ck_assert_uint_eq(r->ndec, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct log_decision *a = &r->dec[i], *b = &dec[i];
+		ck_assert_int_eq(a->id, b->id);
+		ck_assert_str_eq(a->uuid, b->uuid);
+		ck_assert_uint_eq(a->row, b->row);
+		ck_assert(same_str(a->example_id, b->example_id));
+		ck_assert_int_eq(a->action, b->action);
+		ck_assert(same_str(a->label, b->label));
+		ck_assert_str_eq(a->reviewer, b->reviewer);
+		ck_assert_int_eq(a->expert, b->expert);
+		ck_assert_int_eq(a->pass, b->pass);
+		ck_assert_str_eq(a->time, b->time);
+		ck_assert(same_str(a->note, b->note));
+		ck_assert_int_eq(a->scan_id, b->scan_id);
+		ck_assert_int_eq(a->undoes, b->undoes);
+		ck_assert_int_eq(a->version, b->version);
+		ck_assert(same_str(a->batch, b->batch));
+		ck_assert_str_eq(a->hash, b->hash);
+	}
+	log_decisions_free(dec, n);
+}
+
+/* The queue search (`/`) against a naive scan of the queue: the rows the
+ * scan did not rank (here added by hand, in the order added) are searched
+ * through their own index entries, with the same results, forwards and
+ * backwards from every cursor, also once those entries were made while
+ * idle. */
+static int naive_hit(const struct review *r, size_t row, const char *needle)
+{
+	char idbuf[32], low[256];
+	const char *cells[2] = { dataset_id(d, row, idbuf), dataset_cell(d, row, 2) };
+	for (int c = 0; c < 2; c++) {
+		size_t i = 0;
+		for (; cells[c][i] && i < sizeof low - 1; i++)
+			low[i] = (char)tolower((unsigned char)cells[c][i]);
+		low[i] = '\0';
+		if (strstr(low, needle))
+			return 1;
+	}
+	return 0;
+}
+
+static long naive_find(const struct review *r, const char *needle, int dir)
+{
+	for (size_t k = 1; k <= r->qlen; k++) {
+		size_t q = dir >= 0 ? (r->cursor + k) % r->qlen : (r->cursor + r->qlen - k) % r->qlen;
+		if (naive_hit(r, r->queue[q], needle))
+			return (long)q;
+	}
+	return -1;
+}
+
+START_TEST(test_queue_search_matches_naive_scan)
+{
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	static const char *const add[] = { "id k11", "id d4", "id i9", "id b2", "id g7", "id c3" };
+	for (size_t i = 0; i < sizeof add / sizeof *add; i++)
+		ck_assert_int_eq(review_goto(r, add[i]), 0);
+	ck_assert_uint_eq(r->qlen, 7);     /* b2 is flagged already */
+	static const char *const needles[] = { "cat", "a", "dog", "tweet", "k1", "1", "zz", "t t",
+					       "nose", "barking", "c3", "e" };
+	for (int round = 0; round < 2; round++) {
+		for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
+			for (size_t c = 0; c < r->qlen; c++)
+				for (int dir = -1; dir <= 1; dir += 2) {
+					r->cursor = c;
+					long want = naive_find(r, needles[k], dir);
+					long got = review_search_find(r, needles[k], dir);
+					ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
+						      needles[k], c, dir, got, want);
+				}
+		review_search_free(r);        /* again with the entries made while idle */
+		while (review_search_prepare(r, 3))
+			;
+	}
+	review_free(r);
+	log_close(l);
+}
+END_TEST
+
+/* The same with more unranked rows than are checked one by one (the rest
+ * through one pass over their entries): 3,000 rows, 1,200 added by hand. */
+START_TEST(test_queue_search_many_unranked_rows)
+{
+	teardown();
+	mkdir_tmp();
+	char probs_path[600];
+	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
+	FILE *f = fopen(data_path, "w"), *g = fopen(probs_path, "w");
+	ck_assert(f && g);
+	fputs("id,label,text\n", f);
+	fputs("a,b\n", g);
+	static const char *const words[] = { "Oak", "ash", "elm", "yew", "fir", "Pine", "rare" };
+	for (int i = 0; i < 3000; i++) {
+		fprintf(f, "x%d,%s,%s %s%s\n", i, i % 2 ? "a" : "b", words[i % 6], words[(i / 7) % 6],
+			i == 2501 || i == 2901 || i == 1203 ? " rare" : "");
+		fputs(i % 50 == 0 ? "0.95,0.05\n" : i % 2 ? "0.9,0.1\n" : "0.1,0.9\n", g);
+	}
+	fclose(f);
+	fclose(g);
+	load();
+	struct logdb *l = open_db();
+	struct review *r = open_session(l, "alice", 0);
+	char spec[32];
+	for (int i = 1; i < 3000 && r->qlen < 1200 + scan.n_ranked; i += 2) {
+		snprintf(spec, sizeof spec, "row %d", (i * 7) % 3000);
+		review_goto(r, spec);
+	}
+	review_goto(r, "row 2901");
+	review_goto(r, "row 2501");
+	review_goto(r, "row 1203");
+	ck_assert_uint_gt(r->qlen - scan.n_ranked, 1000);
+	static const char *const needles[] = { "rare", "x29", "oak elm", "pine", "zz", "x2501", "y", "x12" };
+	for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
+		for (size_t c = 0; c < r->qlen; c += 97)
+			for (int dir = -1; dir <= 1; dir += 2) {
+				r->cursor = c;
+				long want = naive_find(r, needles[k], dir);
+				long got = review_search_find(r, needles[k], dir);
+				ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
+					      needles[k], c, dir, got, want);
+			}
+	review_free(r);
+	log_close(l);
+}
+END_TEST
 
 START_TEST(test_wilson_hand_computed)
 {
@@ -369,6 +510,7 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(review_bulk(r, LOG_ACCEPT), 2);
 	ck_assert_int_eq(review_bulk_count(r), 0);
 	ck_assert_int_eq(review_bulk(r, LOG_ACCEPT), -1);          /* nothing left */
+	session_matches_log(r, l);
 	size_t n;
 	struct log_decision *dec = all_decisions(l, &n);
 	ck_assert_int_eq(n, 3);
@@ -388,6 +530,7 @@ START_TEST(test_bulk_batch_and_undo)
 	ck_assert_int_eq(review_state_of(r, 1), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 4), RS_UNDECIDED);
 	ck_assert_int_eq(review_state_of(r, 10), RS_REJECTED);
+	session_matches_log(r, l);
 	/* the next undo is the single decision before it */
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_int_eq(review_state_of(r, 10), RS_UNDECIDED);
@@ -431,6 +574,7 @@ START_TEST(test_bulk_progress_past_10000)
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_uint_ge(progress_calls, 5);
 	ck_assert_int_eq(review_bulk_count(r), (size_t)m);
+	session_matches_log(r, l);
 	review_free(r);
 	log_close(l);
 }
@@ -547,6 +691,8 @@ int main(void)
 	tcase_add_test(tc, test_sort_keys);
 	tcase_add_test(tc, test_class_examples);
 	tcase_add_test(tc, test_unsure);
+	tcase_add_test(tc, test_queue_search_matches_naive_scan);
+	tcase_add_test(tc, test_queue_search_many_unranked_rows);
 	tcase_add_test(tc, test_bulk_batch_and_undo);
 	tcase_add_test(tc, test_bulk_progress_past_10000);
 	tcase_add_test(tc, test_spot_check_queue_and_estimate);

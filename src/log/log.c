@@ -69,14 +69,31 @@ static const char schema_v2[] =
 	" probs BLOB NOT NULL, features TEXT, folds INTEGER, accuracy REAL, logloss REAL,"
 	" seconds REAL, created TEXT NOT NULL);";
 
+void log_format_time(uint64_t unix_ms, char buf[32])
+{
+	time_t sec = (time_t)(unix_ms / 1000);
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, 32 - n, ".%03dZ", (int)(unix_ms % 1000));
+}
+
 void log_now(char buf[32])
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+	log_format_time(log_now_unix_ms(), buf);
+}
+
+static void uuid_text(const unsigned char b[16], char buf[37])
+{
+	static const char digits[] = "0123456789abcdef";
+	char *o = buf;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*o++ = '-';
+		*o++ = digits[b[i] >> 4];
+		*o++ = digits[b[i] & 15];
+	}
+	*o = '\0';
 }
 
 void log_uuid(char buf[37])
@@ -86,9 +103,35 @@ void log_uuid(char buf[37])
 		die("no random bytes for a decision id");
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
-		 b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	uuid_text(b, buf);
+}
+
+void log_random(void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = getrandom((char *)buf + got, n - got, 0);
+		if (k <= 0)
+			die("no random bytes for a decision id");
+		got += (size_t)k;
+	}
+}
+
+uint64_t log_now_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void log_uuid7(uint64_t unix_ms, const unsigned char rnd[10], char buf[37])
+{
+	unsigned char b[16];
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(unix_ms >> (40 - 8 * i));
+	memcpy(b + 6, rnd, 10);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	uuid_text(b, buf);
 }
 
 const char *log_default_reviewer(void)
@@ -271,7 +314,11 @@ static int open_db(struct logdb *l, const char *uri, int flags, struct err *e)
 		sqlite3_close(l->db);
 		l->db = NULL;
 	}
-	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+	/* NOMUTEX: a connection is used by one thread at a time (the scan's
+	 * record in a thread of its own opens its own), so SQLite need not
+	 * lock it around every call (each column read and bind did). */
+	if (sqlite3_open_v2(uri, &l->db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		log_sql_err(l, e, "cannot open");
 		log_io_hint(l, e);
 		return -1;
@@ -503,8 +550,12 @@ static int connect_files(struct logdb **out, const char *path, int create,
 	}
 	/* A bulk batch touches many index pages at once: 32 MB of page cache
 	 * (SQLite's default is 2 MB) keeps them from being spilled and re-read
-	 * in the middle of its transaction. */
-	if (exec(l, "PRAGMA synchronous=FULL", e) < 0 || exec(l, "PRAGMA cache_size=-32768", e) < 0)
+	 * in the middle of its transaction. Statement journals (the undo of
+	 * one statement inside a transaction, e.g. an INSERT of 64 records
+	 * that a trigger refuses) stay in memory instead of spilling to a
+	 * temporary file past 64 KiB; crash recovery is the WAL's, unchanged. */
+	if (exec(l, "PRAGMA synchronous=FULL", e) < 0 || exec(l, "PRAGMA cache_size=-32768", e) < 0 ||
+	    exec(l, "PRAGMA temp_store=MEMORY", e) < 0)
 		return -1;
 	int uv;
 	if (check_version(l, &uv, e) < 0 || migrate(l, uv, e) < 0) {

@@ -1,18 +1,48 @@
 /* log_batch.c — many decisions in one transaction (see log_batch.h), each
- * chained like log_decide's. */
+ * chained like log_decide's. The batch shares one time stamp (they are
+ * recorded by one commit) and one read of random bytes for the UUIDs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "log_batch.h"
 #include "log_priv.h"
+#include "util.h"
 
 void log_new_batch_id(char buf[37])
 {
 	log_uuid(buf);
 }
 
+#define ROWS 64
+
+/* INSERT of k records (15 parameters each). */
+static sqlite3_stmt *prepare_rows(struct logdb *l, size_t k, struct err *e)
+{
+	static const char head[] = "INSERT INTO decision (" LOG_DECISION_COLS ", hash) VALUES ";
+	static const char one[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	char *sql = xmalloc(sizeof head + k * sizeof one), *o = sql;
+	memcpy(o, head, sizeof head - 1);
+	o += sizeof head - 1;
+	for (size_t j = 0; j < k; j++) {
+		if (j)
+			*o++ = ',';
+		memcpy(o, one, sizeof one - 1);
+		o += sizeof one - 1;
+	}
+	*o = '\0';
+	sqlite3_stmt *st = log_prepare(l, sql, e);
+	free(sql);
+	return st;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
 int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
 		     const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
-		     void *ctx, struct err *e)
+		     void *ctx, struct log_decision *out, struct err *e)
 {
 	if (!n)
 		return 0;
@@ -24,7 +54,13 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 		return -1;
 	/* One prepared statement; each record chains on the one before it. */
 	int ok;
-	char prev[65], hash[65];
+	char prev[65], t[32];
+	char (*uuids)[37] = xmallocarray(ROWS, sizeof *uuids);
+	char (*hashes)[65] = xmallocarray(ROWS, sizeof *hashes);
+	uint64_t ms = log_now_unix_ms();
+	log_format_time(ms, t);
+	unsigned char *rnd = xmallocarray(n, 10);
+	log_random(rnd, n * 10);
 	int64_t id = log_next_id(l, "decision", "id", &ok);
 	sqlite3_stmt *st = NULL;
 	if (!ok) {
@@ -33,33 +69,51 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 	}
 	if (log_chain_head(l, "decision", prev, e) < 0)
 		goto fail;
-	if (!(st = log_prepare(l, "INSERT INTO decision (" LOG_DECISION_COLS ", hash) VALUES "
-			       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e)))
-		goto fail;
-	for (size_t i = 0; i < n; i++, id++) {
-		const struct log_new_decision *nd = &nds[i];
-		char uuid[37], t[32];
-		log_uuid(uuid);
-		log_now(t);
-		struct cval v[14] = {
-			CV_INT(id), CV_TEXT(uuid), CV_INT(nd->row),
-			CV_TEXT(l->has_ids ? nd->example_id : NULL),
-			CV_TEXT(log_action_name(nd->action)),
-			CV_TEXT(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL : nd->label),
-			CV_TEXT(nd->reviewer), CV_TEXT(nd->expert ? "expert" : "annotator"),
-			CV_INT(nd->pass), CV_TEXT(t), CV_TEXT(nd->note), CV_ID(nd->scan_id),
-			CV_ID(nd->action == LOG_UNDO ? nd->undoes : 0), CV_TEXT(batch),
-		};
-		log_chain_hash("decision", prev, v, 14, hash);
-		for (int c = 0; c < 14; c++) {
-			if (v[c].type == 'i')
-				sqlite3_bind_int64(st, c + 1, v[c].i);
-			else if (v[c].type == 't')
-				sqlite3_bind_text(st, c + 1, v[c].s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, c + 1);
+	/* ROWS records a statement: SQLite's per-statement work (its CHECK
+	 * lists, the statement journal) is then paid once per ROWS rows. */
+	for (size_t at = 0, k; at < n; at += k) {
+		k = n - at < ROWS ? n - at : ROWS;
+		if (!st || k != ROWS) {
+			sqlite3_finalize(st);
+			if (!(st = prepare_rows(l, k, e)))
+				goto fail;
 		}
-		sqlite3_bind_text(st, 15, hash, -1, SQLITE_TRANSIENT);
+		for (size_t j = 0; j < k; j++) {
+			const struct log_new_decision *nd = &nds[at + j];
+			int64_t rid = id + (int64_t)(at + j);
+			log_uuid7(ms, rnd + 10 * (at + j), uuids[j]);
+			struct cval v[14] = {
+				CV_INT(rid), CV_TEXT(uuids[j]), CV_INT(nd->row),
+				CV_TEXT(l->has_ids ? nd->example_id : NULL),
+				CV_TEXT(log_action_name(nd->action)),
+				CV_TEXT(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL :
+					nd->label),
+				CV_TEXT(nd->reviewer), CV_TEXT(nd->expert ? "expert" : "annotator"),
+				CV_INT(nd->pass), CV_TEXT(t), CV_TEXT(nd->note), CV_ID(nd->scan_id),
+				CV_ID(nd->action == LOG_UNDO ? nd->undoes : 0), CV_TEXT(batch),
+			};
+			log_chain_hash("decision", prev, v, 14, hashes[j]);
+			memcpy(prev, hashes[j], sizeof prev);
+			/* SQLITE_STATIC: every bound string outlives the step. */
+			int p = (int)j * 15 + 1;
+			for (int c = 0; c < 14; c++) {
+				if (v[c].type == 'i')
+					sqlite3_bind_int64(st, p + c, v[c].i);
+				else if (v[c].type == 't')
+					sqlite3_bind_text(st, p + c, v[c].s, -1, SQLITE_STATIC);
+				else
+					sqlite3_bind_null(st, p + c);
+			}
+			sqlite3_bind_text(st, p + 14, hashes[j], 64, SQLITE_STATIC);
+			if (out) {
+				struct log_decision *d = &out[at + j];
+				memset(d, 0, sizeof *d);
+				d->id = rid;
+				memcpy(d->uuid, uuids[j], sizeof uuids[j]);
+				memcpy(d->time, t, sizeof t);
+				memcpy(d->hash, hashes[j], sizeof hashes[j]);
+			}
+		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			log_sql_err(l, e, "cannot record the batch");
 			if (sqlite3_errcode(l->db) == SQLITE_CONSTRAINT)
@@ -67,14 +121,38 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 			goto fail;
 		}
 		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		memcpy(prev, hash, sizeof prev);
-		if (progress && ((i + 1) % 500 == 0 || i + 1 == n))
-			progress(ctx, i + 1, n);
+		if (progress && ((at + k) / 500 > at / 500 || at + k == n))
+			progress(ctx, at + k, n);
 	}
 	sqlite3_finalize(st);
-	return log_commit_tx(l, e);
+	st = NULL;
+	free(rnd);
+	free(uuids);
+	free(hashes);
+	if (log_commit_tx(l, e) < 0)
+		return -1;
+	/* As log_list would read them back. */
+	for (size_t i = 0; out && i < n; i++) {
+		const struct log_new_decision *nd = &nds[i];
+		struct log_decision *d = &out[i];
+		d->row = nd->row;
+		d->example_id = dup_or_null(l->has_ids ? nd->example_id : NULL);
+		d->action = nd->action;
+		d->label = dup_or_null(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL :
+				       nd->label);
+		d->reviewer = xstrdup(nd->reviewer ? nd->reviewer : "");
+		d->expert = nd->expert != 0;
+		d->pass = nd->pass;
+		d->note = dup_or_null(nd->note);
+		d->scan_id = nd->scan_id > 0 ? nd->scan_id : 0;
+		d->undoes = nd->action == LOG_UNDO ? nd->undoes : 0;
+		d->batch = dup_or_null(batch);
+	}
+	return 0;
 fail:
+	free(rnd);
+	free(uuids);
+	free(hashes);
 	sqlite3_finalize(st);
 	log_rollback(l);
 	return -1;

@@ -11,9 +11,12 @@ void log_new_batch_id(char buf[37]);
 
 /* Record nds[0..n) in one transaction, each with batch id `batch`. An undo
  * must name its target (undoes > 0). progress (may be NULL) is called
- * every 500 decisions and at the end with (done, n). */
+ * every 500 decisions and at the end with (done, n). out (may be NULL)
+ * receives, once committed, the n decisions as log_list would read them
+ * back (ids consecutive; free with log_decisions_free's rules), so that a
+ * reader of the log need not read them again. */
 int log_decide_batch(struct logdb *db, const struct log_new_decision *nds, size_t n,
 		     const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
-		     void *ctx, struct err *e);
+		     void *ctx, struct log_decision *out, struct err *e);
 
 #endif

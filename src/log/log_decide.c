@@ -106,8 +106,11 @@ int log_decide(struct logdb *l, const struct log_new_decision *nd,
 	       struct log_decision *out, struct err *e)
 {
 	char uuid[37], t[32], hash[65];
-	log_uuid(uuid);
-	log_now(t);
+	unsigned char rnd[10];
+	uint64_t ms = log_now_unix_ms();
+	log_random(rnd, sizeof rnd);
+	log_uuid7(ms, rnd, uuid);
+	log_format_time(ms, t);
 	if (nd->action >= LOG_ACTIONS)
 		return err_set(e, ERR_INPUT, "not an action");
 	if (log_begin(l, e) < 0)
@@ -198,14 +201,6 @@ static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 		if (sqlite3_step(st) == SQLITE_ROW)
 			l->n_rows = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		/* Once opened with --force on other data, decisions may name rows
-		 * of that data: rows beyond the recorded count are then left to
-		 * follow() (left out and reported), not refused. */
-		if (!(st = log_prepare(l, "SELECT count(*) FROM mismatch WHERE forced = 1", e)))
-			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-			l->n_rows = INT64_MAX;
-		sqlite3_finalize(st);
 		if (!(st = log_prepare(l, "SELECT name FROM class", e)))
 			return -1;
 		size_t cap = 0;
@@ -223,9 +218,21 @@ static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 			qsort(l->classes, l->n_classes, sizeof *l->classes, cmp_str);
 		l->bounds_loaded = l->n_classes > 0;
 	}
+	/* Once opened with --force on other data (by anyone, also since this
+	 * connection was made), decisions may name rows of that data: rows
+	 * beyond the recorded count are then left to follow() (left out and
+	 * reported), not refused, and every decision's id is looked up. */
+	if (!l->forced_seen) {
+		sqlite3_stmt *st = log_prepare(l, "SELECT count(*) FROM mismatch WHERE forced = 1",
+					       e);
+		if (!st)
+			return -1;
+		l->forced_seen = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+		sqlite3_finalize(st);
+	}
 	*classes = l->classes;
 	*k = l->n_classes;
-	*n = l->n_rows;
+	*n = l->forced_seen ? INT64_MAX : l->n_rows;
 	return 0;
 }
 
@@ -264,6 +271,11 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 static int follow(struct logdb *l, struct log_decision *d)
 {
 	char buf[32];
+	/* The data is the log's own and was never changed under --force: each
+	 * decision's id is its row's (as it was recorded), no need to look
+	 * (a random access into the data per decision when opening a session). */
+	if (!l->forced_seen && !l->data_changed && d->row < l->d->n)
+		return 0;
 	if (d->row < l->d->n && (!d->example_id ||
 				 !strcmp(dataset_id(l->d, d->row, buf), d->example_id)))
 		return 0;
@@ -297,6 +309,73 @@ size_t log_vanished(const struct logdb *l, const char **msg)
 	return l->vanished;
 }
 
+/* The versions that seal decisions (number > 0), for finding the first
+ * that seals a decision without a query per decision. */
+struct seal {
+	int64_t last;         /* last_decision */
+	int64_t first;        /* the smallest number sealing up to here or later */
+};
+
+static int cmp_seal(const void *a, const void *b)
+{
+	int64_t x = ((const struct seal *)a)->last, y = ((const struct seal *)b)->last;
+	return x < y ? -1 : x > y;
+}
+
+static int load_seals(struct logdb *l, struct seal **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = log_prepare(l, "SELECT last_decision, number FROM version"
+				       " WHERE number > 0", e);
+	if (!st)
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof **out);
+		(*out)[(*n)++] = (struct seal){ sqlite3_column_int64(st, 0),
+						sqlite3_column_int64(st, 1) };
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		return log_sql_err(l, e, "cannot read versions");
+	}
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_seal);
+	for (size_t i = *n; i-- > 1;)     /* suffix minimum of the numbers */
+		if ((*out)[i].first < (*out)[i - 1].first)
+			(*out)[i - 1].first = (*out)[i].first;
+	return 0;
+}
+
+/* min(number) of the versions with last_decision >= id, 0 when none. */
+static int64_t sealed_by(const struct seal *s, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s[mid].last < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? s[lo].first : 0;
+}
+
+/* A text column into a fixed buffer ("" for NULL), cut to fit. */
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	size_t len = v ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	if (len >= cap)
+		len = cap - 1;
+	if (len)
+		memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
 int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	     size_t *count, struct err *e)
 {
@@ -307,14 +386,18 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	int64_t n = 0;
 	if (load_bounds(l, &classes, &k, &n, e) < 0)
 		return -1;
+	struct seal *seals = NULL;
+	size_t nseals = 0;
+	if (load_seals(l, &seals, &nseals, e) < 0)
+		return -1;
 	sqlite3_stmt *st = log_prepare(l,
 		"SELECT id, uuid, row, example_id, action, label, reviewer, role, pass,"
-		" time, note, scan_id, undoes,"
-		" (SELECT min(number) FROM version v WHERE v.number > 0 AND v.last_decision >= d.id),"
-		" batch, hash"
+		" time, note, scan_id, undoes, 0, batch, hash"
 		" FROM decision d WHERE id > ? ORDER BY id", e);
-	if (!st)
+	if (!st) {
+		free(seals);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, after);
 	l->vanished = 0;
 	l->vanished_msg[0] = '\0';
@@ -326,7 +409,7 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		struct log_decision *d = &(*out)[(*count)++];
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(st, 0);
-		snprintf(d->uuid, sizeof d->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
+		copy_col(d->uuid, sizeof d->uuid, st, 1);
 		int64_t row = sqlite3_column_int64(st, 2);
 		d->row = row < 0 ? SIZE_MAX : (size_t)row;
 		d->example_id = dup_col(st, 3);
@@ -338,15 +421,13 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		const char *role = (const char *)sqlite3_column_text(st, 7);
 		d->expert = role && !strcmp(role, "expert");
 		d->pass = sqlite3_column_int(st, 8);
-		const char *t = (const char *)sqlite3_column_text(st, 9);
-		snprintf(d->time, sizeof d->time, "%s", t ? t : "");
+		copy_col(d->time, sizeof d->time, st, 9);
 		d->note = dup_col(st, 10);
 		d->scan_id = sqlite3_column_int64(st, 11);
 		d->undoes = sqlite3_column_int64(st, 12);
-		d->version = sqlite3_column_int64(st, 13);
+		d->version = sealed_by(seals, nseals, d->id);
 		d->batch = dup_col(st, 14);
-		const char *h = (const char *)sqlite3_column_text(st, 15);
-		snprintf(d->hash, sizeof d->hash, "%s", h ? h : "");
+		copy_col(d->hash, sizeof d->hash, st, 15);
 		if (!d->reviewer)
 			d->reviewer = xstrdup("");
 		bad = validate(l, d, row, action, classes, k, n, e) < 0;
@@ -360,6 +441,7 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		}
 	}
 	sqlite3_finalize(st);
+	free(seals);
 	if (bad || rc != SQLITE_DONE) {
 		log_decisions_free(*out, *count);
 		*out = NULL;

@@ -22,6 +22,9 @@ struct logdb {
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */
 	int bounds_loaded;    /* classes and n_rows read (log_list checks) */
+	int forced_seen;      /* an open with --force is recorded (else every
+			       * decision was made on this very data); looked
+			       * up by each log_list until seen */
 	char **classes;       /* sorted */
 	size_t n_classes;
 	int64_t n_rows;
@@ -81,7 +84,18 @@ void log_io_hint(struct logdb *l, struct err *e);
 double log_now_ms(void);
 /* Now, UTC, ISO 8601 with milliseconds. */
 void log_now(char buf[32]);
-/* A random version 4 UUID. */
+/* A random version 4 UUID (batch ids). */
 void log_uuid(char buf[37]);
+/* A decision's UUID: version 7, the time in milliseconds since 1970 then
+ * 74 random bits (from rnd), so that new decisions' UUIDs sort after the
+ * old ones and the log's unique index on them grows at its end instead of
+ * at a random page per decision (a bulk batch on a large log dirtied one
+ * index page per decision). */
+void log_uuid7(uint64_t unix_ms, const unsigned char rnd[10], char buf[37]);
+uint64_t log_now_unix_ms(void);
+/* unix_ms as log_now writes it. */
+void log_format_time(uint64_t unix_ms, char buf[32]);
+/* n random bytes (getrandom; one call for a whole batch). */
+void log_random(void *buf, size_t n);
 
 #endif

@@ -59,7 +59,8 @@ long review_find_decision(const struct review *r, int64_t id)
  * decision on the row, prev_on_row[i] the one before decision i (-1: none). */
 static void chain_rows(struct review *r, size_t from)
 {
-	r->prev_on_row = xrealloc(r->prev_on_row, (r->ndec ? r->ndec : 1) * sizeof *r->prev_on_row);
+	r->prev_on_row = xrealloc(r->prev_on_row, (r->dec_cap ? r->dec_cap : 1) *
+				  sizeof *r->prev_on_row);
 	for (size_t i = from; i < r->ndec; i++) {
 		size_t row = r->dec[i].row;
 		r->prev_on_row[i] = row < r->d->n ? r->row_last[row] : -1;
@@ -133,20 +134,32 @@ static void update_winners(struct review *r, size_t from)
 	free(touched);
 }
 
-/* Read decisions recorded since the last read (by anyone). */
-static int load_decisions(struct review *r, struct err *e)
+/* Take decisions recorded since the last read (by anyone): `given`, this
+ * session's own just recorded (when nothing came between), else read from
+ * the log. */
+static int take_decisions(struct review *r, struct log_decision *given, size_t ngiven,
+			  struct err *e)
 {
-	struct log_decision *more;
-	size_t n, before = r->ndec;
+	struct log_decision *more = given;
+	size_t n = ngiven, before = r->ndec;
 	int64_t after = r->ndec ? r->dec[r->ndec - 1].id : 0;
-	if (log_list(r->db, after, &more, &n, e) < 0)
+	if (!given && log_list(r->db, after, &more, &n, e) < 0)
 		return -1;
-	if (n) {
-		r->dec = xrealloc(r->dec, (r->ndec + n) * sizeof *r->dec);
+	if (n && !given && !r->dec_cap) {    /* the first read: its array becomes ours */
+		free(r->dec);
+		r->dec = more;
+		r->ndec = r->dec_cap = n;
+		more = NULL;
+	} else if (n) {
+		if (r->ndec + n > r->dec_cap) {
+			r->dec_cap = r->dec_cap * 2 > r->ndec + n ? r->dec_cap * 2 : r->ndec + n;
+			r->dec = xrealloc(r->dec, r->dec_cap * sizeof *r->dec);
+		}
 		memcpy(r->dec + r->ndec, more, n * sizeof *more);
 		r->ndec += n;
 	}
-	free(more);   /* strings now belong to r->dec */
+	if (!given)
+		free(more);   /* strings now belong to r->dec */
 	struct log_note *nn;
 	size_t nnew;
 	if (log_notes(r->db, r->nnotes ? r->notes[r->nnotes - 1].id : 0, &nn, &nnew, e) < 0)
@@ -177,8 +190,28 @@ static int load_decisions(struct review *r, struct err *e)
 	return 0;
 }
 
+static int load_decisions(struct review *r, struct err *e)
+{
+	return take_decisions(r, NULL, 0, e);
+}
+
 int review_load_decisions(struct review *r, struct err *e)
 {
+	return load_decisions(r, e);
+}
+
+int review_take_decisions(struct review *r, struct log_decision *dec, size_t n, struct err *e)
+{
+	int64_t last = r->ndec ? r->dec[r->ndec - 1].id : 0;
+	if (r->loaded && n && dec[0].id == last + 1)
+		return take_decisions(r, dec, n, e);
+	for (size_t i = 0; i < n; i++) {     /* others wrote meanwhile: read it all */
+		free(dec[i].example_id);
+		free(dec[i].label);
+		free(dec[i].reviewer);
+		free(dec[i].note);
+		free(dec[i].batch);
+	}
 	return load_decisions(r, e);
 }
 

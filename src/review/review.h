@@ -56,7 +56,7 @@ struct review {
 	int role_expert;         /* the reviewer's role is expert (kept across E) */
 	int blind;               /* expert: hide the annotator's decision until deciding */
 	struct log_decision *dec;    /* every decision, id order */
-	size_t ndec;
+	size_t ndec, dec_cap;     /* dec_cap: room allocated (it grows by doubling) */
 	long *win, *win1, *win2; /* per row: deciding decision (all, pass 1, pass 2) or -1 */
 	long *rank;              /* per row: position in the scan's ranking, or -1 */
 	size_t *queue, qlen;     /* rows shown, in order */

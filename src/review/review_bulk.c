@@ -1,6 +1,9 @@
 /* review_bulk.c — bulk decisions: one action on every undecided example of
  * the current queue, recorded as individual decisions sharing a batch id in
- * one transaction (all or nothing), and undoing such a batch as a whole. */
+ * one transaction (all or nothing), and undoing such a batch as a whole.
+ * The session takes the batch's decisions as recorded (no re-read of the
+ * log) and finds a batch's members and their undos without a pass over
+ * every decision's undo target. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +27,50 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 {
 	struct review_tools *t = r->tools;
 	struct err e = { 0 };
+	struct log_decision *done = xmallocarray(n, sizeof *done);
 	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
-			     t->progress_ctx, &e) < 0)
+			     t->progress_ctx, done, &e) < 0) {
+		free(done);
 		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
+	}
 	r->session_decisions += n;
-	if (review_load_decisions(r, &e) < 0)
+	int rc = review_take_decisions(r, done, n, &e);
+	free(done);
+	if (rc < 0)
 		return fail(r, "saved, but re-reading the log failed: ", e.msg), 1;
 	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	size_t x = ((const struct log_new_decision *)a)->row;
+	size_t y = ((const struct log_new_decision *)b)->row;
+	return x < y ? -1 : x > y;
+}
+
+/* Is r->dec[i] undone? Its undo is on its row (the log enforces it), after
+ * it: a walk down the row's chain. */
+static int is_undone(const struct review *r, size_t i)
+{
+	size_t row = r->dec[i].row;
+	if (row >= r->d->n)
+		return 0;
+	for (long j = r->row_last[row]; j > (long)i; j = r->prev_on_row[j])
+		if (r->dec[j].action == LOG_UNDO && r->dec[j].undoes == r->dec[i].id)
+			return 1;
+	return 0;
+}
+
+static int in_batch(const struct log_decision *dd, const char *batch)
+{
+	return dd->batch && dd->batch[0] == batch[0] && !strcmp(dd->batch, batch) &&
+	       dd->action != LOG_UNDO;
 }
 
 long review_bulk(struct review *r, enum log_action a)
@@ -59,6 +99,9 @@ long review_bulk(struct review *r, enum log_action a)
 		};
 		m++;
 	}
+	/* In row order: the log's index on rows is then updated page after
+	 * page (the rows are distinct, so the order means nothing else). */
+	qsort(nds, m, sizeof *nds, cmp_row);
 	char batch[37];
 	log_new_batch_id(batch);
 	int rc = record_batch(r, nds, m, batch);
@@ -93,22 +136,14 @@ int review_tools_undo(struct review *r)
 		return review_undo(r);
 	const char *batch = r->dec[ti].batch;
 	/* Every decision of the batch that is not undone yet. */
-	unsigned char *undone = xcalloc(r->ndec, 1);
-	for (size_t i = 0; i < r->ndec; i++)
-		if (r->dec[i].action == LOG_UNDO) {
-			long u = review_find_decision(r, r->dec[i].undoes);
-			if (u >= 0)
-				undone[u] = 1;
-		}
 	size_t n = 0;
 	for (size_t i = 0; i < r->ndec; i++)
-		n += r->dec[i].batch && !strcmp(r->dec[i].batch, batch) &&
-		     r->dec[i].action != LOG_UNDO && !undone[i];
+		n += in_batch(&r->dec[i], batch);
 	struct log_new_decision *nds = xmallocarray(n ? n : 1, sizeof *nds);
 	size_t m = 0, first_row = r->dec[ti].row;
 	for (size_t i = 0; i < r->ndec; i++) {
 		const struct log_decision *dd = &r->dec[i];
-		if (!dd->batch || strcmp(dd->batch, batch) || dd->action == LOG_UNDO || undone[i])
+		if (!in_batch(dd, batch) || is_undone(r, i))
 			continue;
 		if (!m)
 			first_row = dd->row;
@@ -118,20 +153,28 @@ int review_tools_undo(struct review *r)
 			.scan_id = r->scan_id, .undoes = dd->id,
 		};
 	}
-	free(undone);
+	/* The cursor goes to the batch's first example in the queue. */
+	size_t *rows = xmallocarray(m ? m : 1, sizeof *rows);
+	for (size_t i = 0; i < m; i++)
+		rows[i] = nds[i].row;
+	qsort(rows, m, sizeof *rows, cmp_size);
 	char copy[40];
 	snprintf(copy, sizeof copy, "%s", batch);
 	int rc = record_batch(r, nds, m, copy);
 	free(nds);
-	if (rc < 0)
+	if (rc < 0) {
+		free(rows);
 		return -1;
+	}
 	t->batch[0] = '\0';
 	review_rebuild(r);
 	for (size_t i = 0; i < r->qlen; i++)
-		if (r->queue[i] == first_row) {
+		if (r->queue[i] == first_row ||
+		    bsearch(&r->queue[i], rows, m, sizeof *rows, cmp_size)) {
 			r->cursor = i;
 			break;
 		}
+	free(rows);
 	if (!rc) {
 		snprintf(r->message, sizeof r->message, "undone: the whole batch, %zu decisions", m);
 		r->message_error = 0;

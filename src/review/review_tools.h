@@ -19,7 +19,8 @@
 enum review_source { SRC_FLAGGED, SRC_SEARCH, SRC_SPOT };
 
 /* A bulk action this large reports progress (it takes longer than a
- * keystroke should: about 20-60 us a decision, fsync aside). */
+ * keystroke should: about 7-9 us a decision, so 10^4 take about 80 ms;
+ * see bench/README.md). */
 #define BULK_PROGRESS_MIN 1000
 enum review_sort { SORT_RANK, SORT_SCORE, SORT_GIVEN, SORT_SUGGESTED, SORT_CONFIDENCE,
 		   SORT_KEYS };
@@ -125,6 +126,12 @@ size_t review_class_examples(const struct review *r, int cls, size_t *out, size_
 /* Internal to the session's files: re-read the log (review.c), load this
  * scan's spot-check samples (review_spot.c). */
 int review_load_decisions(struct review *r, struct err *e);
+/* Catch up with the log given this session's own decisions just recorded
+ * (dec[0..n), consecutive ids, as log_decide_batch fills them): taken as
+ * they are when they follow the last decision read, else the log is read
+ * (and they are freed). Their strings belong to the session after. */
+int review_take_decisions(struct review *r, struct log_decision *dec, size_t n,
+			  struct err *e);
 int spot_load(struct review *r);
 void review_clear_filter(struct review *r);
 

@@ -2,6 +2,7 @@
  * the UTF-8 decoder of textwidth.c; never allocates except in san_dup and
  * for long %s arguments of san_vfprintf. */
 #include "sanitize.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ size_t san_char(const char *s, size_t len, unsigned *cp, char esc[SAN_ESC_MAX])
 		*cp = b;
 		return 1;
 	}
-	size_t n = tw_decode(s, len, cp);
+	size_t n = utf8_decode(s, len, cp);
 	if (n == 1 && *cp == 0xFFFD)
 		snprintf(esc, SAN_ESC_MAX, "\\x%02x", b);
 	else if (*cp < 0xA0 || is_bidi(*cp))

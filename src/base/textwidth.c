@@ -2,41 +2,12 @@
  * with the locale's character type forced to UTF-8 for the query; see
  * textwidth.h for what is escaped, expanded or left out). */
 #include "textwidth.h"
+#include "utf8.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
-
-size_t tw_decode(const char *s, size_t len, unsigned *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned c = u[0];
-	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-	if (n == 0 || n > len) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (n == 1) {
-		*cp = c;
-		return 1;
-	}
-	unsigned v = c & (0x7F >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		v = (v << 6) | (u[i] & 0x3F);
-	}
-	static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (v < min[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = v;
-	return n;
-}
 
 static locale_t utf8_locale(void)
 {
@@ -84,7 +55,7 @@ size_t tw_glyph(const char *s, size_t len, struct tw_glyph *g)
 		 * terminal that draws flags and in those that draw the letters;
 		 * a lone one is one column or two depending on the terminal */
 		unsigned next = 0;
-		size_t m = n < len ? tw_decode(s + n, len - n, &next) : 0;
+		size_t m = n < len ? utf8_decode(s + n, len - n, &next) : 0;
 		if (regional(next)) {
 			g->kind = TW_CHAR;
 			g->cols = 2;

@@ -40,9 +40,6 @@ size_t tw_glyph(const char *s, size_t len, struct tw_glyph *g);
 /* Columns a tab at column col takes. */
 #define TW_TAB_COLS(col) (8 - (int)((col) % 8))
 
-/* Decode one character at s (len bytes available). Returns the bytes used
- * (at least 1) and its code point in *cp (U+FFFD for an invalid byte). */
-size_t tw_decode(const char *s, size_t len, unsigned *cp);
 /* Columns of a code point as the screen shows it (0 for combining marks
  * and dropped characters; a tab counts 1 here). */
 int tw_cp_width(unsigned cp);

@@ -49,3 +49,18 @@ size_t utf8_first_bad(const char *s, size_t len)
 	}
 	return len;
 }
+
+size_t utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = utf8_seq(u, len);
+	if (n == 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	unsigned v = n == 1 ? u[0] : u[0] & (0x7Fu >> n);
+	for (size_t i = 1; i < n; i++)
+		v = (v << 6) | (u[i] & 0x3Fu);
+	*cp = v;
+	return n;
+}

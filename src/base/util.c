@@ -8,9 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "sanitize.h"
-
 static void (*die_hook)(void);
+static int (*die_writer)(FILE *, const char *, va_list) = vfprintf;
+
+void util_set_die_writer(int (*writer)(FILE *, const char *, va_list))
+{
+	die_writer = writer ? writer : vfprintf;
+}
 
 void util_set_die_hook(void (*hook)(void))
 {
@@ -26,7 +30,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("relabel: ", stderr);
-	san_vfprintf(stderr, fmt, ap);
+	die_writer(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(1);

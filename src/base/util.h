@@ -8,7 +8,9 @@
 #ifndef RELABEL_UTIL_H
 #define RELABEL_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -23,6 +25,9 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* One hook, run once by die() before printing (e.g. endwin()). */
 void util_set_die_hook(void (*hook)(void));
+/* How die() writes its message (vfprintf until set; the program sets
+ * san_vfprintf, so that a message never carries terminal controls). */
+void util_set_die_writer(int (*writer)(FILE *, const char *, va_list));
 
 /* A monotonic clock in seconds, for durations. */
 double util_seconds(void);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "sanitize.h"
+#include "util.h"
 #include "version.h"
 
 struct command {
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	util_set_die_writer(san_vfprintf);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -12,7 +12,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-void review_rebuild(struct review *r);   /* review_queue.c */
 
 /* Winners over the decisions of one pass (0: all passes). */
 static void winners(struct review *r, int pass, long *out)

@@ -102,6 +102,9 @@ long review_find_decision(const struct review *r, int64_t id);
 /* Whether a row is in a decision state filter (RS_ANY, a state, or the
  * groups decided / others / mine / disagree). */
 int review_state_matches(const struct review *r, size_t row, int state);
+/* Rebuild the queue from its source, the filter and the sort (the cursor
+ * clamped to it; review_queue.c): after any change of them. */
+void review_rebuild(struct review *r);
 enum review_state review_state_of(const struct review *r, size_t row);
 const char *review_state_name(enum review_state s);
 

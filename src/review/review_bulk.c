@@ -12,7 +12,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-void review_rebuild(struct review *r);                          /* review_queue.c */
 
 static int fail(struct review *r, const char *what, const char *why)
 {

@@ -9,7 +9,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-void review_rebuild(struct review *r);
 
 static int shown(const struct review *r, size_t row)
 {

@@ -9,7 +9,6 @@
 #include "review_tools.h"
 #include "util.h"
 
-void review_rebuild(struct review *r);   /* review_queue.c */
 
 /* Show sample s (its rows are marked as sampled). */
 static void show(struct review *r, const struct log_spot_check *s)

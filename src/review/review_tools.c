@@ -289,7 +289,6 @@ static int cursor_to(struct review *r, size_t row)
 	return -1;
 }
 
-void review_rebuild(struct review *r);   /* review_queue.c */
 
 void review_tools_back(struct review *r)
 {

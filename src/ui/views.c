@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "review_tools.h"
+#include "utf8.h"
 #include "textwidth.h"
 #include "ui_tools.h"
 #include "util.h"
@@ -342,7 +343,7 @@ static const char *line_end(const char *p, int w)
 	const char *q = p, *brk = NULL;
 	while (*q) {
 		unsigned cp;
-		size_t nb = tw_decode(q, strlen(q), &cp);
+		size_t nb = utf8_decode(q, strlen(q), &cp);
 		int cw = tw_cp_width(cp);
 		if (cols + cw > w)
 			break;

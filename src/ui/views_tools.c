@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "review_tools.h"
+#include "utf8.h"
 #include "util.h"
 #include "textwidth.h"
 #include "ui_tools.h"
@@ -26,7 +27,7 @@ static int wrap(const char *text, int w, int maxlines,
 		int cols = 0;
 		while (*p && *p != '\n') {
 			unsigned cp;
-			size_t n = tw_decode(p, strlen(p), &cp);
+			size_t n = utf8_decode(p, strlen(p), &cp);
 			int cw = tw_cp_width(cp);
 			if (cols + cw > w)
 				break;

@@ -1,5 +1,6 @@
 /* review.c — the review session: decisions, per-pass winners and the queue
- * (see review.h). Filters and search live in review_queue.c. */
+ * (see review.h). Filters and search live in review_queue.c, what one row
+ * is (its winner, its state) in review_row.c. */
 #include "review.h"
 
 #include <stdio.h>
@@ -41,18 +42,6 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-long review_find_decision(const struct review *r, int64_t id)
-{
-	size_t lo = 0, hi = r->ndec;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (r->dec[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < r->ndec && r->dec[lo].id == id ? (long)lo : -1;
-}
 
 /* Chain r->dec[from..] onto their rows: row_last[row] is the newest
  * decision on the row, prev_on_row[i] the one before decision i (-1: none). */
@@ -286,41 +275,9 @@ void review_free(struct review *r)
 	free(r);
 }
 
-long review_row(const struct review *r)
-{
-	return r->qlen ? (long)r->queue[r->cursor] : -1;
-}
 
-static enum review_state state_of_decision(const struct log_decision *d, const char *given)
-{
-	switch (d->action) {
-	case LOG_ACCEPT: return RS_ACCEPTED;
-	case LOG_EXCLUDE: return RS_EXCLUDED;
-	case LOG_REJECT: return RS_REJECTED;
-	case LOG_UNSURE: return RS_UNSURE;
-	default:
-		if (!d->label)
-			return RS_EXCLUDED;
-		return strcmp(d->label, given) ? RS_RELABELLED : RS_REJECTED;
-	}
-}
 
-enum review_state review_state_of(const struct review *r, size_t row)
-{
-	long w = r->win[row];
-	if (w < 0)
-		return RS_UNDECIDED;
-	return state_of_decision(&r->dec[w], r->d->class_names[r->d->labels[row]]);
-}
 
-const char *review_state_name(enum review_state s)
-{
-	static const char *const names[RS_STATES] = {
-		"undecided", "accepted", "relabelled", "rejected", "excluded", "unsure", "decided",
-		"others", "mine", "disagree",
-	};
-	return s >= 0 && s < RS_STATES ? names[s] : "any";
-}
 
 void review_move(struct review *r, long delta)
 {
@@ -582,17 +539,7 @@ int review_refresh(struct review *r)
 	return 0;
 }
 
-const struct log_decision *review_decision(const struct review *r, size_t row)
-{
-	long w = r->expert ? r->win2[row] : r->win[row];
-	return w >= 0 ? &r->dec[w] : NULL;
-}
 
-int review_by_other(const struct review *r, size_t row)
-{
-	const struct log_decision *dd = review_decision(r, row);
-	return dd && strcmp(dd->reviewer, r->reviewer) != 0;
-}
 
 void review_progress(const struct review *r, struct review_progress *p)
 {

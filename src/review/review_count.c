@@ -9,14 +9,6 @@
 #include "review.h"
 #include "util.h"
 
-int review_outcome(const struct review *r, long w)
-{
-	const struct log_decision *d = &r->dec[w];
-	if (d->action == LOG_EXCLUDE)
-		return (int)r->d->k;
-	int c = d->label ? dataset_class_index(r->d, d->label) : -1;
-	return c < 0 ? (int)r->d->k : c;
-}
 
 static void bump(size_t *x, int sign)
 {

@@ -22,18 +22,6 @@ static int shown(const struct review *r, size_t row)
 	return review_state_matches(r, row, f->state);
 }
 
-int review_state_matches(const struct review *r, size_t row, int state)
-{
-	switch (state) {
-	case RS_ANY: return 1;
-	case RS_OTHERS: return review_by_other(r, row);
-	case RS_MINE: return !review_by_other(r, row);
-	case RS_DISAGREE: return review_disagrees(r, row);
-	case RS_DECIDED: return review_decision(r, row) != NULL;
-	case RS_UNDECIDED: return review_decision(r, row) == NULL;
-	default: return (int)review_state_of(r, row) == state;
-	}
-}
 
 void review_rebuild(struct review *r)
 {
@@ -170,11 +158,6 @@ int review_search(struct review *r, const char *text, int dir)
 	return -1;
 }
 
-int review_disagrees(const struct review *r, size_t row)
-{
-	return r->win1[row] >= 0 && r->win2[row] >= 0 &&
-	       review_outcome(r, r->win1[row]) != review_outcome(r, r->win2[row]);
-}
 
 /* Both agreement figures come from the pairs of outcomes kept by each log
  * read (review_count.c): O(k^2), not a pass over the rows. */

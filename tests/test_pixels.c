@@ -5,7 +5,10 @@
  * payload's base64 RGBA, iTerm2's base64 TIFF) and compared pixel by
  * pixel with the source scaled to the pane, tmux passthrough wrapping, and
  * the terminal probe: parsing replies, the automatic choice, and never
- * waiting for a terminal that does not answer (a pty). */
+ * waiting for a terminal that does not answer (a pty), and the picture
+ * cache's background worker: what it prepares is byte for byte what is
+ * made on the spot, keyed by example and box, with no leak when it is
+ * stopped mid-way. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "imgview.h"
 #include "pixelproto.h"
 #include "termprobe.h"
+#include "thumbcache.h"
 
 /* --- the symbol renderer ------------------------------------------------ */
 
@@ -687,6 +691,119 @@ START_TEST(test_probe_never_hangs)
 }
 END_TEST
 
+
+/* --- the picture cache and its worker ------------------------------------ */
+
+static void src_path(char *buf, size_t n, const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	snprintf(buf, n, "%s/%s", top && *top ? top : ".", rel);
+}
+
+/* The picture made directly, without the cache. */
+static void same_as_direct(const struct thumb_entry *x, const char *path,
+			   const struct img_box *box)
+{
+	struct image im;
+	struct err e = { 0 };
+	int fw, fh;
+	int ww = box->cols * (box->cell_w > 0 ? box->cell_w : 8);
+	int wh = box->rows * (box->cell_h > 0 ? box->cell_h : 8);
+	ck_assert_int_eq(image_load(path, ww, wh, &im, &fw, &fh, &e), 0);
+	struct thumb t;
+	ck_assert_int_eq(thumb_make(&im, box, &t), 0);
+	ck_assert_int_eq(x->ok, 1);
+	ck_assert_int_eq(x->w, fw);
+	ck_assert_int_eq(x->h, fh);
+	ck_assert_int_eq(x->t.cols, t.cols);
+	ck_assert_int_eq(x->t.rows, t.rows);
+	ck_assert_int_eq((int)x->t.seqlen, (int)t.seqlen);
+	if (t.seq)
+		ck_assert(memcmp(x->t.seq, t.seq, t.seqlen) == 0);
+	if (t.cells)
+		ck_assert(memcmp(x->t.cells, t.cells,
+				 (size_t)t.cols * (size_t)t.rows * sizeof *t.cells) == 0);
+	thumb_free(&t);
+	image_free(&im);
+}
+
+static const char *const pics[] = {
+	"tests/preview.jpg", "tests/imageset/bright/00.png", "tests/imageset/bright/01.jpg",
+	"tests/imageset/dark/02.png", "data/digits/images/00000.png",
+};
+#define NPICS (int)(sizeof pics / sizeof pics[0])
+
+START_TEST(test_prepared_pictures)
+{
+	char path[NPICS][4096];
+	for (int i = 0; i < NPICS; i++)
+		src_path(path[i], sizeof path[i], pics[i]);
+	struct img_box sixel = { 30, 12, IMG_SIXEL, 10, 20, 0 };
+	struct img_box kitty = { 30, 12, IMG_KITTY, 10, 20, 0 };
+	struct img_box sym = { 30, 12, IMG_SYMBOLS, 0, 0, 256 };
+	struct thumbcache tc;
+	thumbcache_init(&tc);
+	struct thumb_req req[NPICS];
+	for (int i = 0; i < NPICS; i++)
+		req[i] = (struct thumb_req){ i, path[i], sixel };
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_settle(&tc);
+	ck_assert_int_eq((int)tc.prepared, NPICS);
+	for (int i = 0; i < NPICS; i++) {
+		ck_assert(thumbcache_has(&tc, i, &sixel));
+		/* another mode or pane size is another picture */
+		ck_assert(!thumbcache_has(&tc, i, &kitty));
+		struct img_box wider = sixel;
+		wider.cols++;
+		ck_assert(!thumbcache_has(&tc, i, &wider));
+		struct img_box cells = sixel;
+		cells.cell_h = 18;
+		ck_assert(!thumbcache_has(&tc, i, &cells));
+		same_as_direct(thumbcache_get(&tc, i, path[i], &sixel), path[i], &sixel);
+	}
+	ck_assert_int_eq((int)tc.hits, NPICS);
+	ck_assert_int_eq((int)tc.misses, 0);
+	/* a get of a picture asked for but not ready: waited for or made
+	 * here, the same bytes either way, never made twice in the cache */
+	for (int round = 0; round < 3; round++) {
+		struct img_box b = round == 0 ? kitty : round == 1 ? sym : kitty;
+		b.cols += round;
+		for (int i = 0; i < NPICS; i++)
+			req[i] = (struct thumb_req){ i, path[i], b };
+		thumbcache_prepare(&tc, req, NPICS);
+		for (int i = NPICS - 1; i >= 0; i--)
+			same_as_direct(thumbcache_get(&tc, i, path[i], &b), path[i], &b);
+		thumbcache_settle(&tc);
+		int n = 0;
+		for (int i = 0; i < THUMBCACHE_SIZE; i++)
+			if (tc.e[i].row >= 0 && tc.e[i].box.mode == b.mode &&
+			    tc.e[i].box.cols == b.cols)
+				n++;
+		ck_assert_int_eq(n, NPICS);
+	}
+	/* a missing file: the reason, as when made on the spot */
+	req[0] = (struct thumb_req){ 99, "no/such/file.png", sixel };
+	thumbcache_prepare(&tc, req, 1);
+	thumbcache_settle(&tc);
+	const struct thumb_entry *x = thumbcache_get(&tc, 99, "no/such/file.png", &sixel);
+	ck_assert_int_eq(x->ok, 0);
+	ck_assert(x->err[0] != '\0');
+	/* stopped with work queued and in the making: nothing leaks (ASan) */
+	for (int i = 0; i < NPICS; i++)
+		req[i] = (struct thumb_req){ 100 + i, path[i], sixel };
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_free(&tc);
+	/* asking for other pictures abandons the old ones */
+	thumbcache_init(&tc);
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_prepare(&tc, req + 1, 1);
+	thumbcache_settle(&tc);
+	ck_assert(thumbcache_has(&tc, 101, &sixel));
+	ck_assert(!thumbcache_has(&tc, 103, &sixel));
+	thumbcache_free(&tc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("pixels");
@@ -703,6 +820,7 @@ int main(void)
 	tcase_add_test(tc, test_probe_parse);
 	tcase_add_test(tc, test_probe_choice);
 	tcase_add_test(tc, test_probe_never_hangs);
+	tcase_add_test(tc, test_prepared_pictures);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -357,9 +357,12 @@ int term_run(struct ui *u, int color, struct err *e)
 			ui_draw(u, c);
 			blit(c);
 			pictures(u, c->rows - 1, c->cols - 1);
+			/* the next pictures are made in the background while
+			 * the reviewer looks at this one */
+			ui_prepare(u);
 		}
-		/* While no key comes, decode upcoming images (a few ms each);
-		 * once there is nothing left to prefetch, block on the keyboard. */
+		/* While no key comes, build the search indexes a slice at a
+		 * time; once there is nothing left to do, block on the keyboard. */
 		wint_t wc;
 		int r;
 		for (;;) {

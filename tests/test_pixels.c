@@ -804,6 +804,37 @@ START_TEST(test_prepared_pictures)
 }
 END_TEST
 
+/* Replies that come after the probe stopped waiting are told from keys. */
+START_TEST(test_late_replies)
+{
+	static const char *const replies[] = {
+		"\x1b[?62;4;22c", "\x1b[?1;2c", "\x1b[?64;1;2;4;6;9;15;18;21;22c",
+		"\x1b_Gi=31;OK\x1b\\", "\x1b_Gi=31;ENOENT:no such\x1b\\",
+		"\x1b[6;20;10t", "\x1b[4;600;1000t",
+	};
+	for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+		const char *r = replies[i];
+		size_t n = strlen(r);
+		ck_assert_int_eq(termprobe_reply_len(r, n), (int)n);
+		for (size_t k = 1; k < n; k++)      /* every prefix: wait for more */
+			ck_assert_msg(termprobe_reply_len(r, k) == -1, "%zu: prefix %zu", i, k);
+		/* a reply then a key: the reply's length only */
+		char two[128];
+		snprintf(two, sizeof two, "%sj", r);
+		ck_assert_int_eq(termprobe_reply_len(two, n + 1), (int)n);
+	}
+	/* keys: the Esc key's sequences and Alt+key are never replies */
+	static const char *const keys[] = {
+		"\x1bj", "\x1b[A", "\x1b[1;5A", "\x1b[6~", "\x1b[5;2~", "\x1b[?x", "\x1b[?c",
+		"\x1bOA", "\x1b[4;5t", "\x1b[8;30;100t", "\x1b[14t", "\x1b_X", "\x1b_Gabc\x1bx",
+		"\x1b[61;1;1t", "\x1b[;1;1t", "j",
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		ck_assert_msg(termprobe_reply_len(keys[i], strlen(keys[i])) == 0, "key %zu", i);
+	ck_assert_int_eq(termprobe_reply_len("\x1b", 1), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("pixels");
@@ -821,6 +852,7 @@ int main(void)
 	tcase_add_test(tc, test_probe_choice);
 	tcase_add_test(tc, test_probe_never_hangs);
 	tcase_add_test(tc, test_prepared_pictures);
+	tcase_add_test(tc, test_late_replies);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -385,6 +385,54 @@ START_TEST(test_pixel_fitting)
 }
 END_TEST
 
+/* The area average with its divisions done by multiplication is exactly
+ * the plain one: random pictures (with alpha) at many sizes. */
+START_TEST(test_shrink_exact)
+{
+	static const int sizes[][4] = {
+		{ 1000, 1000, 500, 498 }, { 997, 613, 311, 97 }, { 640, 480, 639, 479 },
+		{ 50, 300, 50, 7 }, { 300, 50, 7, 50 }, { 33, 17, 32, 16 }, { 5000, 3, 1, 1 },
+		{ 7, 4000, 3, 1 }, { 256, 256, 255, 1 }, { 100, 10, 60, 20 },
+	};
+	unsigned seed = 12345;
+	for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+		int w = sizes[t][0], h = sizes[t][1], pw = sizes[t][2], ph = sizes[t][3];
+		uint8_t *px = malloc((size_t)w * h * 4);
+		for (size_t i = 0; i < (size_t)w * h * 4; i++) {
+			seed = seed * 1103515245u + 12345u;
+			px[i] = (uint8_t)(seed >> 16);
+			if (i % 4 == 3 && (seed >> 8) % 3)
+				px[i] = 255;             /* mostly opaque, some not */
+		}
+		struct image im = { w, h, px };
+		uint8_t *s = img_scale_rgba(&im, pw, ph);
+		for (int y = 0; y < ph; y++) {
+			int y0 = (int)((long)y * h / ph), y1 = (int)((long)(y + 1) * h / ph);
+			if (y1 <= y0)
+				y1 = y0 + 1;
+			for (int x = 0; x < pw; x++) {
+				int x0 = (int)((long)x * w / pw), x1 = (int)((long)(x + 1) * w / pw);
+				if (x1 <= x0)
+					x1 = x0 + 1;
+				unsigned long sum[3] = { 0, 0, 0 }, n = 0;
+				for (int sy = y0; sy < y1; sy++)
+					for (int sx = x0; sx < x1; sx++, n++)
+						for (int ch = 0; ch < 3; ch++) {
+							const uint8_t *q = px + ((size_t)sy * w + sx) * 4;
+							sum[ch] += (q[ch] * q[3] + 127u) / 255;
+						}
+				for (int ch = 0; ch < 3; ch++)
+					ck_assert_msg(s[((size_t)y * pw + x) * 4 + ch] ==
+						      (sum[ch] + n / 2) / n, "size %zu at %d,%d", t, x, y);
+				ck_assert_int_eq(s[((size_t)y * pw + x) * 4 + 3], 255);
+			}
+		}
+		free(s);
+		free(px);
+	}
+}
+END_TEST
+
 static struct thumb pixels(const struct image *im, enum img_mode m, int cols, int rows, int cw,
 			   int ch)
 {
@@ -843,6 +891,7 @@ int main(void)
 	tcase_add_test(tc, test_symbols_golden_cells);
 	tcase_add_test(tc, test_symbols_fit_and_draw);
 	tcase_add_test(tc, test_pixel_fitting);
+	tcase_add_test(tc, test_shrink_exact);
 	tcase_add_test(tc, test_kitty_payload);
 	tcase_add_test(tc, test_sixel_stream);
 	tcase_add_test(tc, test_sixel_photo_colours);

@@ -30,7 +30,7 @@ echo "== first screen (load + scan + log + session + first draw), then the scrip
 "$R" scan "$d/data.csv" >/dev/null
 /usr/bin/time -f '   scan alone %e s wall' "$R" scan "$d/data.csv" >/dev/null
 summary() {
-	sort -k1,1 -k2,2n "$1" | awk '
+	grep -v "^first-screen " "$1" | sort -k1,1 -k2,2n | awk '
 	{ n[$1]++; v[$1, n[$1]] = $2 }
 	END { for (a in n) printf "   %-16s n=%-4d median %7.2f  max %7.2f\n", a, n[a], v[a, int((n[a] + 1) / 2)], v[a, n[a]] }' | sort
 }

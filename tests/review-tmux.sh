@@ -4,7 +4,8 @@
 # keystroke's decision reaches the log, it survives resizing below the
 # minimum and back, and q and SIGTERM both leave with the terminal
 # restored; --image=auto inside tmux falls back to symbols, and
-# --image=kitty through the passthrough shows no bytes as text. Polls
+# --image=kitty through the passthrough shows no bytes as text; late
+# replies to the terminal probe are not taken for keys. Polls
 # against a deadline; never sleeps a fixed time to wait for an outcome.
 set -u
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
@@ -89,6 +90,26 @@ wait_for "the filtered picker" screen_has "relabel as: sev_"
 tm send-keys -t "$S" Enter
 logged4() { "$R" log "$T/data.csv" --format csv 2>/dev/null | grep -q '^164,164,relabel,seven,tty'; }
 wait_for "the filtered pick in the log" logged4
+# Replies to the terminal probe that come after it stopped waiting (DA1,
+# kitty's graphics reply, the text area and cell sizes) are read as what
+# they are, never as keys: their digits would pick classes, their letters
+# run actions. After them, ? still opens the help screen, and no decision
+# was made, the cursor has not moved.
+count() { "$R" log "$T/data.csv" --format csv 2>/dev/null | wc -l; }
+before=$(count)
+row_now() { tm capture-pane -p -t "$S" | grep -o 'row [0-9]*  id' | head -1; }
+row0=$(row_now)
+tm send-keys -t "$S" -l "$(printf '\033[?62;4;22c')"
+tm send-keys -t "$S" -l "$(printf '\033_Gi=31;OK\033\\')"
+tm send-keys -t "$S" -l "$(printf '\033[4;600;1000t')"
+tm send-keys -t "$S" -l "$(printf '\033[6;20;10t')"
+tm send-keys -t "$S" '?'
+wait_for "the help screen after late replies" screen_has "image previews:"
+tm send-keys -t "$S" q
+wait_for "the list after the help screen" screen_has "first review"
+[ "$(count)" = "$before" ] || say "late probe replies made decisions: $(count) log lines, were $before"
+[ "$(row_now)" = "$row0" ] || say "late probe replies moved the cursor: $(row_now), was $row0"
+screen_has '62;4\|600;1000\|i=31' && say "a late reply shows as text"
 tm resize-window -t "$S" -x 50 -y 10
 wait_for "the too-small notice" screen_has "terminal too small"
 tm resize-window -t "$S" -x 100 -y 30

@@ -5,7 +5,10 @@
  * payload's base64 RGBA, iTerm2's base64 TIFF) and compared pixel by
  * pixel with the source scaled to the pane, tmux passthrough wrapping, and
  * the terminal probe: parsing replies, the automatic choice, and never
- * waiting for a terminal that does not answer (a pty). */
+ * waiting for a terminal that does not answer (a pty), and the picture
+ * cache's background worker: what it prepares is byte for byte what is
+ * made on the spot, keyed by example and box, with no leak when it is
+ * stopped mid-way. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "imgview.h"
 #include "pixelproto.h"
 #include "termprobe.h"
+#include "thumbcache.h"
 
 /* --- the symbol renderer ------------------------------------------------ */
 
@@ -381,6 +385,54 @@ START_TEST(test_pixel_fitting)
 }
 END_TEST
 
+/* The area average with its divisions done by multiplication is exactly
+ * the plain one: random pictures (with alpha) at many sizes. */
+START_TEST(test_shrink_exact)
+{
+	static const int sizes[][4] = {
+		{ 1000, 1000, 500, 498 }, { 997, 613, 311, 97 }, { 640, 480, 639, 479 },
+		{ 50, 300, 50, 7 }, { 300, 50, 7, 50 }, { 33, 17, 32, 16 }, { 5000, 3, 1, 1 },
+		{ 7, 4000, 3, 1 }, { 256, 256, 255, 1 }, { 100, 10, 60, 20 },
+	};
+	unsigned seed = 12345;
+	for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+		int w = sizes[t][0], h = sizes[t][1], pw = sizes[t][2], ph = sizes[t][3];
+		uint8_t *px = malloc((size_t)w * h * 4);
+		for (size_t i = 0; i < (size_t)w * h * 4; i++) {
+			seed = seed * 1103515245u + 12345u;
+			px[i] = (uint8_t)(seed >> 16);
+			if (i % 4 == 3 && (seed >> 8) % 3)
+				px[i] = 255;             /* mostly opaque, some not */
+		}
+		struct image im = { w, h, px };
+		uint8_t *s = img_scale_rgba(&im, pw, ph);
+		for (int y = 0; y < ph; y++) {
+			int y0 = (int)((long)y * h / ph), y1 = (int)((long)(y + 1) * h / ph);
+			if (y1 <= y0)
+				y1 = y0 + 1;
+			for (int x = 0; x < pw; x++) {
+				int x0 = (int)((long)x * w / pw), x1 = (int)((long)(x + 1) * w / pw);
+				if (x1 <= x0)
+					x1 = x0 + 1;
+				unsigned long sum[3] = { 0, 0, 0 }, n = 0;
+				for (int sy = y0; sy < y1; sy++)
+					for (int sx = x0; sx < x1; sx++, n++)
+						for (int ch = 0; ch < 3; ch++) {
+							const uint8_t *q = px + ((size_t)sy * w + sx) * 4;
+							sum[ch] += (q[ch] * q[3] + 127u) / 255;
+						}
+				for (int ch = 0; ch < 3; ch++)
+					ck_assert_msg(s[((size_t)y * pw + x) * 4 + ch] ==
+						      (sum[ch] + n / 2) / n, "size %zu at %d,%d", t, x, y);
+				ck_assert_int_eq(s[((size_t)y * pw + x) * 4 + 3], 255);
+			}
+		}
+		free(s);
+		free(px);
+	}
+}
+END_TEST
+
 static struct thumb pixels(const struct image *im, enum img_mode m, int cols, int rows, int cw,
 			   int ch)
 {
@@ -687,6 +739,150 @@ START_TEST(test_probe_never_hangs)
 }
 END_TEST
 
+
+/* --- the picture cache and its worker ------------------------------------ */
+
+static void src_path(char *buf, size_t n, const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	snprintf(buf, n, "%s/%s", top && *top ? top : ".", rel);
+}
+
+/* The picture made directly, without the cache. */
+static void same_as_direct(const struct thumb_entry *x, const char *path,
+			   const struct img_box *box)
+{
+	struct image im;
+	struct err e = { 0 };
+	int fw, fh;
+	int ww = box->cols * (box->cell_w > 0 ? box->cell_w : 8);
+	int wh = box->rows * (box->cell_h > 0 ? box->cell_h : 8);
+	ck_assert_int_eq(image_load(path, ww, wh, &im, &fw, &fh, &e), 0);
+	struct thumb t;
+	ck_assert_int_eq(thumb_make(&im, box, &t), 0);
+	ck_assert_int_eq(x->ok, 1);
+	ck_assert_int_eq(x->w, fw);
+	ck_assert_int_eq(x->h, fh);
+	ck_assert_int_eq(x->t.cols, t.cols);
+	ck_assert_int_eq(x->t.rows, t.rows);
+	ck_assert_int_eq((int)x->t.seqlen, (int)t.seqlen);
+	if (t.seq)
+		ck_assert(memcmp(x->t.seq, t.seq, t.seqlen) == 0);
+	if (t.cells)
+		ck_assert(memcmp(x->t.cells, t.cells,
+				 (size_t)t.cols * (size_t)t.rows * sizeof *t.cells) == 0);
+	thumb_free(&t);
+	image_free(&im);
+}
+
+static const char *const pics[] = {
+	"tests/preview.jpg", "tests/imageset/bright/00.png", "tests/imageset/bright/01.jpg",
+	"tests/imageset/dark/02.png", "data/digits/images/00000.png",
+};
+#define NPICS (int)(sizeof pics / sizeof pics[0])
+
+START_TEST(test_prepared_pictures)
+{
+	char path[NPICS][4096];
+	for (int i = 0; i < NPICS; i++)
+		src_path(path[i], sizeof path[i], pics[i]);
+	struct img_box sixel = { 30, 12, IMG_SIXEL, 10, 20, 0 };
+	struct img_box kitty = { 30, 12, IMG_KITTY, 10, 20, 0 };
+	struct img_box sym = { 30, 12, IMG_SYMBOLS, 0, 0, 256 };
+	struct thumbcache tc;
+	thumbcache_init(&tc);
+	struct thumb_req req[NPICS];
+	for (int i = 0; i < NPICS; i++)
+		req[i] = (struct thumb_req){ i, path[i], sixel };
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_settle(&tc);
+	ck_assert_int_eq((int)tc.prepared, NPICS);
+	for (int i = 0; i < NPICS; i++) {
+		ck_assert(thumbcache_has(&tc, i, &sixel));
+		/* another mode or pane size is another picture */
+		ck_assert(!thumbcache_has(&tc, i, &kitty));
+		struct img_box wider = sixel;
+		wider.cols++;
+		ck_assert(!thumbcache_has(&tc, i, &wider));
+		struct img_box cells = sixel;
+		cells.cell_h = 18;
+		ck_assert(!thumbcache_has(&tc, i, &cells));
+		same_as_direct(thumbcache_get(&tc, i, path[i], &sixel), path[i], &sixel);
+	}
+	ck_assert_int_eq((int)tc.hits, NPICS);
+	ck_assert_int_eq((int)tc.misses, 0);
+	/* a get of a picture asked for but not ready: waited for or made
+	 * here, the same bytes either way, never made twice in the cache */
+	for (int round = 0; round < 3; round++) {
+		struct img_box b = round == 0 ? kitty : round == 1 ? sym : kitty;
+		b.cols += round;
+		for (int i = 0; i < NPICS; i++)
+			req[i] = (struct thumb_req){ i, path[i], b };
+		thumbcache_prepare(&tc, req, NPICS);
+		for (int i = NPICS - 1; i >= 0; i--)
+			same_as_direct(thumbcache_get(&tc, i, path[i], &b), path[i], &b);
+		thumbcache_settle(&tc);
+		int n = 0;
+		for (int i = 0; i < THUMBCACHE_SIZE; i++)
+			if (tc.e[i].row >= 0 && tc.e[i].box.mode == b.mode &&
+			    tc.e[i].box.cols == b.cols)
+				n++;
+		ck_assert_int_eq(n, NPICS);
+	}
+	/* a missing file: the reason, as when made on the spot */
+	req[0] = (struct thumb_req){ 99, "no/such/file.png", sixel };
+	thumbcache_prepare(&tc, req, 1);
+	thumbcache_settle(&tc);
+	const struct thumb_entry *x = thumbcache_get(&tc, 99, "no/such/file.png", &sixel);
+	ck_assert_int_eq(x->ok, 0);
+	ck_assert(x->err[0] != '\0');
+	/* stopped with work queued and in the making: nothing leaks (ASan) */
+	for (int i = 0; i < NPICS; i++)
+		req[i] = (struct thumb_req){ 100 + i, path[i], sixel };
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_free(&tc);
+	/* asking for other pictures abandons the old ones */
+	thumbcache_init(&tc);
+	thumbcache_prepare(&tc, req, NPICS);
+	thumbcache_prepare(&tc, req + 1, 1);
+	thumbcache_settle(&tc);
+	ck_assert(thumbcache_has(&tc, 101, &sixel));
+	ck_assert(!thumbcache_has(&tc, 103, &sixel));
+	thumbcache_free(&tc);
+}
+END_TEST
+
+/* Replies that come after the probe stopped waiting are told from keys. */
+START_TEST(test_late_replies)
+{
+	static const char *const replies[] = {
+		"\x1b[?62;4;22c", "\x1b[?1;2c", "\x1b[?64;1;2;4;6;9;15;18;21;22c",
+		"\x1b_Gi=31;OK\x1b\\", "\x1b_Gi=31;ENOENT:no such\x1b\\",
+		"\x1b[6;20;10t", "\x1b[4;600;1000t",
+	};
+	for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+		const char *r = replies[i];
+		size_t n = strlen(r);
+		ck_assert_int_eq(termprobe_reply_len(r, n), (int)n);
+		for (size_t k = 1; k < n; k++)      /* every prefix: wait for more */
+			ck_assert_msg(termprobe_reply_len(r, k) == -1, "%zu: prefix %zu", i, k);
+		/* a reply then a key: the reply's length only */
+		char two[128];
+		snprintf(two, sizeof two, "%sj", r);
+		ck_assert_int_eq(termprobe_reply_len(two, n + 1), (int)n);
+	}
+	/* keys: the Esc key's sequences and Alt+key are never replies */
+	static const char *const keys[] = {
+		"\x1bj", "\x1b[A", "\x1b[1;5A", "\x1b[6~", "\x1b[5;2~", "\x1b[?x", "\x1b[?c",
+		"\x1bOA", "\x1b[4;5t", "\x1b[8;30;100t", "\x1b[14t", "\x1b_X", "\x1b_Gabc\x1bx",
+		"\x1b[61;1;1t", "\x1b[;1;1t", "j",
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		ck_assert_msg(termprobe_reply_len(keys[i], strlen(keys[i])) == 0, "key %zu", i);
+	ck_assert_int_eq(termprobe_reply_len("\x1b", 1), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("pixels");
@@ -695,6 +891,7 @@ int main(void)
 	tcase_add_test(tc, test_symbols_golden_cells);
 	tcase_add_test(tc, test_symbols_fit_and_draw);
 	tcase_add_test(tc, test_pixel_fitting);
+	tcase_add_test(tc, test_shrink_exact);
 	tcase_add_test(tc, test_kitty_payload);
 	tcase_add_test(tc, test_sixel_stream);
 	tcase_add_test(tc, test_sixel_photo_colours);
@@ -703,6 +900,8 @@ int main(void)
 	tcase_add_test(tc, test_probe_parse);
 	tcase_add_test(tc, test_probe_choice);
 	tcase_add_test(tc, test_probe_never_hangs);
+	tcase_add_test(tc, test_prepared_pictures);
+	tcase_add_test(tc, test_late_replies);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -90,13 +90,53 @@ void img_fit_pixels(int w, int h, int bw, int bh, int *pw, int *ph)
 		*ph = 1;
 }
 
+/* Rounded division (v + n/2) / n without a divide instruction: n's
+ * multiplier M = floor((2^64 - 1) / n) + 1 gives v / n = (M * v) >> 64
+ * exactly for every 32-bit v and n >= 2 (Lemire, Kaser and Kurz, "Faster
+ * remainder by direct computation", 2019); n = 1 is v itself. */
+#ifdef __SIZEOF_INT128__
+static uint64_t div_magic(uint32_t n)
+{
+	return n < 2 ? 0 : UINT64_C(0xFFFFFFFFFFFFFFFF) / n + 1;
+}
+
+static uint32_t div_round(uint32_t v, uint32_t n, uint64_t m)
+{
+	uint32_t x = v + n / 2;
+	return n < 2 ? x : (uint32_t)(((unsigned __int128)m * x) >> 64);
+}
+#else
+static uint64_t div_magic(uint32_t n)
+{
+	(void)n;
+	return 0;
+}
+
+static uint32_t div_round(uint32_t v, uint32_t n, uint64_t m)
+{
+	(void)m;
+	return (v + n / 2) / n;
+}
+#endif
+
 /* Shrinking, one pass over the source: each source row's pixels are
  * summed into the output columns they fall in, rows into the output row. */
-static void shrink_rgba(const struct image *im, int pw, int ph, uint8_t *out)
+static void shrink_rgba(const struct image *im, int pw, int ph, uint8_t *out, size_t stride)
 {
 	int *x0 = xmallocarray((size_t)pw + 1, sizeof *x0);
 	for (int x = 0; x <= pw; x++)
 		x0[x] = (int)((long)x * im->w / pw);
+	/* an output row covers hlo or hlo + 1 source rows: each output
+	 * pixel's count and its divisor's multiplier, for both */
+	int hlo = ph <= im->h ? im->h / ph : 1;
+	uint32_t *cnt = xmallocarray((size_t)pw * 2, sizeof *cnt);
+	uint64_t *mag = xmallocarray((size_t)pw * 2, sizeof *mag);
+	for (int k = 0; k < 2; k++)
+		for (int x = 0; x < pw; x++) {
+			uint32_t wx = (uint32_t)(x0[x + 1] > x0[x] ? x0[x + 1] - x0[x] : 1);
+			cnt[k * pw + x] = wx * (uint32_t)(hlo + k);
+			mag[k * pw + x] = div_magic(cnt[k * pw + x]);
+		}
 	uint32_t *acc = xmallocarray((size_t)pw * 3, sizeof *acc);
 	for (int y = 0; y < ph; y++) {
 		int y0 = (int)((long)y * im->h / ph), y1 = (int)((long)(y + 1) * im->h / ph);
@@ -125,28 +165,41 @@ static void shrink_rgba(const struct image *im, int pw, int ph, uint8_t *out)
 				acc[x * 3 + 2] += b;
 			}
 		}
-		uint8_t *o = out + (size_t)y * (size_t)pw * 4;
+		uint8_t *o = out + (size_t)y * stride;
+		int k = y1 - y0 - hlo;
+		if (k < 0 || k > 1) {       /* cannot happen; the plain division */
+			for (int x = 0; x < pw; x++) {
+				uint32_t n = (uint32_t)((x0[x + 1] > x0[x] ? x0[x + 1] - x0[x] : 1) * (y1 - y0));
+				for (int ch = 0; ch < 3; ch++)
+					o[x * 4 + ch] = (uint8_t)((acc[x * 3 + ch] + n / 2) / n);
+				o[x * 4 + 3] = 255;
+			}
+			continue;
+		}
+		const uint32_t *nk = cnt + (size_t)k * (size_t)pw;
+		const uint64_t *mk = mag + (size_t)k * (size_t)pw;
 		for (int x = 0; x < pw; x++) {
-			uint32_t n = (uint32_t)((x0[x + 1] > x0[x] ? x0[x + 1] - x0[x] : 1) * (y1 - y0));
 			for (int ch = 0; ch < 3; ch++)
-				o[x * 4 + ch] = (uint8_t)((acc[x * 3 + ch] + n / 2) / n);
+				o[x * 4 + ch] = (uint8_t)div_round(acc[x * 3 + ch], nk[x], mk[x]);
 			o[x * 4 + 3] = 255;
 		}
 	}
 	free(acc);
+	free(mag);
+	free(cnt);
 	free(x0);
 }
 
-uint8_t *img_scale_rgba(const struct image *im, int pw, int ph)
+/* im scaled to pw x ph into out, whose rows are stride bytes apart. */
+static void scale_into(const struct image *im, int pw, int ph, uint8_t *out, size_t stride)
 {
-	uint8_t *out = xmallocarray((size_t)pw * (size_t)ph, 4);
 	if (pw < im->w || ph < im->h) {
-		shrink_rgba(im, pw, ph, out);
-		return out;
+		shrink_rgba(im, pw, ph, out, stride);
+		return;
 	}
 	for (int y = 0; y < ph; y++) {       /* enlarging: the covering pixel */
 		const uint8_t *row = im->rgba + (size_t)((long)y * im->h / ph) * (size_t)im->w * 4;
-		uint8_t *o = out + (size_t)y * (size_t)pw * 4;
+		uint8_t *o = out + (size_t)y * stride;
 		for (int x = 0; x < pw; x++) {
 			const uint8_t *q = row + (size_t)((long)x * im->w / pw) * 4;
 			for (int ch = 0; ch < 3; ch++)
@@ -154,6 +207,12 @@ uint8_t *img_scale_rgba(const struct image *im, int pw, int ph)
 			o[x * 4 + 3] = 255;
 		}
 	}
+}
+
+uint8_t *img_scale_rgba(const struct image *im, int pw, int ph)
+{
+	uint8_t *out = xmallocarray((size_t)pw * (size_t)ph, 4);
+	scale_into(im, pw, ph, out, (size_t)pw * 4);
 	return out;
 }
 
@@ -286,7 +345,6 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 	img_fit_pixels(im->w, im->h, b->cols * cw, bh, &pw, &ph);
 	if (pw < 1)
 		return -1;
-	uint8_t *fit = img_scale_rgba(im, pw, ph);
 	out->cols = (pw + cw - 1) / cw;
 	out->rows = (ph + ch - 1) / ch;
 	out->pw = pw;
@@ -299,13 +357,11 @@ static int make_pixels(const struct image *im, const struct img_box *b, struct t
 		W = pw;
 		H = (ph + 5) / 6 * 6;
 	}
+	/* the fitted picture is scaled straight into the padded one */
 	uint8_t *pad = xcalloc((size_t)W * (size_t)H, 4);
-	for (int y = 0; y < ph; y++)
-		memcpy(pad + (size_t)y * (size_t)W * 4, fit + (size_t)y * (size_t)pw * 4,
-		       (size_t)pw * 4);
+	scale_into(im, pw, ph, pad, (size_t)W * 4);
 	out->seq = pixel_encode(b->mode, pad, W, H, out->cols, out->rows, &out->seqlen);
 	free(pad);
-	free(fit);
 	return out->seq ? 0 : -1;
 }
 

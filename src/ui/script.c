@@ -2,9 +2,14 @@
  * action table's names it knows: resize COLSxROWS, snapshot NAME, key K
  * (a character, or Up Down Left Right PgUp PgDn Home End Enter Esc
  * Backspace Tab Space), type TEXT (each character as a key), idle (what
- * the screen does while no key comes: prefetch the next images). */
+ * the screen does while no key comes, to its end: the search indexes, and
+ * the next pictures, waited for), pause MS (the reviewer looks at the
+ * screen for MS milliseconds: idle work until then, while the background
+ * worker prepares what it can). After every line the screen asks for the
+ * next pictures as the terminal front end does after a frame. */
 #include "script.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +71,13 @@ static int snapshot(struct ui *u, struct canvas *c, const char *dir, const char 
 	return fclose(f) == 0 ? 0 : err_set(e, ERR_RUNTIME, "%s: cannot write snapshot", path);
 }
 
+static double now_ms(clockid_t clk)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 		    const char *snapdir, const char *where, struct err *e)
 {
@@ -76,10 +88,30 @@ static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 		canvas_resize(c, cols, rows);
 		return 0;
 	}
-	if (!strcmp(cmd, "idle")) {     /* the reviewer pauses: prefetch images */
+	if (!strcmp(cmd, "idle")) {     /* the reviewer pauses: everything is made */
 		ui_draw(u, c);
+		ui_prepare(u);
 		while (ui_prefetch(u))
 			;
+		thumbcache_settle(&u->tc);
+		return 0;
+	}
+	if (!strcmp(cmd, "pause")) {    /* the reviewer looks for MS milliseconds */
+		unsigned long long ms;
+		if (numparse_uint(arg, 60000, &ms) < 0)
+			return err_set(e, ERR_INPUT, "%s: pause needs milliseconds (0-60000)", where);
+		double end = now_ms(CLOCK_MONOTONIC) + (double)ms;
+		ui_draw(u, c);
+		ui_prepare(u);
+		while (now_ms(CLOCK_MONOTONIC) < end && ui_prefetch(u))
+			;
+		double left = end - now_ms(CLOCK_MONOTONIC);
+		if (left > 0) {
+			struct timespec ts = { (time_t)(left / 1e3),
+					       (long)((left - (double)(time_t)(left / 1e3) * 1e3) * 1e6) };
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
 		return 0;
 	}
 	if (!strcmp(cmd, "snapshot"))
@@ -106,13 +138,6 @@ static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 	ui_draw(u, c);
 	ui_run(u, a->action, a->arg ? arg : NULL);
 	return 0;
-}
-
-static double now_ms(clockid_t clk)
-{
-	struct timespec ts;
-	clock_gettime(clk, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Milliseconds since this process started (Linux: /proc/self/stat's start
@@ -143,9 +168,10 @@ int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
 {
 	struct canvas *c = canvas_new(cols, rows);
 	/* RELABEL_SCRIPT_TIMES=FILE: time of each line, action plus redraw:
-	 * "NAME WALL-MS CPU-MS" (CPU of every thread of the process), after a
-	 * first line "first-screen" with the time from the start of the
-	 * process to the first frame drawn (10 ms resolution). */
+	 * "NAME WALL-MS CPU-MS UI-CPU-MS" (CPU of every thread of the
+	 * process, then of this thread only), after a first line
+	 * "first-screen MS CPU-MS": the time from the start of the process to
+	 * the first frame drawn (10 ms resolution). */
 	const char *tpath = getenv("RELABEL_SCRIPT_TIMES");
 	FILE *times = tpath && *tpath ? fopen(tpath, "w") : NULL;
 	if (times) {
@@ -168,13 +194,20 @@ int script_run(struct ui *u, FILE *f, const char *name, int cols, int rows,
 		arg += strspn(arg, " \t");
 		char where[600];
 		snprintf(where, sizeof where, "%s:%zu", name, lineno);
-		double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
+		double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID),
+		       u0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
 		rc = line_cmd(u, c, cmd, arg, snapdir, where, e);
-		if (times) {
+		/* the frame the line leaves (a dataset without images is not
+		 * drawn again), then, once it is shown, the next pictures are
+		 * asked for, as the terminal front end does */
+		if (times || (rc == 0 && u->rv->d->image_col >= 0))
 			ui_draw(u, c);
-			fprintf(times, "%s %.3f %.3f\n", cmd, now_ms(CLOCK_MONOTONIC) - t0,
-				now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0);
-		}
+		if (times)
+			fprintf(times, "%s %.3f %.3f %.3f\n", cmd, now_ms(CLOCK_MONOTONIC) - t0,
+				now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0,
+				now_ms(CLOCK_THREAD_CPUTIME_ID) - u0);
+		if (rc == 0)
+			ui_prepare(u);
 	}
 	if (times)
 		fclose(times);

@@ -9,7 +9,9 @@
  * them, and only when the picture or its place changed. The one shown is
  * removed before anything else is drawn there: kitty's by its delete
  * command, sixel and iTerm2 ones by having curses repaint those lines;
- * on resize and on exit as well. */
+ * on resize and on exit as well. A reply to the terminal probe that comes
+ * after it stopped waiting is recognised and dropped, never taken for
+ * keys. */
 #include "term.h"
 
 #include <curses.h>
@@ -289,6 +291,67 @@ static void feed_char(struct ui *u, wint_t wc)
 		ui_key(u, (unsigned char)mb[i]);
 }
 
+/* One read from the keyboard to the UI. */
+static void handle(struct ui *u, int r, wint_t wc)
+{
+	if (r == KEY_CODE_YES) {
+		int k = translate((int)wc, 1);
+		if (k == K_RESIZE) {
+			picture_delete();
+			shown.on = 0;
+			clear();
+		} else if (k >= 0) {
+			ui_key(u, k);
+		}
+	} else if (wc == 3) {          /* Ctrl-C in raw mode */
+		got_signal = SIGINT;
+	} else {
+		feed_char(u, wc);
+	}
+}
+
+/* An ESC from the keyboard: the Esc key, Alt with a key, or the start of
+ * a reply to the probe that the terminal sent after the probe stopped
+ * waiting (termprobe_reply_len). Such a reply is read whole and dropped:
+ * its digits would pick classes, its letters run actions. Anything else
+ * goes to the UI as the keys it is, in order. */
+static void escape(struct ui *u)
+{
+	char buf[520];
+	wint_t got[520];
+	int kind[520];
+	size_t n = 1;
+	buf[0] = 0x1b;
+	int r;
+	while ((r = termprobe_reply_len(buf, n)) < 0 && n < sizeof buf) {
+		/* a reply's bytes come together: a lone Esc waits 10 ms */
+		timeout(n == 1 ? 10 : 100);
+		wint_t wc;
+		int k = get_wch(&wc);
+		if (k == ERR)
+			break;
+		got[n] = wc;
+		kind[n] = k;
+		int plain = k != KEY_CODE_YES && (wc == 0x1b || (wc >= 0x20 && wc <= 0x7e));
+		if (!plain) {                /* a key no reply holds */
+			n++;
+			r = 0;
+			break;
+		}
+		buf[n++] = (char)wc;
+	}
+	timeout(-1);
+	if (r > 0)
+		return;
+	ui_key(u, K_ESC);
+	for (size_t i = 1; i < n; i++) {
+		if (kind[i] != KEY_CODE_YES && got[i] == 27)
+			ui_key(u, K_ESC);
+		else
+			handle(u, kind[i], got[i]);
+	}
+}
+
 int term_run(struct ui *u, int color, struct err *e)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -357,9 +420,12 @@ int term_run(struct ui *u, int color, struct err *e)
 			ui_draw(u, c);
 			blit(c);
 			pictures(u, c->rows - 1, c->cols - 1);
+			/* the next pictures are made in the background while
+			 * the reviewer looks at this one */
+			ui_prepare(u);
 		}
-		/* While no key comes, decode upcoming images (a few ms each);
-		 * once there is nothing left to prefetch, block on the keyboard. */
+		/* While no key comes, build the search indexes a slice at a
+		 * time; once there is nothing left to do, block on the keyboard. */
 		wint_t wc;
 		int r;
 		for (;;) {
@@ -382,20 +448,10 @@ int term_run(struct ui *u, int color, struct err *e)
 			continue;
 		}
 		errs = 0;
-		if (r == KEY_CODE_YES) {
-			int k = translate((int)wc, 1);
-			if (k == K_RESIZE) {
-				picture_delete();
-				shown.on = 0;
-				clear();
-			}
-			else if (k >= 0)
-				ui_key(u, k);
-		} else if (wc == 3) {          /* Ctrl-C in raw mode */
-			got_signal = SIGINT;
-		} else {
-			feed_char(u, wc);
-		}
+		if (r != KEY_CODE_YES && wc == 27)
+			escape(u);
+		else
+			handle(u, r, wc);
 	}
 	if (shown.on) {                 /* no picture stays over the shell */
 		picture_delete();

@@ -35,6 +35,49 @@ static int params(const char *p, const char *end, int *v, int max)
 	return n;
 }
 
+#define REPLY_MAX 512      /* longer is no reply relabel asked for */
+
+int termprobe_reply_len(const char *buf, size_t n)
+{
+	if (n < 1 || buf[0] != 0x1b)
+		return 0;
+	if (n < 2)
+		return -1;
+	if (buf[1] == '_') {              /* ESC _ G ... ESC \ */
+		if (n >= 3 && buf[2] != 'G')
+			return 0;
+		for (size_t i = 3; i + 1 < n; i++)
+			if (buf[i] == 0x1b)
+				return buf[i + 1] == '\\' ? (int)i + 2 : 0;
+		return n < REPLY_MAX ? -1 : 0;
+	}
+	if (buf[1] != '[')
+		return 0;
+	size_t i = 2;
+	int priv = n > 2 && buf[2] == '?';
+	if (priv)
+		i++;
+	int fields = 1, digits = 0, first = 0;
+	for (; i < n && i < REPLY_MAX; i++) {
+		char ch = buf[i];
+		if (ch >= '0' && ch <= '9') {
+			if (fields == 1 && digits < 3)
+				first = first * 10 + (ch - '0');
+			digits++;
+		} else if (ch == ';') {
+			fields++;
+		} else if (priv) {
+			return ch == 'c' && digits ? (int)i + 1 : 0;
+		} else {
+			return ch == 't' && fields == 3 && (first == 4 || first == 6) ? (int)i + 1 : 0;
+		}
+	}
+	/* the parameters so far: a size reply starts 4 ; or 6 ; */
+	if (!priv && i > 2 && first != 4 && first != 6)
+		return 0;
+	return i < REPLY_MAX ? -1 : 0;
+}
+
 void termprobe_parse(const char *buf, size_t n, struct term_caps *c)
 {
 	for (size_t i = 0; i + 2 < n; i++) {

@@ -26,6 +26,13 @@ struct term_caps {
 
 /* Read the terminal's replies in buf (n bytes) into c. */
 void termprobe_parse(const char *buf, size_t n, struct term_caps *c);
+/* Whether buf (n bytes, from the keyboard, starting with ESC) is a reply
+ * to the probe that came too late for it: DA1 (ESC [ ? ... c), the
+ * kitty graphics reply (ESC _ G ... ESC \), the text area or cell size
+ * (ESC [ 4 ; H ; W t, ESC [ 6 ; H ; W t). Such bytes are never keys.
+ * Returns the reply's length when buf starts with a whole one, -1 while
+ * the bytes so far could still become one, 0 when they cannot. */
+int termprobe_reply_len(const char *buf, size_t n);
 /* What the environment says: tmux (and, by asking tmux, its passthrough
  * and the pane's place), iTerm2. */
 void termprobe_env(struct term_caps *c);

@@ -40,11 +40,12 @@ struct ui {
 	int images_off;               /* previews toggled off */
 	struct thumbcache tc;
 	struct img_box img_box;       /* the last image box drawn (prefetch fits to it) */
+	struct img_box zoom_box;      /* the zoom view's box on that screen */
 	char img_path[4096];          /* the image file of the last example drawn, */
 	long img_path_row;            /* of this row (the zoom view shows it) */
 	/* A picture in a pixel mode that the front end draws after the frame,
 	 * set by every ui_draw (on = 0: none; the front end removes one it
-	 * drew). t stays valid until the next ui_draw or ui_prefetch. */
+	 * drew). t stays valid until the next ui_draw or ui_prepare. */
 	struct ui_picture {
 		int on;
 		long row;
@@ -67,10 +68,14 @@ int ui_run(struct ui *u, enum ui_action a, const char *arg);
 /* Draw the whole screen into c (its size is the terminal's). */
 void ui_draw(struct ui *u, struct canvas *c);
 
-/* While the reviewer looks at an example: decode the image of one of the
- * next examples into the thumbnail cache. Returns 1 if it did, 0 when
- * there is nothing left to prefetch. */
+/* While the reviewer looks at an example: one slice of the search
+ * indexes' building. Returns 1 if it did some, 0 when there is nothing
+ * left to do. */
 int ui_prefetch(struct ui *u);
+/* Right after a frame is shown: ask the background worker for the
+ * pictures of the next examples (and the current one's zoom view), fitted
+ * as the screen just drew them, so that moving on finds them ready. */
+void ui_prepare(struct ui *u);
 
 /* Classes matching the picker's typed filter, most likely first for the
  * cursor's example (first class on ties): writes up to max indices,

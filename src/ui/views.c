@@ -205,19 +205,40 @@ int ui_prefetch(struct ui *u)
 {
 	if (review_search_prepare(u->rv, 20000))   /* the search index, a slice at a time */
 		return 1;
+	return review_tools_idle(u->rv);   /* search-all's index */
+}
+
+void ui_prepare(struct ui *u)
+{
 	struct review *rv = u->rv;
-	if (rv->d->image_col < 0 || u->images_off || u->img_box.cols <= 0)
-		return review_tools_idle(rv);   /* search-all's index */
-	for (size_t a = 1; a <= 3 && rv->cursor + a < rv->qlen; a++) {
-		long row = (long)rv->queue[rv->cursor + a];
-		if (thumbcache_has(&u->tc, row, &u->img_box))
-			continue;
-		char path[4096];
-		image_path(rv->d, (size_t)row, path, sizeof path);
-		thumbcache_get(&u->tc, row, path, &u->img_box);
-		return 1;
+	struct thumb_req req[4];
+	char paths[4][4096];
+	int n = 0;
+	long cur = review_row(rv);
+	if (rv->d->image_col >= 0 && !u->images_off && u->img_box.cols > 0 && cur >= 0 &&
+	    cur == u->img_path_row && (u->mode == UI_LIST || u->mode == UI_ZOOM ||
+				       u->mode == UI_PROMPT)) {
+		/* the next example as the preview pane shows it, the current
+		 * one's zoom view, then the two examples after the next */
+		for (size_t a = 1; a <= 4; a++) {
+			if (a == 2) {
+				if (u->zoom_box.cols > 0) {
+					snprintf(paths[n], sizeof paths[n], "%s", u->img_path);
+					req[n] = (struct thumb_req){ cur, paths[n], u->zoom_box };
+					n++;
+				}
+				continue;
+			}
+			size_t next = rv->cursor + (a < 2 ? a : a - 1);
+			if (next >= rv->qlen)
+				continue;
+			long row = (long)rv->queue[next];
+			image_path(rv->d, (size_t)row, paths[n], sizeof paths[n]);
+			req[n] = (struct thumb_req){ row, paths[n], u->img_box };
+			n++;
+		}
 	}
-	return review_tools_idle(rv);
+	thumbcache_prepare(&u->tc, req, n);
 }
 
 static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y, int w, int h)
@@ -238,6 +259,7 @@ static void draw_image(struct ui *u, struct canvas *c, size_t row, int x, int y,
 	}
 	u->img_box = (struct img_box){ w, h - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
 				     u->colors };
+	u->zoom_box = ui_zoom_box(u, c->cols, c->rows);
 	const struct thumb_entry *t = thumbcache_get(&u->tc, (long)row, path, &u->img_box);
 	if (!t->ok) {
 		canvas_printf(c, x, y, w, ST_NORMAL, "image: %s", img);

@@ -14,6 +14,8 @@ void view_picker(struct ui *u, struct canvas *c);
 void view_prompt(struct ui *u, struct canvas *c);
 /* The current image full-screen (views_zoom.c). */
 void view_zoom(struct ui *u, struct canvas *c);
+/* The box the zoom view fits the image to on a screen of cols x rows. */
+struct img_box ui_zoom_box(const struct ui *u, int cols, int rows);
 /* Ask the front end to draw a pixel-mode thumbnail at (x, y) (no-op for
  * symbol modes, whose cells are already in the canvas). */
 void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t);

@@ -17,6 +17,15 @@ void ui_picture_set(struct ui *u, long row, int x, int y, const struct thumb *t)
 	u->pic = (struct ui_picture){ 1, row, x, y, t };
 }
 
+struct img_box ui_zoom_box(const struct ui *u, int cols, int rows)
+{
+	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
+	if (mode == IMG_NONE)
+		mode = IMG_SYMBOLS;
+	return (struct img_box){ cols, rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
+				 u->colors };
+}
+
 void view_zoom(struct ui *u, struct canvas *c)
 {
 	const struct dataset *d = u->rv->d;
@@ -28,12 +37,9 @@ void view_zoom(struct ui *u, struct canvas *c)
 		return;
 	}
 	const char *img = dataset_cell(d, (size_t)row, (size_t)d->image_col);
-	int mode = u->image_mode < 0 ? IMG_SYMBOLS : u->image_mode;
-	if (mode == IMG_NONE)
-		mode = IMG_SYMBOLS;
 	/* its own box: the list view's prefetch box stays as it was */
-	struct img_box box = { c->cols, c->rows - 1, (enum img_mode)mode, u->cell_w, u->cell_h,
-			       u->colors };
+	struct img_box box = ui_zoom_box(u, c->cols, c->rows);
+	int mode = box.mode;
 	const struct thumb_entry *t = thumbcache_get(&u->tc, row, u->img_path, &box);
 	if (!t->ok) {
 		canvas_printf(c, 0, 0, c->cols, ST_NORMAL, "image: %s", img);

@@ -172,10 +172,10 @@ static int naive_hit(const struct review *r, size_t row, const char *needle)
 	return 0;
 }
 
-static long naive_find(const struct review *r, const char *needle, int dir)
+static long naive_find(const struct review *r, const char *needle, int way)
 {
 	for (size_t k = 1; k <= r->qlen; k++) {
-		size_t q = dir >= 0 ? (r->cursor + k) % r->qlen : (r->cursor + r->qlen - k) % r->qlen;
+		size_t q = way >= 0 ? (r->cursor + k) % r->qlen : (r->cursor + r->qlen - k) % r->qlen;
 		if (naive_hit(r, r->queue[q], needle))
 			return (long)q;
 	}
@@ -195,12 +195,12 @@ START_TEST(test_queue_search_matches_naive_scan)
 	for (int round = 0; round < 2; round++) {
 		for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
 			for (size_t c = 0; c < r->qlen; c++)
-				for (int dir = -1; dir <= 1; dir += 2) {
+				for (int way = -1; way <= 1; way += 2) {
 					r->cursor = c;
-					long want = naive_find(r, needles[k], dir);
-					long got = review_search_find(r, needles[k], dir);
-					ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
-						      needles[k], c, dir, got, want);
+					long want = naive_find(r, needles[k], way);
+					long got = review_search_find(r, needles[k], way);
+					ck_assert_msg(got == want, "'%s' from %zu way %d: %ld, naive %ld",
+						      needles[k], c, way, got, want);
 				}
 		review_search_free(r);        /* again with the entries made while idle */
 		while (review_search_prepare(r, 3))
@@ -246,12 +246,12 @@ START_TEST(test_queue_search_many_unranked_rows)
 	static const char *const needles[] = { "rare", "x29", "oak elm", "pine", "zz", "x2501", "y", "x12" };
 	for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
 		for (size_t c = 0; c < r->qlen; c += 97)
-			for (int dir = -1; dir <= 1; dir += 2) {
+			for (int way = -1; way <= 1; way += 2) {
 				r->cursor = c;
-				long want = naive_find(r, needles[k], dir);
-				long got = review_search_find(r, needles[k], dir);
-				ck_assert_msg(got == want, "'%s' from %zu dir %d: %ld, naive %ld",
-					      needles[k], c, dir, got, want);
+				long want = naive_find(r, needles[k], way);
+				long got = review_search_find(r, needles[k], way);
+				ck_assert_msg(got == want, "'%s' from %zu way %d: %ld, naive %ld",
+					      needles[k], c, way, got, want);
 			}
 	review_free(r);
 	log_close(l);

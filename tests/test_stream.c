@@ -237,8 +237,10 @@ START_TEST(test_stream_releases_pages)
 	struct cl_scan s;
 	ck_assert_msg(scan_run(d, &o, &prm, &s, NULL, &e) == 0, "%s", e.msg);
 	long after = rss_kb();
-	/* The file is 96 MB; what stays is O(N) (a few MB at 400,000 rows). */
-	ck_assert_msg(after - before < 48 * 1024, "RSS grew by %ld kB", after - before);
+	/* The file is 96 MB, which would stay resident without the release;
+	 * what stays is O(N): about 28 MB at 400,000 rows, 50 MB under
+	 * AddressSanitizer (its quarantine keeps freed blocks resident). */
+	ck_assert_msg(after - before < 64 * 1024, "RSS grew by %ld kB", after - before);
 	cl_scan_free(&s);
 	dataset_free(d);
 }

@@ -94,6 +94,8 @@ static int same_file(const struct stat *a, const struct stat *b)
 
 void hash_file_prefetch(const char *path)
 {
+	if (!path)
+		return;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;

@@ -41,7 +41,8 @@ static int ctx_open(struct logctx *c, const char *data_path, const char *db_path
 	if (rc == 0) {
 		/* the log checks both files' SHA-256: hash them while loading */
 		char *probs = dataset_probs_path(o);
-		hash_file_prefetch(data_path);
+		if (data_path)
+			hash_file_prefetch(data_path);
 		if (probs)
 			hash_file_prefetch(probs);
 		free(probs);

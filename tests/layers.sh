@@ -10,8 +10,11 @@
 #   cmd    the commands and their options (src/cmd)
 # A file includes project headers only from its own layer or lower ones;
 # each third-party library is visible from one module only; nothing below
-# the terminal front end includes curses; the engine does no I/O.
+# the terminal front end includes curses; the engine does no I/O; no two
+# files of the library call each other.
 set -u
+lib=${top_builddir:-.}/librelabel.a
+case $lib in /*) ;; *) lib=$PWD/$lib ;; esac
 cd "${top_srcdir:-.}/src" || exit 99
 fail=0
 rank() {
@@ -58,6 +61,26 @@ check 'n?curses[w]?\.h|ncursesw/curses\.h' 'ui/term\.c'
 if grep -nE '#include *<(stdio|unistd|fcntl)\.h>' engine/*.c 2>/dev/null; then
 	echo "FAIL: the engine must not do I/O"
 	fail=1
+fi
+# No two files call each other (a loop says a boundary is in the wrong
+# place): from the built library, which member defines each symbol and
+# which members use it.
+if [ -f "$lib" ] && command -v nm >/dev/null; then
+	loops=$(nm -A "$lib" 2>/dev/null | awk '
+	{ split($1, p, ":"); m = p[2] }
+	NF == 3 && $2 ~ /^[TDBR]$/ { def[$3] = m }
+	NF == 3 && $2 == "U" { use[NR] = m " " $3 }
+	END {
+		for (i in use) { split(use[i], u, " "); if ((u[2] in def) && def[u[2]] != u[1]) e[u[1] " " def[u[2]]] = 1 }
+		for (k in e) { split(k, b, " "); if (((b[2] " " b[1]) in e) && b[1] < b[2]) print b[1] " <-> " b[2] }
+	}' | sort)
+	if [ -n "$loops" ]; then
+		echo "FAIL: files that call each other:"
+		echo "$loops"
+		fail=1
+	fi
+else
+	echo "SKIP (part): no built librelabel.a to check for call loops"
 fi
 [ $fail = 0 ] && echo "layers: ok"
 exit $fail

@@ -227,6 +227,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 		struct logdb *db, const char *reviewer, int expert, struct err *e)
 {
 	struct review *r = xcalloc(1, sizeof *r);
+	r->rebuild_sources = review_tools_rebuild;
 	r->d = d;
 	r->scan = s;
 	r->db = db;
@@ -408,6 +409,23 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 		if ((long)r->queue[i] == next)
 			r->cursor = i;
 	return 0;
+}
+
+int review_unsure(struct review *r)
+{
+	long row = review_row(r);
+	if (row < 0) {
+		say(r, 1, "nothing to decide: the queue is empty");
+		return -1;
+	}
+	const char *given = dataset_cell(r->d, (size_t)row, (size_t)r->d->label_col);
+	int rc = review_decide(r, LOG_UNSURE, given);
+	if (rc == 0 && !r->message_error) {
+		snprintf(r->message, sizeof r->message, "saved: unsure on row %ld: the label "
+			 "stays %.100s; the expert's queue has it", row, given);
+		r->message_error = 0;
+	}
+	return rc;
 }
 
 int review_confirm(struct review *r)

@@ -72,6 +72,9 @@ struct review {
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
 	struct review_tools *tools;  /* goto, search-all, spot check, bulk, sort (review_tools.h) */
+	/* the queue's other sources and its sort, run by each rebuild
+	 * (review_tools_rebuild, set by review_open) */
+	void (*rebuild_sources)(struct review *r);
 	/* Kept up to date by each log read (review_count.c), never rescanned: */
 	long *row_last;          /* per row: its newest decision (index), or -1 */
 	long *prev_on_row;       /* per decision: the row's decision before it, or -1 */
@@ -144,6 +147,9 @@ int review_decide(struct review *r, enum log_action a, const char *label);
 /* Expert: confirm the annotator's outcome, recorded as a 'confirm'
  * decision of the second pass carrying that outcome's label. */
 int review_confirm(struct review *r);
+/* unsure: record that the reviewer cannot tell (the given label stays; the
+ * example goes to the expert's queue). */
+int review_unsure(struct review *r);
 int review_skip(struct review *r);
 /* Revert this reviewer's most recent decision and go back to it. */
 int review_undo(struct review *r);

@@ -34,7 +34,8 @@ void review_rebuild(struct review *r)
 		for (size_t row = 0; row < r->d->n; row++)
 			if (r->rank[row] < 0 && shown(r, row))
 				r->queue[r->qlen++] = row;
-	review_tools_rebuild(r);   /* search-all, spot check, added by hand, sort */
+	if (r->rebuild_sources)   /* search-all, spot check, added by hand, sort */
+		r->rebuild_sources(r);
 	if (r->cursor >= r->qlen)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }

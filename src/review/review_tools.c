@@ -1,6 +1,6 @@
-/* review_tools.c — goto, search-all, sort, unsure, bulk decisions with
- * batch undo, the spot-check queue and class examples (see
- * review_tools.h). */
+/* review_tools.c — goto, search-all, sort, bulk decisions with batch
+ * undo, the spot-check queue and class examples (see review_tools.h; their
+ * state is review_tools_state.c's, unsure a decision of review.c's). */
 #include "review_tools.h"
 
 #include <ctype.h>
@@ -22,60 +22,12 @@ static void say(struct review *r, int error, const char *fmt, ...)
 	r->message_error = error;
 }
 
-static const char *given_of(const struct review *r, size_t row)
-{
-	return dataset_cell(r->d, row, (size_t)r->d->label_col);
-}
-
 static int open_item(const struct review *r, size_t row)
 {
 	return r->expert ? r->win2[row] < 0 : r->win[row] < 0;
 }
 
-struct review_tools *review_tools(struct review *r)
-{
-	if (!r->tools) {
-		struct review_tools *t = xcalloc(1, sizeof *t);
-		t->mark = xcalloc(r->d->n ? r->d->n : 1, 1);
-		t->class_rank = xmallocarray(r->d->k, sizeof *t->class_rank);
-		for (size_t c = 0; c < r->d->k; c++) {
-			int pos = 0;
-			for (size_t o = 0; o < r->d->k; o++)
-				pos += strcmp(r->d->class_names[o], r->d->class_names[c]) < 0;
-			t->class_rank[c] = pos;
-		}
-		t->order_pos = xmallocarray(r->d->n ? r->d->n : 1, sizeof *t->order_pos);
-		for (size_t i = 0; i < r->d->n; i++)
-			t->order_pos[i] = UINT32_MAX;
-		t->order_sort = -1;
-		t->examples = xcalloc(r->d->k ? r->d->k : 1, sizeof *t->examples);
-		t->examples_n = xmallocarray(r->d->k ? r->d->k : 1, 1);
-		memset(t->examples_n, 255, r->d->k ? r->d->k : 1);
-		r->tools = t;
-	}
-	return r->tools;
-}
 
-void review_tools_free(struct review *r)
-{
-	struct review_tools *t = r->tools;
-	if (!t)
-		return;
-	free(t->mark);
-	free(t->hand);
-	free(t->results);
-	free(t->sample);
-	free(t->class_rank);
-	free(t->order);
-	free(t->order_pos);
-	free(t->order_sel);
-	free(t->examples);
-	free(t->examples_n);
-	free(t->fold);
-	free(t->fold_at);
-	free(t);
-	r->tools = NULL;
-}
 
 static void add_hand(struct review *r, size_t row)
 {
@@ -243,40 +195,8 @@ void review_tools_rebuild(struct review *r)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }
 
-const char *review_tools_mark(const struct review *r, size_t row)
-{
-	const struct review_tools *t = r->tools;
-	if (!t || r->rank[row] >= 0)
-		return NULL;
-	if (t->source == SRC_SPOT && (t->mark[row] & MARK_SPOT))
-		return "spot check";
-	if (t->mark[row] & MARK_HAND)
-		return "added by hand";
-	if (t->mark[row] & MARK_SPOT)
-		return "spot check";
-	return NULL;
-}
 
-void review_tools_source_text(const struct review *r, char *buf, size_t n)
-{
-	const struct review_tools *t = r->tools;
-	buf[0] = '\0';
-	if (!t)
-		return;
-	size_t o = 0;
-	if (t->source == SRC_SEARCH)
-		o = (size_t)snprintf(buf, n, "search-all=\"%s\"", t->query);
-	else if (t->source == SRC_SPOT)
-		o = (size_t)snprintf(buf, n, "spot-check=#%lld", (long long)t->spot_id);
-	if (t->sort != SORT_RANK && o < n)
-		snprintf(buf + o, n - o, "%ssort=%s", o ? " " : "", review_sort_name(t->sort));
-}
 
-void review_clear_filter(struct review *r)
-{
-	r->filter.given = r->filter.suggested = -1;
-	r->filter.state = RS_ANY;
-}
 
 /* Put the cursor on row; returns 0, or -1 when it is not in the queue. */
 static int cursor_to(struct review *r, size_t row)
@@ -513,13 +433,6 @@ long review_search_all(struct review *r, const char *text)
 	return (long)nm;
 }
 
-const char *review_sort_name(enum review_sort s)
-{
-	static const char *const names[SORT_KEYS] = {
-		"rank", "score", "given", "suggested", "confidence",
-	};
-	return s < SORT_KEYS ? names[s] : "?";
-}
 
 int review_sort(struct review *r, const char *key)
 {
@@ -614,17 +527,3 @@ size_t review_bulk_count(const struct review *r)
 	return n;
 }
 
-int review_unsure(struct review *r)
-{
-	long row = review_row(r);
-	if (row < 0) {
-		say(r, 1, "nothing to decide: the queue is empty");
-		return -1;
-	}
-	const char *given = given_of(r, (size_t)row);
-	int rc = review_decide(r, LOG_UNSURE, given);
-	if (rc == 0 && !r->message_error)
-		say(r, 0, "saved: unsure on row %ld: the label stays %.100s; the expert's queue "
-		    "has it", row, given);
-	return rc;
-}

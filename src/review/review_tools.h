@@ -99,8 +99,6 @@ long review_search_all(struct review *r, const char *text);
 int review_sort(struct review *r, const char *key);
 const char *review_sort_name(enum review_sort s);
 
-/* unsure: record that the reviewer cannot tell (the given label stays). */
-int review_unsure(struct review *r);
 
 /* Undecided examples in the current queue (what bulk would decide). */
 size_t review_bulk_count(const struct review *r);

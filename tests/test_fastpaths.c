@@ -194,6 +194,16 @@ START_TEST(test_plain_tokenizer_agrees)
 }
 END_TEST
 
+static long file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert(f != NULL);
+	ck_assert(fseek(f, 0, SEEK_END) == 0);
+	long n = ftell(f);
+	fclose(f);
+	return n;
+}
+
 /* Keep the first `lines` lines of a file. */
 static void keep_lines(const char *path, size_t lines)
 {
@@ -233,6 +243,23 @@ START_TEST(test_probs_beside_data_errors)
 		{ 40000, 40000, "x", 30000, 1 },       /* DATA.csv's error comes first */
 		{ 40000, 40000, NULL, 0, 1 },
 	};
+	/* a last line with no line end is a row like any other */
+	write_probs(data, probs, 40000, 7, NULL, 0, 0);
+	FILE *pf = fopen(probs, "rb+");
+	ck_assert(pf && fseek(pf, -1, SEEK_END) == 0 && fgetc(pf) == '\n');
+	ck_assert(fclose(pf) == 0);
+	ck_assert(truncate(probs, (off_t)((size_t)file_size(probs) - 1)) == 0);
+	struct dataset *ref = NULL, *got = NULL;
+	struct err e0;
+	ck_assert_msg(load(data, probs, 1, 1, &ref, &e0) == 0, "%s", e0.msg);
+	for (int threads = 2; threads <= 3; threads++) {
+		ck_assert_msg(load(data, probs, threads, 0, &got, &e0) == 0, "%d threads: %s",
+			      threads, e0.msg);
+		ck_assert_uint_eq(got->n, ref->n);
+		ck_assert(!memcmp(got->probs, ref->probs, ref->n * ref->k * sizeof(double)));
+		dataset_free(got);
+	}
+	dataset_free(ref);
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		size_t n = cases[c].data_rows > cases[c].probs_rows ? cases[c].data_rows :
 			   cases[c].probs_rows;

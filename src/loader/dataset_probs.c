@@ -232,8 +232,8 @@ static void *body_thread(void *arg)
  * it, and the line and row it starts at. */
 struct range {
 	uint64_t start, end;
-	size_t lines;
-	int ok;           /* no quote, no blank line, ends at a line end */
+	size_t lines;     /* records: line ends, and a last line without one */
+	int ok;           /* no quote, no CR, no blank line */
 	int fd;
 	pthread_t th;
 };
@@ -268,6 +268,8 @@ static void *count_lines(void *arg)
 			prev = end[-1];
 		pos += (uint64_t)got;
 	}
+	if (g->ok && prev != '\n')
+		g->lines++;      /* the file's last line has no line end */
 	free(buf);
 	return NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static void (*die_hook)(void);
@@ -85,4 +86,19 @@ double util_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void *xmallocarray_big(size_t n, size_t size)
+{
+	void *p = xmallocarray(n, size);
+#ifdef MADV_HUGEPAGE
+	/* the page-aligned inside of the block (malloc serves big blocks
+	 * from a mapping of their own) */
+	size_t bytes = n * size, page = 4096;
+	uintptr_t a = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t b = ((uintptr_t)p + bytes) & ~(uintptr_t)(page - 1);
+	if (bytes >= ((size_t)4 << 20) && b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#endif
+	return p;
 }

@@ -17,6 +17,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /* n * size with overflow check (dies on overflow). */
 void *xmallocarray(size_t n, size_t size);
+/* The same for a large array written soon after in full: transparent huge
+ * pages are asked for (fewer page faults on its first write). */
+void *xmallocarray_big(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

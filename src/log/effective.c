@@ -9,9 +9,8 @@
 void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
 		       size_t nrows, long *winner)
 {
-	long *first = xmallocarray(nrows ? nrows : 1, sizeof *first);
 	for (size_t r = 0; r < nrows; r++)
-		winner[r] = first[r] = -1;
+		winner[r] = -1;
 	/* ids are increasing, so undone ids can be found by binary search */
 	unsigned char *undone = xcalloc(nd ? nd : 1, 1);
 	for (size_t i = 0; i < nd && d[i].id <= upto; i++) {
@@ -31,15 +30,11 @@ void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
 	for (size_t i = 0; i < nd && d[i].id <= upto; i++) {
 		if (d[i].action == LOG_UNDO || undone[i] || d[i].row >= nrows)
 			continue;
-		if (d[i].pass == 2)
+		/* the newest second-pass decision wins, else the newest other */
+		long w = winner[d[i].row];
+		if (d[i].pass == 2 || w < 0 || d[w].pass != 2)
 			winner[d[i].row] = (long)i;
-		else
-			first[d[i].row] = (long)i;
 	}
-	for (size_t r = 0; r < nrows; r++)
-		if (winner[r] < 0 || d[winner[r]].pass != 2)
-			winner[r] = first[r];
-	free(first);
 	free(undone);
 }
 

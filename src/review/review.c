@@ -3,6 +3,7 @@
  * is (its winner, its state) in review_row.c. */
 #include "review.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@
 #include "review_tools.h"
 #include "util.h"
 
+
+/* Rows from which the first read's three winner passes run on threads. */
+#define ALL_WINNERS_THREADED 100000
 
 /* Winners over the decisions of one pass (0: all passes). */
 static void winners(struct review *r, int pass, long *out)
@@ -34,6 +38,38 @@ static void winners(struct review *r, int pass, long *out)
 			out[row] = (long)map[out[row]];
 	free(sub);
 	free(map);
+}
+
+struct winners_job {
+	struct review *r;
+	int pass;
+	long *out;
+};
+
+static void *winners_thread(void *arg)
+{
+	struct winners_job *j = arg;
+	winners(j->r, j->pass, j->out);
+	return NULL;
+}
+
+/* The three passes' winners at once (each reads the decisions and writes
+ * its own array; at 10^7 rows each is a first write of 80 MB). */
+static void all_winners(struct review *r)
+{
+	struct winners_job job[2] = { { r, 1, r->win1 }, { r, 2, r->win2 } };
+	pthread_t th[2];
+	int started[2];
+	for (int i = 0; i < 2; i++)
+		started[i] = r->d->n >= ALL_WINNERS_THREADED &&
+			     pthread_create(&th[i], NULL, winners_thread, &job[i]) == 0;
+	winners(r, 0, r->win);
+	for (int i = 0; i < 2; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			winners(r, job[i].pass, job[i].out);
+	}
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -161,9 +197,7 @@ static int take_decisions(struct review *r, struct log_decision *given, size_t n
 	if (n)
 		chain_rows(r, before);
 	if (!r->loaded) {
-		winners(r, 0, r->win);
-		winners(r, 1, r->win1);
-		winners(r, 2, r->win2);
+		all_winners(r);
 		review_count_all(r);
 		r->loaded = 1;
 	} else if (n) {
@@ -236,12 +270,12 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->role_expert = expert;
 	r->filter.given = r->filter.suggested = -1;
 	r->filter.state = RS_ANY;
-	r->win = xmallocarray(d->n, sizeof *r->win);
-	r->win1 = xmallocarray(d->n, sizeof *r->win1);
-	r->win2 = xmallocarray(d->n, sizeof *r->win2);
-	r->rank = xmallocarray(d->n, sizeof *r->rank);
+	r->win = xmallocarray_big(d->n, sizeof *r->win);
+	r->win1 = xmallocarray_big(d->n, sizeof *r->win1);
+	r->win2 = xmallocarray_big(d->n, sizeof *r->win2);
+	r->rank = xmallocarray_big(d->n, sizeof *r->rank);
 	r->queue = xmallocarray(d->n, sizeof *r->queue);
-	r->row_last = xmallocarray(d->n, sizeof *r->row_last);
+	r->row_last = xmallocarray_big(d->n, sizeof *r->row_last);
 	for (size_t i = 0; i < d->n; i++)
 		r->rank[i] = r->row_last[i] = -1;
 	for (size_t i = 0; i < s->n_ranked; i++)

@@ -182,6 +182,38 @@ static long naive_find(const struct review *r, const char *needle, int way)
 	return -1;
 }
 
+/* Every needle searched from every step-th queue position both ways gives
+ * what the naive scan gives. */
+static void search_matches_naive(struct review *r, const char *const *needles,
+				 size_t nneedles, size_t step)
+{
+	for (size_t k = 0; k < nneedles; k++)
+		for (size_t c = 0; c < r->qlen; c += step)
+			for (int way = -1; way <= 1; way += 2) {
+				r->cursor = c;
+				long want = naive_find(r, needles[k], way);
+				long got = review_search_find(r, needles[k], way);
+				ck_assert_msg(got == want, "'%s' from %zu way %d: %ld, naive %ld",
+					      needles[k], c, way, got, want);
+			}
+}
+
+/* A test's own dataset: DATA.csv and PROBS.csv opened for writing in a
+ * fresh directory, their headers written. */
+static void fresh_files(FILE **f, FILE **g, const char *data_header,
+			const char *probs_header)
+{
+	teardown();
+	mkdir_tmp();
+	char probs_path[600];
+	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
+	*f = fopen(data_path, "w");
+	*g = fopen(probs_path, "w");
+	ck_assert(*f && *g);
+	fputs(data_header, *f);
+	fputs(probs_header, *g);
+}
+
 START_TEST(test_queue_search_matches_naive_scan)
 {
 	struct logdb *l = open_db();
@@ -193,15 +225,7 @@ START_TEST(test_queue_search_matches_naive_scan)
 	static const char *const needles[] = { "cat", "a", "dog", "tweet", "k1", "1", "zz", "t t",
 					       "nose", "barking", "c3", "e" };
 	for (int round = 0; round < 2; round++) {
-		for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
-			for (size_t c = 0; c < r->qlen; c++)
-				for (int way = -1; way <= 1; way += 2) {
-					r->cursor = c;
-					long want = naive_find(r, needles[k], way);
-					long got = review_search_find(r, needles[k], way);
-					ck_assert_msg(got == want, "'%s' from %zu way %d: %ld, naive %ld",
-						      needles[k], c, way, got, want);
-				}
+		search_matches_naive(r, needles, sizeof needles / sizeof *needles, 1);
 		review_search_free(r);        /* again with the entries made while idle */
 		while (review_search_prepare(r, 3))
 			;
@@ -215,14 +239,8 @@ END_TEST
  * through one pass over their entries): 3,000 rows, 1,200 added by hand. */
 START_TEST(test_queue_search_many_unranked_rows)
 {
-	teardown();
-	mkdir_tmp();
-	char probs_path[600];
-	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
-	FILE *f = fopen(data_path, "w"), *g = fopen(probs_path, "w");
-	ck_assert(f && g);
-	fputs("id,label,text\n", f);
-	fputs("a,b\n", g);
+	FILE *f, *g;
+	fresh_files(&f, &g, "id,label,text\n", "a,b\n");
 	static const char *const words[] = { "Oak", "ash", "elm", "yew", "fir", "Pine", "rare" };
 	for (int i = 0; i < 3000; i++) {
 		fprintf(f, "x%d,%s,%s %s%s\n", i, i % 2 ? "a" : "b", words[i % 6], words[(i / 7) % 6],
@@ -244,15 +262,7 @@ START_TEST(test_queue_search_many_unranked_rows)
 	review_goto(r, "row 1203");
 	ck_assert_uint_gt(r->qlen - scan.n_ranked, 1000);
 	static const char *const needles[] = { "rare", "x29", "oak elm", "pine", "zz", "x2501", "y", "x12" };
-	for (size_t k = 0; k < sizeof needles / sizeof *needles; k++)
-		for (size_t c = 0; c < r->qlen; c += 97)
-			for (int way = -1; way <= 1; way += 2) {
-				r->cursor = c;
-				long want = naive_find(r, needles[k], way);
-				long got = review_search_find(r, needles[k], way);
-				ck_assert_msg(got == want, "'%s' from %zu way %d: %ld, naive %ld",
-					      needles[k], c, way, got, want);
-			}
+	search_matches_naive(r, needles, sizeof needles / sizeof *needles, 97);
 	review_free(r);
 	log_close(l);
 }
@@ -544,14 +554,8 @@ END_TEST
 START_TEST(test_bulk_progress_past_10000)
 {
 	/* 48,000 rows, a quarter of them flagged. */
-	teardown();
-	mkdir_tmp();
-	char probs_path[600];
-	snprintf(probs_path, sizeof probs_path, "%s/probs.csv", dir);
-	FILE *f = fopen(data_path, "w"), *g = fopen(probs_path, "w");
-	ck_assert(f && g);
-	fputs("label\n", f);
-	fputs("a,b\n", g);
+	FILE *f, *g;
+	fresh_files(&f, &g, "label\n", "a,b\n");
 	for (int i = 0; i < 48000; i++) {
 		fputs(i % 2 ? "a\n" : "b\n", f);
 		fputs(i % 4 == 0 ? "0.95,0.05\n" : i % 2 ? "0.9,0.1\n" : "0.1,0.9\n", g);

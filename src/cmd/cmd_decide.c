@@ -251,6 +251,7 @@ int cmd_decide(int argc, char **argv)
 	if (parse_role(&a, &nd, &e) < 0)
 		return cli_usage_error("decide", "%s", e.msg);
 	struct logctx c;
+	o.index_ids = a.id != NULL;   /* one sort serves the checks and the lookup */
 	/* A new log is made only for a decision that is valid. */
 	if (logctx_open_deferred(&c, optind < argc ? argv[optind] : NULL, a.db, &o,
 				 !strcmp(a.action, "accept") ? 2 : 1, a.force, &e) < 0)

@@ -18,16 +18,6 @@
 #include "numparse.h"
 #include "util.h"
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* Sort keys (tag << 32 | row) by tag, stably: two passes of 16 bits. */
 static void sort_by_tag(uint64_t *key, uint64_t *tmp, size_t n)
 {
@@ -62,7 +52,7 @@ static uint64_t *sorted_keys(const struct dataset *d)
 	uint64_t *key = xmallocarray(n ? n : 1, sizeof *key);
 	uint64_t *tmp = xmallocarray(n ? n : 1, sizeof *tmp);
 	for (size_t i = 0; i < n; i++)
-		key[i] = hash_str(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
+		key[i] = dataset_fnv1a(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
 	sort_by_tag(key, tmp, n);    /* even number of passes: result in key */
 	free(tmp);
 	return key;
@@ -136,7 +126,7 @@ long dataset_find_id(const struct dataset *d, const char *id)
 	}
 	dataset_index_ids((struct dataset *)d);
 	const uint64_t *key = d->priv->id_keys;
-	uint64_t tag = hash_str(id) >> 32;
+	uint64_t tag = dataset_fnv1a(id) >> 32;
 	size_t lo = 0, hi = d->n;      /* the first key whose tag >= tag */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

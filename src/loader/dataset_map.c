@@ -1,12 +1,12 @@
-/* dataset_map.c — a small open-addressing string hash map (FNV-1a), used
- * for class names and example ids. Keys are borrowed, never copied. */
+/* dataset_map.c — FNV-1a string hashes, and a small open-addressing string
+ * hash map on them for class names. Keys are borrowed, never copied. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataset_priv.h"
 #include "util.h"
 
-static uint64_t fnv1a(const char *s)
+uint64_t dataset_fnv1a(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;
 	for (; *s; s++) {
@@ -52,7 +52,7 @@ int strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	if ((m->count + 1) * 2 > m->cap)
 		grow(m);
-	size_t i = (size_t)fnv1a(key) & (m->cap - 1);
+	size_t i = (size_t)dataset_fnv1a(key) & (m->cap - 1);
 	while (m->slot[i]) {
 		if (!strcmp(m->key[i], key))
 			return -1;
@@ -68,7 +68,7 @@ long strmap_get(const struct strmap *m, const char *key)
 {
 	if (!m->cap)
 		return -1;
-	size_t i = (size_t)fnv1a(key) & (m->cap - 1);
+	size_t i = (size_t)dataset_fnv1a(key) & (m->cap - 1);
 	while (m->slot[i]) {
 		if (!strcmp(m->key[i], key))
 			return (long)(m->slot[i] - 1);

@@ -37,6 +37,8 @@ struct dataset_priv {
 	uint64_t content_size;
 };
 
+/* FNV-1a of a NUL-terminated string (dataset_map.c). */
+uint64_t dataset_fnv1a(const char *s);
 void strmap_init(struct strmap *m, size_t expected);
 void strmap_free(struct strmap *m);
 /* Insert key -> value; returns -1 if the key was there (value unchanged). */

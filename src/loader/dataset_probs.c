@@ -468,7 +468,6 @@ struct probs_job {
 	size_t nb, lines;
 	double *probs;
 	struct body_ctx b[16];
-	int rc;
 };
 
 static void *job_main(void *arg)
@@ -487,8 +486,8 @@ static void *job_main(void *arg)
 		body_init(&j->b[t], d, j->o, 0, j->fd, j->probs, j->lines);
 		j->b[t].abort = &j->abort;
 	}
-	struct err e;
-	j->rc = parse_ranges(j->b, g, j->nb, d, &e);
+	struct err e;     /* the first failing range's error; finish reads each range's */
+	parse_ranges(j->b, g, j->nb, d, &e);
 	return NULL;
 }
 

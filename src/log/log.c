@@ -99,8 +99,7 @@ static void uuid_text(const unsigned char b[16], char buf[37])
 void log_uuid(char buf[37])
 {
 	unsigned char b[16];
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		die("no random bytes for a decision id");
+	log_random(b, sizeof b);
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	uuid_text(b, buf);

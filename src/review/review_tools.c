@@ -46,9 +46,6 @@ static void init(struct review *r)
 	struct review_tools *t = review_tools(r);
 	t->inited = 1;
 	spot_load(r);
-	char idbuf[32];
-	if (r->d->id_col >= 0)   /* build the id index now, not on the first goto */
-		dataset_find_id(r->d, dataset_id(r->d, 0, idbuf));
 	for (size_t i = 0; i < r->ndec; i++) {
 		const struct log_decision *dd = &r->dec[i];
 		if (dd->row < r->d->n && r->rank[dd->row] < 0 && !(t->mark[dd->row] & MARK_SPOT) &&

@@ -344,12 +344,8 @@ static void escape(struct ui *u)
 	if (r > 0)
 		return;
 	ui_key(u, K_ESC);
-	for (size_t i = 1; i < n; i++) {
-		if (kind[i] != KEY_CODE_YES && got[i] == 27)
-			ui_key(u, K_ESC);
-		else
-			handle(u, kind[i], got[i]);
-	}
+	for (size_t i = 1; i < n; i++)
+		handle(u, kind[i], got[i]);     /* an ESC among them: K_ESC again */
 }
 
 int term_run(struct ui *u, int color, struct err *e)

@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.out_path = out2;
 	if (export_write(&r, &n, &e) < 0)
 		abort();
-	long *win = malloc(d->n * sizeof *win);
+	int32_t *win = malloc(d->n * sizeof *win);
 	effective_winners(dec, nd, INT64_MAX, d->n, win);
 	struct dataset_opts o2 = { .data_path = out2, .allow_missing_probs = 1 };
 	struct dataset *d2 = NULL;

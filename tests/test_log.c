@@ -82,7 +82,7 @@ static const char *label_of(struct logdb *l, size_t row, int64_t upto)
 	size_t n;
 	struct err e;
 	ck_assert(log_list(l, 0, &d, &n, &e) == 0);
-	long w[4];
+	int32_t w[4];
 	effective_winners(d, n, upto, 4, w);
 	const char *s = effective_label(d, w[row], "given");
 	snprintf(buf, sizeof buf, "%s", s ? s : "(excluded)");

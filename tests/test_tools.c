@@ -480,7 +480,7 @@ START_TEST(test_unsure)
 	struct log_decision *dec = all_decisions(l, &n);
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(dec[0].action, LOG_UNSURE);
-	long w[12];
+	int32_t w[12];
 	effective_winners(dec, n, INT64_MAX, d->n, w);
 	ck_assert_str_eq(effective_label(dec, w[0], "cat"), "cat");   /* stays as given */
 	log_decisions_free(dec, n);

@@ -78,7 +78,7 @@ static int annotator_outcome(struct logctx *c, size_t row, const char **label,
 	for (size_t i = 0; i < n; i++)
 		if (dec[i].pass == 1 && dec[i].row == row)
 			first[m++] = dec[i];
-	long *w = xmallocarray(c->d->n, sizeof *w);
+	int32_t *w = xmallocarray(c->d->n, sizeof *w);
 	effective_winners(first, m, INT64_MAX, c->d->n, w);
 	long win = w[row];
 	int rc = 0;

@@ -99,7 +99,7 @@ int cmd_diff(int argc, char **argv)
 		rc = logctx_list(&c, &dec, &nd, &e);
 	if (rc == 0) {
 		const struct dataset *d = c.d;
-		long *wa = xmallocarray(d->n, sizeof *wa), *wb = xmallocarray(d->n, sizeof *wb);
+		int32_t *wa = xmallocarray(d->n, sizeof *wa), *wb = xmallocarray(d->n, sizeof *wb);
 		effective_winners(dec, nd, ua, d->n, wa);
 		effective_winners(dec, nd, ub, d->n, wb);
 		if (csv)

@@ -90,6 +90,7 @@ struct joint_pass {
 	int64_t *cj[CL_PAR_MAX];   /* k*k per part */
 	size_t *off[CL_PAR_MAX];   /* the part's off-diagonal rows, or NULL */
 	size_t noff[CL_PAR_MAX];
+	int bad[CL_PAR_MAX];       /* a value of the part outside V1's bounds */
 };
 
 static void joint_part(void *ctx, size_t lo, size_t hi, size_t part)
@@ -99,14 +100,17 @@ static void joint_part(void *ctx, size_t lo, size_t hi, size_t part)
 	size_t k = pb->k, noff = 0;
 	int64_t *cj = q->cj[part];
 	size_t *off = q->off[part];
+	int bad = 0;
 	for (size_t i = lo; i < hi; i++) {
 		const double *row = pb->p + i * k;
 		size_t count = 0, guess = 0;
-		for (size_t c = 0; c < k; c++)
+		for (size_t c = 0; c < k; c++) {
+			bad |= !(row[c] >= CL_RANGE_LO && row[c] <= CL_RANGE_HI);
 			if (row[c] >= q->cut[c]) {
 				count++;
 				guess = c;
 			}
+		}
 		if (q->suggested) {
 			size_t best = cl_argmax(row, k);
 			q->suggested[i] = (int)best;
@@ -126,16 +130,17 @@ static void joint_part(void *ctx, size_t lo, size_t hi, size_t part)
 		}
 	}
 	q->noff[part] = noff;
+	q->bad[part] = bad;
 }
 
 size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
-		     size_t *off_rows, int *suggested)
+		     size_t *off_rows, int *suggested, int *range_state)
 {
 	size_t n = pb->n, k = pb->k, total = 0;
 	size_t parts = cl_par_parts(n * k);
 	if (parts > n)
 		parts = n ? n : 1;
-	struct joint_pass q = { pb, NULL, suggested, { 0 }, { 0 }, { 0 } };
+	struct joint_pass q = { pb, NULL, suggested, { 0 }, { 0 }, { 0 }, { 0 } };
 	double *cut = xmallocarray(k ? k : 1, sizeof *cut);
 	for (size_t c = 0; c < k; c++)
 		cut[c] = t[c] - 1e-6;
@@ -150,7 +155,11 @@ size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
 	}
 	cl_par_run(n, parts, joint_part, &q);
 	memset(cj, 0, k * k * sizeof *cj);
+	if (range_state)
+		*range_state = 1;
 	for (size_t i = 0; i < parts; i++) {
+		if (range_state && q.bad[i])
+			*range_state = -1;
 		for (size_t a = 0; a < k * k; a++)
 			cj[a] += q.cj[i][a];
 		if (off_rows && i > 0)
@@ -170,7 +179,7 @@ size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
 size_t cl_confident_joint(const struct cl_problem *pb, const double *t,
 			  int64_t *cj, size_t *off_rows)
 {
-	return cl_joint_pass(pb, t, cj, off_rows, NULL);
+	return cl_joint_pass(pb, t, cj, off_rows, NULL, NULL);
 }
 
 /* round_preserving_sum of one row y (k values) into r. */

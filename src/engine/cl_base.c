@@ -74,7 +74,7 @@ static int any_outside(const struct cl_problem *pb, double lo, double hi)
 
 int cl_check_range(const struct cl_problem *pb, struct err *e)
 {
-	if (any_outside(pb, -1e-6, 1 + 1e-6))
+	if (any_outside(pb, CL_RANGE_LO, CL_RANGE_HI))
 		return err_set(e, ERR_INPUT, CL_MSG_RANGE);
 	return 0;
 }

@@ -12,6 +12,9 @@
 
 /* cleanlab's messages where more than one file raises them. */
 #define CL_MSG_RANGE "Values in pred_probs must be between 0 and 1."
+/* V1's bounds: every probability within [CL_RANGE_LO, CL_RANGE_HI]. */
+#define CL_RANGE_LO (-1e-6)
+#define CL_RANGE_HI (1 + 1e-6)
 
 struct cl_work {
 	const struct cl_problem *pb;   /* &problem */
@@ -43,9 +46,11 @@ void cl_class_index(const struct cl_problem *pb, size_t *nk, size_t *start,
 void cl_thresholds_indexed(const struct cl_problem *pb, const size_t *nk,
 			   const size_t *start, const uint32_t *rows, double *t);
 /* cl_confident_joint that also fills suggested[i] = argmax of row i when
- * suggested is not NULL (one pass over the rows, split across cores). */
+ * suggested is not NULL, and *range_state (when not NULL) as
+ * cl_work_check_range remembers it: 1 if every value lies within V1's
+ * bounds, else -1 (one pass over the rows, split across cores). */
 size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
-		     size_t *off_rows, int *suggested);
+		     size_t *off_rows, int *suggested, int *range_state);
 void cl_work_free(struct cl_work *w);
 
 /* Scratch buffers of n elements for selections and sorts. */

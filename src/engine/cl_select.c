@@ -195,9 +195,16 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 		size_t len = m - b < BLOCK_ROWS ? m - b : BLOCK_ROWS;
 		for (size_t p = 0; p < len; p++)
 			memcpy(block + p * k, w->pb->p + (size_t)rows[b + p] * k, k * sizeof(double));
-		for (size_t a = 0; a < np; a++)
-			for (size_t p = 0; p < len; p++)
-				cl_heap_push(&picks[a].h, cl_prune_key(block + p * k, picks[a].j, c), b + p);
+		for (size_t a = 0; a < np; a++) {
+			struct cl_heap *h = &picks[a].h;
+			size_t j = picks[a].j;
+			for (size_t p = 0; p < len; p++) {
+				double key = cl_prune_key(block + p * k, j, c);
+				/* most rows miss a full heap: test before the call */
+				if (h->size < h->cap || key < h->key[0])
+					cl_heap_push(h, key, b + p);
+			}
+		}
 	}
 	for (size_t a = 0; a < np; a++)
 		if (cl_heap_flag(&picks[a].h, picks[a].cnt, rows, flag) < 0)

@@ -104,7 +104,7 @@ static void pass1_row(struct state *st, size_t part, size_t i, const double *row
 	size_t k = st->k, l = (size_t)st->src->labels[i];
 	int bad = 0, unit = 0;
 	for (size_t j = 0; j < k; j++) {
-		bad |= !(row[j] >= -1e-6 && row[j] <= 1 + 1e-6);
+		bad |= !(row[j] >= CL_RANGE_LO && row[j] <= CL_RANGE_HI);
 		unit |= !(row[j] >= 0 && row[j] <= 1);
 	}
 	st->bad_range[part] |= bad;

@@ -24,7 +24,7 @@ void cl_work_init(struct cl_work *w, const struct cl_problem *src)
 	w->cj = xmallocarray(k * k, sizeof *w->cj);
 	w->off = xmallocarray(n ? n : 1, sizeof *w->off);
 	w->suggested = xmallocarray(n ? n : 1, sizeof *w->suggested);
-	w->noff = cl_joint_pass(pb, w->t, w->cj, w->off, w->suggested);
+	w->noff = cl_joint_pass(pb, w->t, w->cj, w->off, w->suggested, &w->range_state);
 	w->off = xrealloc(w->off, (w->noff ? w->noff : 1) * sizeof *w->off);
 	w->cal = xmallocarray(k * k, sizeof *w->cal);
 	cl_calibrate(k, w->cj, w->nk, w->cal);

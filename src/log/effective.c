@@ -7,7 +7,7 @@
 #include "util.h"
 
 void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
-		       size_t nrows, long *winner)
+		       size_t nrows, int32_t *winner)
 {
 	for (size_t r = 0; r < nrows; r++)
 		winner[r] = -1;
@@ -33,7 +33,7 @@ void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
 		/* the newest second-pass decision wins, else the newest other */
 		long w = winner[d[i].row];
 		if (d[i].pass == 2 || w < 0 || d[w].pass != 2)
-			winner[d[i].row] = (long)i;
+			winner[d[i].row] = (int32_t)i;
 	}
 	free(undone);
 }

@@ -15,9 +15,10 @@
 #include "log.h"
 
 /* winner[row] = index into d[] of the deciding decision, or -1 when the
- * given label stands. d[] is in id order. */
+ * given label stands. d[] is in id order; nd < 2^31 (log_read_decisions
+ * refuses more). */
 void effective_winners(const struct log_decision *d, size_t nd, int64_t upto,
-		       size_t nrows, long *winner);
+		       size_t nrows, int32_t *winner);
 
 /* The label a winning decision gives (NULL = excluded); `given` when the
  * row has no winner (w < 0) or the winner is 'unsure'. */

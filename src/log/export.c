@@ -202,7 +202,7 @@ static void manifest_notes(FILE *m, const struct export_req *r)
 		fputs("\n  ", m);
 }
 
-static int write_rows(const struct export_req *r, const long *win, int fd, FILE *f,
+static int write_rows(const struct export_req *r, const int32_t *win, int fd, FILE *f,
 		      FILE *m, struct export_counts *c)
 {
 	struct by_row b = { 0 };
@@ -253,7 +253,7 @@ int export_write(const struct export_req *r, struct export_counts *c, struct err
 	int fd = dataset_open_input(d->data_path, "the data file", &size, e);
 	if (fd < 0)
 		return -1;
-	long *win = xmallocarray(d->n, sizeof *win);
+	int32_t *win = xmallocarray(d->n, sizeof *win);
 	effective_winners(r->dec, r->ndec, r->upto, d->n, win);
 	struct out o, mo;
 	int rc = out_open(&o, r->out_path, e);

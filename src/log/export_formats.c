@@ -128,7 +128,7 @@ static char *rebased(const char *cell, const char *from, const char *to)
 struct ctx {
 	const struct export_req *r;
 	const struct export_opts *x;
-	long *win;
+	int32_t *win;
 	char *from, *to;     /* rebasing: image base and output folder */
 };
 

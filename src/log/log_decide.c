@@ -404,6 +404,11 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 	size_t cap = 0;
 	int rc = SQLITE_DONE, bad = 0;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count == INT32_MAX) {   /* decisions are indexed with 32 bits */
+			bad = err_set(e, ERR_INPUT, "%s: more than %d decisions; at most "
+				      "that many are supported", log_path(l), INT32_MAX) < 0;
+			break;
+		}
 		if (*count == cap)
 			*out = xrealloc(*out, (cap = cap ? cap * 2 : 64) * sizeof **out);
 		struct log_decision *d = &(*out)[(*count)++];

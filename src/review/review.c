@@ -19,7 +19,7 @@
 #define ALL_WINNERS_THREADED 100000
 
 /* Winners over the decisions of one pass (0: all passes). */
-static void winners(struct review *r, int pass, long *out)
+static void winners(struct review *r, int pass, int32_t *out)
 {
 	if (!pass) {
 		effective_winners(r->dec, r->ndec, INT64_MAX, r->d->n, out);
@@ -35,7 +35,7 @@ static void winners(struct review *r, int pass, long *out)
 	effective_winners(sub, m, INT64_MAX, r->d->n, out);
 	for (size_t row = 0; row < r->d->n; row++)
 		if (out[row] >= 0)
-			out[row] = (long)map[out[row]];
+			out[row] = (int32_t)map[out[row]];
 	free(sub);
 	free(map);
 }
@@ -43,7 +43,7 @@ static void winners(struct review *r, int pass, long *out)
 struct winners_job {
 	struct review *r;
 	int pass;
-	long *out;
+	int32_t *out;
 };
 
 static void *winners_thread(void *arg)
@@ -89,7 +89,7 @@ static void chain_rows(struct review *r, size_t from)
 		size_t row = r->dec[i].row;
 		r->prev_on_row[i] = row < r->d->n ? r->row_last[row] : -1;
 		if (row < r->d->n)
-			r->row_last[row] = (long)i;
+			r->row_last[row] = (int32_t)i;
 	}
 }
 
@@ -132,8 +132,8 @@ static void update_winners(struct review *r, size_t from)
 	qsort(idx, m, sizeof *idx, cmp_long);
 	struct log_decision *sub = xmallocarray(m ? m : 1, sizeof *sub);
 	size_t *map = xmallocarray(m ? m : 1, sizeof *map);
-	long *w = xmallocarray(u ? u : 1, sizeof *w);
-	long *outs[3] = { r->win, r->win1, r->win2 };
+	int32_t *w = xmallocarray(u ? u : 1, sizeof *w);
+	int32_t *outs[3] = { r->win, r->win1, r->win2 };
 	for (int pass = 0; pass <= 2; pass++) {
 		size_t ms = 0;
 		for (size_t k = 0; k < m; k++) {
@@ -147,7 +147,7 @@ static void update_winners(struct review *r, size_t from)
 		}
 		effective_winners(sub, ms, INT64_MAX, u, w);
 		for (size_t j = 0; j < u; j++)
-			outs[pass][touched[j]] = w[j] >= 0 ? (long)map[w[j]] : -1;
+			outs[pass][touched[j]] = w[j] >= 0 ? (int32_t)map[w[j]] : -1;
 	}
 	for (size_t j = 0; j < u; j++)
 		review_count_row(r, touched[j], 1);
@@ -260,6 +260,9 @@ static void resume(struct review *r)
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
 		struct logdb *db, const char *reviewer, int expert, struct err *e)
 {
+	if (d->n > INT32_MAX)
+		return err_set(e, ERR_INPUT, "%s: %zu examples; the review screen takes at "
+			       "most %d", d->data_path, d->n, INT32_MAX);
 	struct review *r = xcalloc(1, sizeof *r);
 	r->rebuild_sources = review_tools_rebuild;
 	r->d = d;
@@ -279,7 +282,7 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	for (size_t i = 0; i < d->n; i++)
 		r->rank[i] = r->row_last[i] = -1;
 	for (size_t i = 0; i < s->n_ranked; i++)
-		r->rank[s->ranked[i]] = (long)i;
+		r->rank[s->ranked[i]] = (int32_t)i;
 	r->started = util_seconds();
 	if (load_decisions(r, e) < 0 || log_latest_scan(db, &r->scan_id, e) < 0) {
 		review_free(r);

@@ -57,8 +57,10 @@ struct review {
 	int blind;               /* expert: hide the annotator's decision until deciding */
 	struct log_decision *dec;    /* every decision, id order */
 	size_t ndec, dec_cap;     /* dec_cap: room allocated (it grows by doubling) */
-	long *win, *win1, *win2; /* per row: deciding decision (all, pass 1, pass 2) or -1 */
-	long *rank;              /* per row: position in the scan's ranking, or -1 */
+	/* Per-row arrays are 32-bit (review_open refuses more rows, the log
+	 * more decisions): at 10^7 rows each is 40 MB of fresh pages. */
+	int32_t *win, *win1, *win2; /* per row: deciding decision (all, pass 1, pass 2) or -1 */
+	int32_t *rank;           /* per row: position in the scan's ranking, or -1 */
 	size_t *queue, qlen;     /* rows shown, in order */
 	size_t cursor;           /* index into queue */
 	struct review_filter filter;
@@ -76,7 +78,7 @@ struct review {
 	 * (review_tools_rebuild, set by review_open) */
 	void (*rebuild_sources)(struct review *r);
 	/* Kept up to date by each log read (review_count.c), never rescanned: */
-	long *row_last;          /* per row: its newest decision (index), or -1 */
+	int32_t *row_last;       /* per row: its newest decision (index), or -1 */
 	long *prev_on_row;       /* per decision: the row's decision before it, or -1 */
 	struct review_progress prog[2];   /* counts of the annotator's, the expert's view */
 	size_t *class_decided;   /* per given class: flagged rows decided */

@@ -66,6 +66,13 @@ START_TEST(test_adversarial_decimals)
 		/* grammar: all paths must refuse the same strings */
 		"", "+", "-", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10",
 		"nan", "NaN", "inf", "-Infinity", "1e5x", "--1", "+-1", "1d5",
+		/* the short plain form's edges: 2^53 and one more, 19 and 20
+		 * digits, 22 and 23 digits after the point, leading zeros */
+		"9007199254740992", "9007199254740993", "900719925474099.3",
+		"0.9007199254740993", "1234567890123456789.", "0.1234567890123456789",
+		"0.0000000000000000000001", "0.00000000000000000000001",
+		"0.0000000000000000000009", "000000000000000000000.5", "007.25", "5.",
+		"1..5", ".", "..", "0.5.", "-0.000000", "+0.999999",
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		agree(cases[i]);
@@ -83,7 +90,7 @@ START_TEST(test_random_decimals)
 	char s[64];
 	for (int iter = 0; iter < 300000; iter++) {
 		uint64_t r = next();
-		switch (iter % 4) {
+		switch (iter % 5) {
 		case 0: {   /* the shortest round-trip form of a random double in [0,1) */
 			double v = (double)(next() >> 11) / 9007199254740992.0;
 			snprintf(s, sizeof s, "%.*g", 1 + (int)(r % 17), v);
@@ -105,6 +112,18 @@ START_TEST(test_random_decimals)
 				s[pos++] = (char)('0' + next() % 10);
 			pos += snprintf(s + pos, sizeof s - (size_t)pos, "e%d",
 					(int)(next() % 700) - 350);
+			break;
+		}
+		case 3: {   /* 1-20 plain digits with the point anywhere (or none) */
+			int nd = 1 + (int)(r % 20), dot = (int)((r >> 8) % (unsigned)(nd + 2)), pos = 0;
+			for (int i = 0; i < nd; i++) {
+				if (i == dot)
+					s[pos++] = '.';
+				s[pos++] = (char)('0' + next() % 10);
+			}
+			if (dot == nd)
+				s[pos++] = '.';
+			s[pos] = '\0';
 			break;
 		}
 		default:    /* %.6f as the benchmark files, and near-halfway forms */

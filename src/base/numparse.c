@@ -1,6 +1,6 @@
-/* numparse.c — the decimal grammar check, Clinger's exact fast path and
- * fast_float (Eisel–Lemire) for longer decimals, with strtod as the safe
- * path (see numparse.h). */
+/* numparse.c — the decimal grammar check, Clinger's exact fast path (for
+ * short plain decimals before anything else), fast_float (Eisel–Lemire)
+ * for longer decimals, with strtod as the safe path (see numparse.h). */
 #include "numparse.h"
 
 #include "fastfloat.h"
@@ -26,6 +26,36 @@ const char *numparse_reason(enum numparse_status st)
 	case NUM_RANGE: return "number out of range";
 	default: return "not a number";
 	}
+}
+
+/* The form most probability files are written in — digits with at most one
+ * '.', no sign, no exponent, at most 17 characters (so the mantissa m
+ * fits 64 bits and f <= 16 digits follow the point) — converted by
+ * Clinger's exact fast path when m <= 2^53: m and 10^f are then exact
+ * doubles and IEEE division rounds their quotient correctly. 0, or -1 to
+ * leave the field to fast_float. */
+static int short_decimal(const char *s, size_t len, double *out)
+{
+	if (len > 17)      /* longer forms rarely fit 2^53: fast_float's */
+		return -1;
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d < 10) {
+			m = m * 10 + d;
+			digits++;
+			frac += frac >= 0;
+		} else if (s[i] == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			return -1;
+		}
+	}
+	if (digits == 0 || m > (UINT64_C(1) << 53))
+		return -1;
+	*out = (double)m / pow10_exact[frac < 0 ? 0 : frac];
+	return 0;
 }
 
 static int ci_eq(const char *s, size_t len, const char *word)
@@ -81,7 +111,8 @@ enum numparse_status numparse_double(const char *s, size_t len, int exact, doubl
 	size_t sign = s[0] == '+' || s[0] == '-';
 	if (!exact && len > sign && ((s[sign] >= '0' && s[sign] <= '9') || s[sign] == '.')) {
 		double v;
-		if (fastfloat_parse(s + sign, len - sign, &v) == 0 && isfinite(v)) {
+		if (short_decimal(s + sign, len - sign, &v) == 0 ||
+		    (fastfloat_parse(s + sign, len - sign, &v) == 0 && isfinite(v))) {
 			*out = s[0] == '-' ? -v : v;
 			return NUM_OK;
 		}

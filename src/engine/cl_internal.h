@@ -100,6 +100,13 @@ struct cl_heap {
 void cl_heap_init(struct cl_heap *h, size_t cap);
 void cl_heap_free(struct cl_heap *h);
 void cl_heap_push(struct cl_heap *h, double key, size_t pos);
+/* cl_heap_push, with the test most keys fail (a full heap whose largest
+ * key is not above them) done before the call. */
+static inline void cl_heap_offer(struct cl_heap *h, double key, size_t pos)
+{
+	if (h->size < h->cap || key < h->key[0])
+		cl_heap_push(h, key, pos);
+}
 /* With cnt < cap = cnt + 1 entries kept: flag pos_to_row(pos) of the cnt
  * smallest and return 0, or return -1 if the cut-off is tied (an exact
  * argsort must decide). rows maps positions to rows (NULL: identity). */

@@ -198,12 +198,8 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 		for (size_t a = 0; a < np; a++) {
 			struct cl_heap *h = &picks[a].h;
 			size_t j = picks[a].j;
-			for (size_t p = 0; p < len; p++) {
-				double key = cl_prune_key(block + p * k, j, c);
-				/* most rows miss a full heap: test before the call */
-				if (h->size < h->cap || key < h->key[0])
-					cl_heap_push(h, key, b + p);
-			}
+			for (size_t p = 0; p < len; p++)
+				cl_heap_offer(h, cl_prune_key(block + p * k, j, c), b + p);
 		}
 	}
 	for (size_t a = 0; a < np; a++)

@@ -151,8 +151,8 @@ static void pass3_row(struct state *st, size_t part, size_t i, const double *row
 {
 	size_t c = (size_t)st->src->labels[i];
 	for (size_t s = st->sel_start[c]; s < st->sel_start[c + 1]; s++)
-		cl_heap_push(&st->heaps[part][s], cl_prune_key(row, st->sel[s].j, c),
-			     st->slot[i]);
+		cl_heap_offer(&st->heaps[part][s], cl_prune_key(row, st->sel[s].j, c),
+			      st->slot[i]);
 }
 
 static void pass4_row(struct state *st, size_t part, size_t i, const double *row)

@@ -3,11 +3,24 @@
 # accuracy on the clean labels (vs the bundled scikit-learn probabilities),
 # F1 of the flagged examples against the injected flips on the noisy labels
 # (vs the F1 with the bundled probabilities), and wall time; then a
-# generated 100,000-row text dataset. Run from the top of a built tree:
+# generated 100,000-row text dataset. Where scikit-learn imports (Debian:
+# python3-sklearn python3-pandas), its out-of-fold LogisticRegression on the
+# two text sets is timed in the same run, unigram and bigram configurations
+# (bench/sklearn_model.py). Run from the top of a built tree:
 #   BENCH_DIR=/tmp/rb bench/model.sh
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}/model
 R=${RELABEL:-$PWD/relabel}
+SKPY=
+for p in ${PYTHON:-} python3 /usr/bin/python3; do
+	if "$p" -c 'import sklearn, pandas' 2>/dev/null; then SKPY=$p; break; fi
+done
+sklearn() { # DATA.csv: both configurations, one line each
+	[ -n "$SKPY" ] || { echo "   scikit-learn does not import: not compared"; return 0; }
+	for c in unigram bigram; do
+		"$SKPY" -W ignore bench/sklearn_model.py "$1" $c | sed 's/^/   /'
+	done
+}
 rm -rf "$DIR"
 mkdir -p "$DIR"
 # given labels, one per line in row order
@@ -40,9 +53,11 @@ for set in digits debian-sections; do
 	printf '%-16s noisy: %d flips; F1 with the built-in model %s, with the bundled probabilities %s\n' \
 		"$set" "$(wc -l <"$DIR/flips.txt")" "$(f1 "$DIR/flips.txt" "$DIR/ours.txt")" \
 		"$(f1 "$DIR/flips.txt" "$DIR/ref.txt")"
+	if [ "$set" = debian-sections ]; then sklearn "$src/clean/data.csv"; fi
 done
 cc -O2 -o "$DIR/gentext" bench/gentext.c
 mkdir -p "$DIR/text100k"
 "$DIR/gentext" 100000 8 "$DIR/text100k"
 /usr/bin/time -f 'text 100k rows x 8 classes: %e s wall, %U s user, %M KB peak' \
 	"$R" stats "$DIR/text100k/data.csv" | sed -n 2p
+sklearn "$DIR/text100k/data.csv"

@@ -46,6 +46,11 @@ struct state {
 	struct sel *sel;
 	size_t nsel, *sel_start;     /* class c's selections: sel_start[c..c+1) */
 	struct cl_heap *heaps[CL_PAR_MAX];   /* nsel per part */
+	/* Pass 3's test, dense where a row's selections read it: a key enters
+	 * heaps[part][s] only if below top[part][s] (the full heap's largest
+	 * key, else +inf); sel_j[s] is sel[s].j. */
+	double *top[CL_PAR_MAX];
+	uint32_t *sel_j;
 	int pass;
 	double *tmp[CL_PAR_MAX];     /* k scratch per part */
 };
@@ -150,9 +155,16 @@ static void pass2_row(struct state *st, size_t part, size_t i, const double *row
 static void pass3_row(struct state *st, size_t part, size_t i, const double *row)
 {
 	size_t c = (size_t)st->src->labels[i];
-	for (size_t s = st->sel_start[c]; s < st->sel_start[c + 1]; s++)
-		cl_heap_offer(&st->heaps[part][s], cl_prune_key(row, st->sel[s].j, c),
-			      st->slot[i]);
+	double *top = st->top[part];
+	for (size_t s = st->sel_start[c]; s < st->sel_start[c + 1]; s++) {
+		double key = cl_prune_key(row, st->sel_j[s], c);
+		if (key < top[s]) {
+			struct cl_heap *h = &st->heaps[part][s];
+			cl_heap_push(h, key, st->slot[i]);
+			if (h->size == h->cap)
+				top[s] = h->key[0];
+		}
+	}
 }
 
 static void pass4_row(struct state *st, size_t part, size_t i, const double *row)
@@ -200,10 +212,16 @@ static void plan_selections(struct state *st, int noise, int by_class, const int
 static int run_selections(struct state *st, unsigned char *flag[2], int passes,
 			  struct err *e)
 {
+	st->sel_j = xmallocarray(st->nsel ? st->nsel : 1, sizeof *st->sel_j);
+	for (size_t s = 0; s < st->nsel; s++)
+		st->sel_j[s] = (uint32_t)st->sel[s].j;
 	for (size_t p = 0; p < st->parts; p++) {
 		st->heaps[p] = xmallocarray(st->nsel ? st->nsel : 1, sizeof(struct cl_heap));
-		for (size_t s = 0; s < st->nsel; s++)
+		st->top[p] = xmallocarray(st->nsel ? st->nsel : 1, sizeof(double));
+		for (size_t s = 0; s < st->nsel; s++) {
 			cl_heap_init(&st->heaps[p][s], st->sel[s].cnt + 1);
+			st->top[p][s] = INFINITY;
+		}
 	}
 	int rc = run_pass(st, pass3_row, 3, passes, e);
 	size_t tied_values = 0;
@@ -224,6 +242,7 @@ static int run_selections(struct state *st, unsigned char *flag[2], int passes,
 		for (size_t s = 0; s < st->nsel; s++)
 			cl_heap_free(&st->heaps[p][s]);
 		free(st->heaps[p]);
+		free(st->top[p]);
 	}
 	/* Tied cut-offs: the class's keys in full, in rounds of about n values
 	 * (at least one selection a round). */
@@ -280,6 +299,7 @@ static void state_free(struct state *st)
 		free(st->tmp[p]);
 	}
 	free(st->sel);
+	free(st->sel_j);
 	free(st->sel_start);
 }
 

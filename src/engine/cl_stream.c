@@ -61,6 +61,7 @@ struct pass_run {
 	struct state *st;
 	row_fn fn;
 	int pass, passes;
+	const unsigned char *need;   /* rows to read (NULL: every row) */
 	int rc[CL_PAR_MAX];
 	struct err err[CL_PAR_MAX];
 };
@@ -73,14 +74,23 @@ static void pass_part(void *ctx, size_t lo, size_t hi, size_t part)
 	size_t k = st->k, block = BLOCK_VALUES / k ? BLOCK_VALUES / k : 1;
 	double *buf = xmallocarray(block * k, sizeof *buf);
 	pr->rc[part] = 0;
-	for (size_t a = lo; a < hi; a += block) {
+	for (size_t a = lo; a < hi && pr->rc[part] == 0; a += block) {
 		size_t b = hi - a < block ? hi : a + block;
-		if (src->read(src->ctx, pr->pass, a, b, buf, &pr->err[part]) < 0) {
-			pr->rc[part] = -1;
-			break;
+		/* the block's runs of needed rows (all of it without a mask) */
+		for (size_t r0 = a, r1; r0 < b; r0 = r1) {
+			while (pr->need && r0 < b && !pr->need[r0])
+				r0++;
+			for (r1 = r0; r1 < b && (!pr->need || pr->need[r1]); r1++)
+				;
+			if (r0 == r1)
+				break;
+			if (src->read(src->ctx, pr->pass, r0, r1, buf, &pr->err[part]) < 0) {
+				pr->rc[part] = -1;
+				break;
+			}
+			for (size_t i = r0; i < r1; i++)
+				pr->fn(st, part, i, buf + (i - r0) * k);
 		}
-		for (size_t i = a; i < b; i++)
-			pr->fn(st, part, i, buf + (i - a) * k);
 		if (src->release)
 			src->release(src->ctx, a, b);
 		if (part == 0 && src->progress)
@@ -90,10 +100,13 @@ static void pass_part(void *ctx, size_t lo, size_t hi, size_t part)
 	free(buf);
 }
 
-/* One pass over every row; the first failing range's error (in row order). */
-static int run_pass(struct state *st, row_fn fn, int pass, int passes, struct err *e)
+/* One pass over every row (or the rows need marks); the first failing
+ * range's error (in row order). */
+static int run_pass_rows(struct state *st, row_fn fn, int pass, int passes,
+			 const unsigned char *need, struct err *e)
 {
-	struct pass_run pr = { .st = st, .fn = fn, .pass = pass, .passes = passes };
+	struct pass_run pr = { .st = st, .fn = fn, .pass = pass, .passes = passes,
+			       .need = need };
 	cl_par_run(st->n, st->parts, pass_part, &pr);
 	for (size_t p = 0; p < st->parts; p++)
 		if (pr.rc[p] < 0) {
@@ -102,6 +115,11 @@ static int run_pass(struct state *st, row_fn fn, int pass, int passes, struct er
 			return -1;
 		}
 	return 0;
+}
+
+static int run_pass(struct state *st, row_fn fn, int pass, int passes, struct err *e)
+{
+	return run_pass_rows(st, fn, pass, passes, NULL, e);
 }
 
 static void pass1_row(struct state *st, size_t part, size_t i, const double *row)
@@ -245,8 +263,10 @@ static int run_selections(struct state *st, unsigned char *flag[2], int passes,
 		free(st->top[p]);
 	}
 	/* Tied cut-offs: the class's keys in full, in rounds of about n values
-	 * (at least one selection a round). */
+	 * (at least one selection a round), reading only the rows of the
+	 * round's classes. */
 	size_t budget = st->n, next = 0;
+	unsigned char *need = tied_values ? xmallocarray(st->n ? st->n : 1, 1) : NULL;
 	while (rc == 0 && tied_values) {
 		size_t have = 0, first = next;
 		for (; next < st->nsel; next++) {
@@ -258,7 +278,12 @@ static int run_selections(struct state *st, unsigned char *flag[2], int passes,
 			sl->keys = xmallocarray(st->nk[sl->c], sizeof(double));
 			have += st->nk[sl->c];
 		}
-		rc = run_pass(st, pass4_row, 4, passes, e);
+		memset(need, 0, st->n);
+		for (size_t s = first; s < next; s++)
+			if (st->sel[s].keys)
+				for (size_t a = 0; a < st->nk[st->sel[s].c]; a++)
+					need[st->rows[st->start[st->sel[s].c] + a]] = 1;
+		rc = run_pass_rows(st, pass4_row, 4, passes, need, e);
 		for (size_t s = first; s < next; s++) {
 			struct sel *sl = &st->sel[s];
 			if (!sl->keys)
@@ -276,6 +301,7 @@ static int run_selections(struct state *st, unsigned char *flag[2], int passes,
 			tied_values -= m;
 		}
 	}
+	free(need);
 	return rc;
 }
 

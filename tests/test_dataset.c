@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dataset.h"
+#include "dataset_priv.h"
 #include "numparse.h"
 
 static char dir[] = "/tmp/relabel-test-dataset-XXXXXX";
@@ -56,6 +57,29 @@ static void load_bad(const char *data, const char *probs, const char *where,
 }
 
 #define P2 "a,b\n0.9,0.1\n0.2,0.8\n"
+
+/* The row index keeps 32 bits a row and an era for each change of the
+ * high bits: offsets past 4 GiB, several times, and a row longer than
+ * 8 GiB (two eras at once) read back exactly. */
+START_TEST(test_row_index_eras)
+{
+	static const uint64_t offs[] = {
+		0, 10, 4294967295u, 4294967296u, 4294967300u, 8589934591u,
+		30064771072u, 30064771073u, 34359738368u, 34359738369u,
+	};
+	size_t n = sizeof offs / sizeof offs[0];
+	struct dataset_priv pv = { 0 };
+	pv.row_cells = malloc(n * sizeof *pv.row_cells);
+	for (size_t r = 0; r < n; r++)
+		row_cell_add(&pv, r, offs[r]);
+	ck_assert_uint_eq(pv.neras, 3);   /* the high bits become 1, 7 and 8 */
+	for (size_t r = 0; r < n; r++)
+		ck_assert_msg(row_cell_get(&pv, r) == offs[r], "row %zu: %llu, want %llu", r,
+			      (unsigned long long)row_cell_get(&pv, r), (unsigned long long)offs[r]);
+	free(pv.row_cells);
+	free(pv.eras);
+}
+END_TEST
 
 START_TEST(test_rfc4180_fields)
 {
@@ -520,6 +544,7 @@ int main(void)
 		return 99;
 	Suite *s = suite_create("dataset");
 	TCase *tc = tcase_create("load");
+	tcase_add_test(tc, test_row_index_eras);
 	tcase_add_test(tc, test_rfc4180_fields);
 	tcase_add_test(tc, test_class_names_opaque);
 	tcase_add_test(tc, test_probs_header_only);

@@ -314,6 +314,21 @@ static int scan_equal(const struct cl_scan *a, const struct cl_scan *b)
 	       !memcmp(a->ranked, b->ranked, a->n_ranked * sizeof(size_t));
 }
 
+/* A scan that scored only its ranked rows against one that scored all. */
+static int ranked_equal(const struct cl_scan *all, const struct cl_scan *only)
+{
+	if (only->scores || !only->ranked_scores || all->n_ranked != only->n_ranked ||
+	    all->n_flagged != only->n_flagged || memcmp(all->flagged, only->flagged, all->n) ||
+	    memcmp(all->ranked, only->ranked, all->n_ranked * sizeof(size_t)))
+		return 0;
+	for (size_t r = 0; r < all->n_ranked; r++) {
+		double a = cl_scan_ranked_score(all, r), b = cl_scan_ranked_score(only, r);
+		if (memcmp(&a, &b, sizeof a) || memcmp(&a, &all->scores[all->ranked[r]], sizeof a))
+			return 0;
+	}
+	return 1;
+}
+
 START_TEST(test_engine_threads_agree)
 {
 	/* Large enough that every pass is split (more than 2^19 cells). */
@@ -337,7 +352,7 @@ START_TEST(test_engine_threads_agree)
 	for (int f = 0; f < CL_FILTER_COUNT; f++)
 		for (int sc = 0; sc < CL_SCORE_COUNT; sc++) {
 			struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
-						      sc == CL_SELF_CONFIDENCE, f == 0 };
+						      sc == CL_SELF_CONFIDENCE, f == 0, 0 };
 			struct cl_scan ref, got;
 			struct err e;
 			cl_par_set_threads(1);
@@ -347,6 +362,13 @@ START_TEST(test_engine_threads_agree)
 				ck_assert_msg(cl_scan_run(&pb, &prm, &got, &e) == 0, "%s", e.msg);
 				ck_assert_msg(scan_equal(&ref, &got), "filter %d score %d, %zu threads",
 					      f, sc, t);
+				cl_scan_free(&got);
+				/* scoring only the ranked rows changes nothing they show */
+				struct cl_scan_params only = prm;
+				only.lean = 1;
+				ck_assert_msg(cl_scan_run(&pb, &only, &got, &e) == 0, "%s", e.msg);
+				ck_assert_msg(prm.all ? scan_equal(&ref, &got) : ranked_equal(&ref, &got),
+					      "filter %d score %d, %zu threads: ranked scores only", f, sc, t);
 				cl_scan_free(&got);
 			}
 			cl_scan_free(&ref);
@@ -404,7 +426,7 @@ static void stream_vs_memory(size_t n, size_t k, int levels, size_t threads)
 		for (int sc = 0; sc < CL_SCORE_COUNT; sc++)
 			for (int adj = 0; adj < 2; adj++) {
 				struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
-							      adj, f == 1 && sc == 0 };
+							      adj, f == 1 && sc == 0, 0 };
 				struct cl_scan ref, got;
 				struct err e1 = { 0 }, e2 = { 0 };
 				int r1 = cl_scan_run(&pb, &prm, &ref, &e1);

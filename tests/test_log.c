@@ -112,7 +112,7 @@ START_TEST(test_scan_issues_recorded_in_batches)
 	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
 			     .suggested = suggested, .scores = scores, .n_flagged = N,
 			     .n_ranked = N, .ranked = ranked };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	int64_t id1, id2;
 	struct err e;
 	ck_assert_msg(log_record_scan(l, &prm, &s, labels, 0, &id1, &e) == 0, "%s", e.msg);
@@ -991,7 +991,7 @@ START_TEST(test_review_session_on_a_locked_log)
 	struct dataset *d = fixture();
 	struct logdb *l = open_log(d);
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1, 0 };
 	struct cl_scan scan;
 	struct err e;
 	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);

@@ -176,7 +176,7 @@ START_TEST(test_flips_found_without_probabilities)
 	for (size_t i = 0; i < d->n * d->k; i++)
 		ck_assert(d->probs[i] > 0 && d->probs[i] < 1);   /* no hard 0/1 */
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	ck_assert(cl_scan_run(&pb, &prm, &s, &e) == 0);
 	int found = 0, flips = 0, false_pos = 0;

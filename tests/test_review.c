@@ -52,7 +52,7 @@ static void setup(void)
 	struct err e;
 	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 1, 0 };
 	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);
 }
 
@@ -229,7 +229,7 @@ START_TEST(test_search_index_matches_a_pass)
 	struct cl_scan flagged_only;
 	struct err e;
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	ck_assert_msg(cl_scan_run(&pb, &prm, &flagged_only, &e) == 0, "%s", e.msg);
 	struct review *x;
 	ck_assert_msg(review_open(&x, d, &flagged_only, l, "exp", 1, &e) == 0, "%s", e.msg);

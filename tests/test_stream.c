@@ -108,7 +108,7 @@ START_TEST(test_oracle_cases_streamed)
 		for (int f = 0; f < CL_FILTER_COUNT; f++)
 			for (int sc = 0; sc < CL_SCORE_COUNT; sc++) {
 				struct cl_scan_params prm = { (enum cl_filter_by)f, (enum cl_score)sc,
-							      sc == CL_NORMALIZED_MARGIN, 0 };
+							      sc == CL_NORMALIZED_MARGIN, 0, 0 };
 				struct cl_scan a, b;
 				struct err ea = { 0 }, eb = { 0 };
 				int ra = scan_run(mem, &om, &prm, &a, NULL, &ea);
@@ -177,7 +177,7 @@ START_TEST(test_stream_bad_value)
 	struct err em = { 0 }, el = { 0 };
 	ck_assert_int_eq(load(data, npy, 0, 0, &om, &mem, &em), -1);
 	ck_assert_int_eq(load(data, npy, 1, 0, &ol, &low, &el), 0);
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	ck_assert_int_eq(scan_run(low, &ol, &prm, &s, NULL, &el), -1);
 	ck_assert_str_eq(em.msg, el.msg);
@@ -233,7 +233,7 @@ START_TEST(test_stream_releases_pages)
 	struct err e = { 0 };
 	long before = rss_kb();
 	ck_assert_msg(load(data, npy, 1, 0, &o, &d, &e) == 0, "%s", e.msg);
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	ck_assert_msg(scan_run(d, &o, &prm, &s, NULL, &e) == 0, "%s", e.msg);
 	long after = rss_kb();

@@ -39,7 +39,7 @@ static void load(void)
 	struct err e;
 	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "%s", e.msg);
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	ck_assert_msg(cl_scan_run(&pb, &prm, &scan, &e) == 0, "%s", e.msg);
 }
 
@@ -85,7 +85,7 @@ static struct logdb *open_db(void)
 	ck_assert_msg(log_open(&l, db_path, d, 0, &e) == 0, "%s", e.msg);
 	int64_t id;
 	ck_assert(log_latest_scan(l, &id, &e) == 0);
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	if (!id)
 		ck_assert_msg(log_record_scan(l, &prm, &scan, d->labels, 0, &id, &e) == 0, "%s", e.msg);
 	return l;

@@ -57,7 +57,7 @@ static int latest_scan(struct logctx *c, int64_t *scan_id, struct err *e)
 	if (log_latest_scan(c->db, scan_id, e) < 0 || *scan_id > 0)
 		return *scan_id > 0 ? 0 : -1;
 	struct cl_problem pb = { c->d->n, c->d->k, c->d->probs, c->d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	if (cl_scan_run(&pb, &prm, &s, e) < 0)
 		return -1;

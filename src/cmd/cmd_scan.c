@@ -1,6 +1,7 @@
 /* cmd_scan.c — `relabel scan`: the flagged examples, worst label first, as
  * CSV (the layout of cleanlab reference files), TSV or JSON. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static void write_row(FILE *f, int fmt, const struct dataset *d,
 	const char *id = dataset_id(d, row, idbuf);
 	const char *given = d->class_names[d->labels[row]];
 	const char *sugg = d->class_names[s->suggested[row]];
-	snprintf(score, sizeof score, "%.17g", s->scores[row]);
+	snprintf(score, sizeof score, "%.17g", cl_scan_ranked_score(s, rank));
 	if (fmt == 'j') {
 		fprintf(f, "%s{\"rank\":%zu,\"row\":%zu,\"id\":", rank ? ",\n" : "",
 			rank + 1, row);
@@ -164,7 +165,15 @@ int cmd_scan(int argc, char **argv)
 		{ 0 }
 	};
 	struct dataset_opts o = { 0 };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+#ifdef M_MMAP_THRESHOLD
+	/* Blocks of 1 MiB and more get mappings of their own and give their
+	 * memory back when freed (glibc's threshold otherwise rises to the
+	 * largest block freed, and the engine's arrays, freed before the
+	 * output is written, would stay resident): the peak is lower. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+	/* the output and the log take only the ranked rows' scores */
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 1 };
 	const char *outpath = NULL, *db = NULL;
 	int fmt = 'c', force = 0, opt;
 	struct err e = { 0 };

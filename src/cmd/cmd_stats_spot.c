@@ -35,7 +35,7 @@ int stats_spot_estimate(const struct dataset *d, const char *db_path, int force,
 	if (rc < 0)
 		return -1;
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	struct review *r = NULL;
 	rc = cl_scan_run(&pb, &prm, &s, e);

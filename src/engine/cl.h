@@ -54,6 +54,10 @@ struct cl_scan_params {
 	enum cl_score rank_by;
 	int adjust;      /* rank by the adjust_pred_probs variant of the score */
 	int all;         /* rank every row, not only the flagged ones */
+	int lean;        /* the caller reads only the ranked rows and their
+			    scores (ranked_scores), no other row's score and
+			    no summary: scores and work stay NULL, which saves
+			    n doubles and the shared computation's arrays */
 };
 
 /* The computation every method and summary starts from — class counts,
@@ -70,18 +74,26 @@ struct cl_scan {
 	int64_t *cj_raw;        /* k*k confident joint, [given][suggested] */
 	int64_t *cj;            /* k*k calibrated confident joint */
 	int *suggested;         /* n: first argmax of each row */
-	double *scores;         /* n: the rank_by score of every row */
+	double *scores;         /* n: the rank_by score of every row (NULL
+				   with params.lean) */
 	unsigned char *flagged; /* n: 1 where find_label_issues flags the row */
 	size_t n_flagged;
 	size_t n_ranked;        /* n_flagged, or n with params.all */
 	size_t *ranked;         /* n_ranked rows, worst score first */
-	struct cl_work *work;   /* the shared computation, for summaries */
+	double *ranked_scores;  /* their scores, where scores is NULL */
+	struct cl_work *work;   /* the shared computation, for summaries (NULL
+				   with params.lean) */
 };
 
 /* find_label_issues + the scores + the joints in one call. */
 int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 		struct cl_scan *out, struct err *e);
 void cl_scan_free(struct cl_scan *s);
+/* The score of the r-th ranked row (whichever array holds it). */
+static inline double cl_scan_ranked_score(const struct cl_scan *s, size_t r)
+{
+	return s->ranked_scores ? s->ranked_scores[r] : s->scores[s->ranked[r]];
+}
 
 /* ---- Low-level API: one function per cleanlab computation. ------------ */
 

@@ -76,6 +76,9 @@ int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
  * with adjust, its thresholds). */
 int cl_work_scores(struct cl_work *w, enum cl_score s, int adjust, double *out,
 		   struct err *e);
+/* cl_work_scores of rows[0..m-1] only: out[a] is rows[a]'s score. */
+int cl_work_scores_rows(struct cl_work *w, enum cl_score s, int adjust,
+			const size_t *rows, size_t m, double *out, struct err *e);
 size_t cl_count_from_joint(size_t k, const int64_t *cj, const size_t *nk, size_t n);
 
 /* First index of the maximum of row[0..k-1]. */

@@ -21,8 +21,43 @@ void cl_scan_free(struct cl_scan *s)
 	free(s->scores);
 	free(s->flagged);
 	free(s->ranked);
+	free(s->ranked_scores);
 	cl_work_delete(s->work);
 	memset(s, 0, sizeof *s);
+}
+
+/* params.lean: the flagged rows scored alone and ordered as
+ * cl_order_issues orders them (numpy's argsort of their scores in row
+ * order); the shared computation is let go. */
+static int rank_flagged(struct cl_work *w, const struct cl_scan_params *prm,
+			struct cl_scan *out, struct err *e)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->flagged[i])
+			out->ranked[m++] = i;
+	double *s = xmallocarray(m ? m : 1, sizeof *s);
+	if (cl_work_scores_rows(w, prm->rank_by, prm->adjust, out->ranked, m, s, e) < 0) {
+		free(s);
+		cl_scan_free(out);
+		return -1;
+	}
+	size_t *ord = xmallocarray(m ? m : 1, sizeof *ord);
+	size_t *rows = xmallocarray(m ? m : 1, sizeof *rows);
+	npy_argsort(s, m, ord);
+	out->ranked_scores = xmallocarray(m ? m : 1, sizeof *out->ranked_scores);
+	for (size_t a = 0; a < m; a++) {
+		rows[a] = out->ranked[ord[a]];
+		out->ranked_scores[a] = s[ord[a]];
+	}
+	free(out->ranked);
+	out->ranked = rows;
+	out->n_ranked = m;
+	free(s);
+	free(ord);
+	cl_work_delete(out->work);
+	out->work = NULL;
+	return 0;
 }
 
 int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
@@ -45,15 +80,20 @@ int cl_scan_run(const struct cl_problem *pb, const struct cl_scan_params *prm,
 	out->suggested = w->suggested;    /* computed in the joint's pass */
 	w->suggested = NULL;
 	out->flagged = xcalloc(n1, 1);
-	out->scores = xmallocarray(n1, sizeof(double));
 	out->ranked = xmallocarray(n1, sizeof(size_t));
-	if (cl_find_issues_work(w, prm->filter_by, out->flagged, e) < 0 ||
-	    cl_work_scores(w, prm->rank_by, prm->adjust, out->scores, e) < 0) {
+	if (cl_find_issues_work(w, prm->filter_by, out->flagged, e) < 0) {
 		cl_scan_free(out);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		out->n_flagged += out->flagged[i];
+	if (prm->lean && !prm->all)
+		return rank_flagged(w, prm, out, e);
+	out->scores = xmallocarray(n1, sizeof(double));
+	if (cl_work_scores(w, prm->rank_by, prm->adjust, out->scores, e) < 0) {
+		cl_scan_free(out);
+		return -1;
+	}
 	if (prm->all) {
 		npy_argsort(out->scores, n, out->ranked);
 		out->n_ranked = n;

@@ -63,6 +63,7 @@ struct score_pass {
 	enum cl_score sc;
 	const double *t;   /* thresholds with adjust, else NULL */
 	double tmax, logk;
+	const size_t *rows;   /* score these rows (out[a] for rows[a]), or NULL: all */
 	double *out;
 };
 
@@ -72,23 +73,26 @@ static void score_part(void *ctx, size_t lo, size_t hi, size_t part)
 	size_t k = q->pb->k;
 	double *tmp = xmallocarray(k, sizeof *tmp);
 	(void)part;
-	for (size_t i = lo; i < hi; i++) {
+	for (size_t a = lo; a < hi; a++) {
+		size_t i = q->rows ? q->rows[a] : a;
 		const double *row = q->pb->p + i * k;
 		size_t l = (size_t)q->pb->labels[i];
 		if (q->t) {
 			cl_adjust_row(row, k, q->t, q->tmax, tmp);
 			row = tmp;
 		}
-		q->out[i] = cl_row_score(row, k, l, q->sc, q->logk, tmp);
+		q->out[a] = cl_row_score(row, k, l, q->sc, q->logk, tmp);
 	}
 	free(tmp);
 }
 
-/* The scores, validated by the caller; t: thresholds with adjust. */
+/* The scores of every row, or of rows[0..m-1] (out[a] for rows[a]);
+ * validated by the caller; t: thresholds with adjust. */
 static int scores_run(const struct cl_problem *pb, enum cl_score sc, int adjust,
-		      const double *t, double *out, struct err *e)
+		      const double *t, const size_t *rows, size_t m, double *out,
+		      struct err *e)
 {
-	size_t n = pb->n, k = pb->k;
+	size_t n = rows ? m : pb->n, k = pb->k;
 	if (sc == CL_CONFIDENCE_WEIGHTED_ENTROPY) {
 		if (adjust)
 			return err_set(e, ERR_INPUT,
@@ -103,7 +107,7 @@ static int scores_run(const struct cl_problem *pb, enum cl_score sc, int adjust,
 			if (t[j] > tmax)
 				tmax = t[j];
 	}
-	struct score_pass q = { pb, sc, adjust ? t : NULL, tmax, log((double)k), out };
+	struct score_pass q = { pb, sc, adjust ? t : NULL, tmax, log((double)k), rows, out };
 	size_t work = sc == CL_SELF_CONFIDENCE && !adjust ? n : n * k;
 	cl_par_run(n, cl_par_parts(work), score_part, &q);
 	return 0;
@@ -119,7 +123,7 @@ int cl_label_quality_scores(const struct cl_problem *pb, enum cl_score sc,
 		t = xmallocarray(pb->k, sizeof *t);
 		cl_thresholds(pb, t);
 	}
-	int rc = scores_run(pb, sc, adjust, t, out, e);
+	int rc = scores_run(pb, sc, adjust, t, NULL, 0, out, e);
 	free(t);
 	return rc;
 }
@@ -129,5 +133,13 @@ int cl_work_scores(struct cl_work *w, enum cl_score sc, int adjust, double *out,
 {
 	if (cl_work_check_range(w, e) < 0)
 		return -1;
-	return scores_run(w->pb, sc, adjust, w->t, out, e);
+	return scores_run(w->pb, sc, adjust, w->t, NULL, 0, out, e);
+}
+
+int cl_work_scores_rows(struct cl_work *w, enum cl_score sc, int adjust,
+			const size_t *rows, size_t m, double *out, struct err *e)
+{
+	if (cl_work_check_range(w, e) < 0)
+		return -1;
+	return scores_run(w->pb, sc, adjust, w->t, rows, m, out, e);
 }

@@ -25,7 +25,9 @@
 
 #include "cl_par.h"
 
-#define BLOCK_ROWS 16384
+/* Rows gathered at a time: about 512 KB of probabilities (at least 64 rows). */
+#define BLOCK_VALUES 65536
+#define block_rows(k) ((k) < BLOCK_VALUES / 64 ? BLOCK_VALUES / (k) : 64)
 
 /* Put the element of rank r (0-based) of a[0..m-1] in place (introselect
  * with three-way partitioning). Returns 0, or -1 if it degenerated. */
@@ -191,8 +193,9 @@ static void select_class(const struct cl_work *w, size_t c, struct pick *picks,
 {
 	size_t k = w->pb->k, m = w->nk[c];
 	const uint32_t *rows = w->rows + w->start[c];
-	for (size_t b = 0; b < m; b += BLOCK_ROWS) {
-		size_t len = m - b < BLOCK_ROWS ? m - b : BLOCK_ROWS;
+	size_t rows_at_once = block_rows(k);
+	for (size_t b = 0; b < m; b += rows_at_once) {
+		size_t len = m - b < rows_at_once ? m - b : rows_at_once;
 		for (size_t p = 0; p < len; p++)
 			memcpy(block + p * k, w->pb->p + (size_t)rows[b + p] * k, k * sizeof(double));
 		for (size_t a = 0; a < np; a++) {
@@ -226,7 +229,7 @@ static void select_part(void *ctx, size_t lo, size_t hi, size_t part)
 	struct cl_scratch s;
 	cl_scratch_init(&s, most);
 	struct pick *picks = xcalloc(k, sizeof *picks);
-	double *block = xmallocarray((size_t)BLOCK_ROWS * k, sizeof *block);
+	double *block = xmallocarray(block_rows(k) * k, sizeof *block);
 	for (size_t c = lo; c < hi; c++) {
 		size_t m = w->nk[c], np = 0;
 		if (m <= 1)

@@ -581,7 +581,7 @@ int cl_scan_stream(const struct cl_source *src, const struct cl_scan_params *prm
 
 struct cl_work *cl_work_stream(const struct cl_source *src, struct err *e)
 {
-	struct cl_scan_params prm = { CL_CONFIDENT_LEARNING, CL_SELF_CONFIDENCE, 0, 0 };
+	struct cl_scan_params prm = { CL_CONFIDENT_LEARNING, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	struct cl_scan s;
 	if (stream(src, &prm, 1, &s, e) < 0)
 		return NULL;

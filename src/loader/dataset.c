@@ -49,12 +49,12 @@ static void start_row(struct dataset *d, uint64_t off, int offsets)
 	struct dataset_priv *pv = d->priv;
 	if (d->n == pv->rows_cap) {
 		pv->rows_cap = pv->rows_cap ? pv->rows_cap * 2 : 1024;
-		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof(uint64_t));
+		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof *pv->row_cells);
 		if (offsets)
 			d->row_offset = xrealloc(d->row_offset, (pv->rows_cap + 1) * sizeof(uint64_t));
 		d->labels = xrealloc(d->labels, pv->rows_cap * sizeof(int));
 	}
-	pv->row_cells[d->n] = pv->pool_len;
+	row_cell_add(pv, d->n, pv->pool_len);
 	if (offsets)
 		d->row_offset[d->n] = off;
 	d->labels[d->n] = -1;

@@ -51,10 +51,10 @@ static void build_row(struct dataset *d, const char *const *cells)
 	struct dataset_priv *pv = d->priv;
 	if (d->n == pv->rows_cap) {
 		pv->rows_cap = pv->rows_cap ? pv->rows_cap * 2 : 1024;
-		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof(uint64_t));
+		pv->row_cells = xrealloc(pv->row_cells, pv->rows_cap * sizeof *pv->row_cells);
 		d->labels = xrealloc(d->labels, pv->rows_cap * sizeof(int));
 	}
-	pv->row_cells[d->n] = pv->pool_len;
+	row_cell_add(pv, d->n, pv->pool_len);
 	d->labels[d->n] = -1;
 	for (size_t c = 0; c < d->ncols; c++)
 		pool_put(pv, cells[c]);
@@ -79,7 +79,7 @@ void dataset_virtual_label_column(struct dataset *d)
 	struct dataset_priv *pv = d->priv;
 	struct dataset_priv fresh = { 0 };
 	fresh.rows_cap = d->n ? d->n : 1;
-	fresh.row_cells = xmallocarray(fresh.rows_cap, sizeof(uint64_t));
+	fresh.row_cells = xmallocarray(fresh.rows_cap, sizeof *fresh.row_cells);
 	size_t *len = xmallocarray(d->k ? d->k : 1, sizeof *len), total = 0;
 	for (size_t c = 0; c < d->k; c++)
 		len[c] = strlen(d->class_names[c]) + 1;
@@ -88,11 +88,11 @@ void dataset_virtual_label_column(struct dataset *d)
 	fresh.pool_cap = pv->pool_len + total + 1;
 	fresh.pool = xmalloc(fresh.pool_cap);
 	for (size_t i = 0; i < d->n; i++) {
-		fresh.row_cells[i] = fresh.pool_len;
+		row_cell_add(&fresh, i, fresh.pool_len);
 		if (d->ncols) {
 			/* the row's cells are contiguous in the old pool */
-			uint64_t from = pv->row_cells[i];
-			uint64_t to = i + 1 < d->n ? pv->row_cells[i + 1] : pv->pool_len;
+			uint64_t from = row_cell_get(pv, i);
+			uint64_t to = i + 1 < d->n ? row_cell_get(pv, i + 1) : pv->pool_len;
 			memcpy(fresh.pool + fresh.pool_len, pv->pool + from, (size_t)(to - from));
 			fresh.pool_len += (size_t)(to - from);
 		}
@@ -102,11 +102,14 @@ void dataset_virtual_label_column(struct dataset *d)
 	free(len);
 	free(pv->pool);
 	free(pv->row_cells);
+	free(pv->eras);
 	pv->pool = fresh.pool;
 	pv->pool_len = fresh.pool_len;
 	pv->pool_cap = fresh.pool_cap;
 	pv->row_cells = fresh.row_cells;
 	pv->rows_cap = fresh.rows_cap;
+	pv->eras = fresh.eras;
+	pv->neras = fresh.neras;
 	d->col_names = xrealloc(d->col_names, (d->ncols + 1) * sizeof(char *));
 	d->col_names[d->ncols] = xstrdup("label");
 	d->label_col = (int)d->ncols++;
@@ -468,7 +471,7 @@ static int load_labels_only(struct dataset **out, const struct dataset_opts *o,
 	npyf_close(&f);
 	struct dataset *d = build_new(o->labels_path, 0, NULL);
 	d->labels = xcalloc(n ? n : 1, sizeof(int));
-	d->priv->row_cells = xcalloc(n ? n : 1, sizeof(uint64_t));
+	d->priv->row_cells = xcalloc(n ? n : 1, sizeof *d->priv->row_cells);
 	d->priv->rows_cap = n;
 	d->n = n;
 	int rc = 0, j = 0;

@@ -20,8 +20,14 @@ struct strmap {
 struct dataset_priv {
 	char *pool;          /* every DATA.csv cell, NUL-terminated, row-major */
 	size_t pool_len, pool_cap;
-	uint64_t *row_cells; /* n: pool offset of each row's first cell */
+	/* Where each row's cells start in the pool: the offset's low 32 bits
+	 * per row (4 bytes a row, not 8), and each change of its high bits
+	 * as an era (none while the pool is under 4 GiB). Read and written
+	 * through row_cell_get/row_cell_add, rows in order. */
+	uint32_t *row_cells;
 	size_t rows_cap;
+	struct cell_era { size_t row; uint32_t high; } *eras;
+	size_t neras;
 	uint64_t *id_keys;   /* id index, built on first use (dataset_ids.c):
 	                        hash << 32 | row, sorted */
 	struct strmap classes;
@@ -36,6 +42,11 @@ struct dataset_priv {
 	char content_sha[65];       /* set for built datasets (image folders) */
 	uint64_t content_size;
 };
+
+/* The pool offset of row r's first cell; record the next row's
+ * (r == rows recorded so far; the caller keeps row_cells' room). */
+uint64_t row_cell_get(const struct dataset_priv *pv, size_t r);
+void row_cell_add(struct dataset_priv *pv, size_t r, uint64_t off);
 
 /* FNV-1a of a NUL-terminated string (dataset_map.c). */
 uint64_t dataset_fnv1a(const char *s);

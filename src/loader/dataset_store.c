@@ -78,6 +78,7 @@ void dataset_free(struct dataset *d)
 	if (d->priv) {
 		free(d->priv->pool);
 		free(d->priv->row_cells);
+		free(d->priv->eras);
 		free(d->priv->id_keys);
 		strmap_free(&d->priv->classes);
 		free(d->priv->image_base);
@@ -86,9 +87,36 @@ void dataset_free(struct dataset *d)
 	free(d);
 }
 
+uint64_t row_cell_get(const struct dataset_priv *pv, size_t r)
+{
+	uint64_t high = 0;
+	if (pv->neras) {   /* the last era starting at or before r */
+		size_t lo = 0, hi = pv->neras;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (pv->eras[mid].row <= r)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		high = lo ? pv->eras[lo - 1].high : 0;
+	}
+	return high << 32 | pv->row_cells[r];
+}
+
+void row_cell_add(struct dataset_priv *pv, size_t r, uint64_t off)
+{
+	uint32_t high = (uint32_t)(off >> 32);
+	if (high != (pv->neras ? pv->eras[pv->neras - 1].high : 0)) {
+		pv->eras = xrealloc(pv->eras, (pv->neras + 1) * sizeof *pv->eras);
+		pv->eras[pv->neras++] = (struct cell_era){ r, high };
+	}
+	pv->row_cells[r] = (uint32_t)off;
+}
+
 const char *dataset_cell(const struct dataset *d, size_t row, size_t col)
 {
-	const char *s = d->priv->pool + d->priv->row_cells[row];
+	const char *s = d->priv->pool + row_cell_get(d->priv, row);
 	for (size_t c = 0; c < col; c++)
 		s += strlen(s) + 1;
 	return s;

@@ -216,7 +216,7 @@ int log_record_scan(struct logdb *l, const struct cl_scan_params *prm,
 				sqlite3_bind_int64(st, p + 1, *scan_id);
 				sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r + 1);
 				sqlite3_bind_int64(st, p + 3, (sqlite3_int64)row);
-				sqlite3_bind_double(st, p + 4, s->scores[row]);
+				sqlite3_bind_double(st, p + 4, cl_scan_ranked_score(s, r));
 				sqlite3_bind_int(st, p + 5, labels[row]);
 				sqlite3_bind_int(st, p + 6, s->suggested[row]);
 			}

@@ -18,7 +18,7 @@ done
 sklearn() { # DATA.csv: both configurations, one line each
 	[ -n "$SKPY" ] || { echo "   scikit-learn does not import: not compared"; return 0; }
 	for c in unigram bigram; do
-		"$SKPY" -W ignore bench/sklearn_model.py "$1" $c | sed 's/^/   /'
+		"$SKPY" bench/sklearn_model.py "$1" $c | sed 's/^/   /'
 	done
 }
 rm -rf "$DIR"

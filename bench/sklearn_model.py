@@ -23,6 +23,11 @@ def main(argv):
     if len(argv) != 3 or argv[2] not in ("unigram", "bigram"):
         sys.stderr.write(__doc__)
         return 2
+    import os
+    import warnings
+    # lbfgs's convergence warnings, also in the worker processes
+    os.environ["PYTHONWARNINGS"] = "ignore"
+    warnings.simplefilter("ignore")
     import numpy as np
     import pandas as pd
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -3,7 +3,9 @@
 # scan, log, session, first frame: RELABEL_SCRIPT_TIMES' first-screen line)
 # next to `relabel scan`'s whole run on the same data, alternating, RUNS
 # times each; first with a fresh log (the scan's issues are recorded), then
-# with the log from the run before. Run from the top of a built tree:
+# with the log from the run before. CPU is every thread's user + system
+# time (the review's up to its first frame: the line's third field).
+# Run from the top of a built tree:
 #   BENCH_DIR=/tmp/rb bench/first-screen.sh [SIZES]   (default 1000000x10 10000000x10)
 set -eu
 R=${RELABEL:-$PWD/relabel}
@@ -27,11 +29,13 @@ for size in $SIZES; do
 				"$R" review "$d/data.csv" --script "$DIR/first-screen.script" \
 				--size 120x40 --snapshots "$DIR" >/dev/null
 			first=$(awk '$1 == "first-screen" { print $2 / 1000 }' "$DIR/fs.times")
-			/usr/bin/time -f '%e %M' -o "$DIR/scan.time" "$R" scan "$d/data.csv" >/dev/null
-			read -r scan srss <"$DIR/scan.time"
-			awk -v f="$first" -v s="$scan" -v fr=$fresh -v rr="$(cat "$DIR/fs.rss")" -v sr="$srss" 'BEGIN {
-				printf "   %-9s review first screen %6.2f s (%5.0f MB)   scan %6.2f s (%5.0f MB)   ratio %.2f\n",
-				fr == "yes" ? "fresh log" : "same log", f, rr / 1024, s, sr / 1024, f / s }'
+			fcpu=$(awk '$1 == "first-screen" { print $3 / 1000 }' "$DIR/fs.times")
+			/usr/bin/time -f '%e %M %U %S' -o "$DIR/scan.time" "$R" scan "$d/data.csv" >/dev/null
+			read -r scan srss su ss <"$DIR/scan.time"
+			awk -v f="$first" -v fc="$fcpu" -v s="$scan" -v sc="$(echo "$su + $ss" | bc)" -v fr=$fresh \
+			    -v rr="$(cat "$DIR/fs.rss")" -v sr="$srss" 'BEGIN {
+				printf "   %-9s review first screen %6.2f s (%5.2f s CPU, %5.0f MB)   scan %6.2f s (%5.2f s CPU, %5.0f MB)   ratio %.2f (CPU %.2f)\n",
+				fr == "yes" ? "fresh log" : "same log", f, fc, rr / 1024, s, sc, sr / 1024, f / s, fc / sc }'
 		done
 	done
 done

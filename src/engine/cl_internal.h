@@ -76,6 +76,10 @@ int cl_find_issues_work(struct cl_work *w, enum cl_filter_by f,
  * with adjust, its thresholds). */
 int cl_work_scores(struct cl_work *w, enum cl_score s, int adjust, double *out,
 		   struct err *e);
+/* Reorder rows[0..m-1] by numpy's argsort of their scores s (and write
+ * the scores in that order to sorted, when not NULL): order_label_issues'
+ * order, the one cl_order_issues gives. */
+void cl_order_rows(size_t *rows, const double *s, size_t m, double *sorted);
 /* cl_work_scores of rows[0..m-1] only: out[a] is rows[a]'s score. */
 int cl_work_scores_rows(struct cl_work *w, enum cl_score s, int adjust,
 			const size_t *rows, size_t m, double *out, struct err *e);

@@ -119,6 +119,21 @@ int cl_find_label_issues(const struct cl_problem *pb, enum cl_filter_by f,
 	return rc;
 }
 
+void cl_order_rows(size_t *rows, const double *s, size_t m, double *sorted)
+{
+	size_t *ord = xmallocarray(m ? m : 1, sizeof *ord);
+	size_t *tmp = xmallocarray(m ? m : 1, sizeof *tmp);
+	npy_argsort(s, m, ord);
+	for (size_t a = 0; a < m; a++) {
+		tmp[a] = rows[ord[a]];
+		if (sorted)
+			sorted[a] = s[ord[a]];
+	}
+	memcpy(rows, tmp, m * sizeof *rows);
+	free(tmp);
+	free(ord);
+}
+
 size_t cl_order_issues(const struct cl_problem *pb, const unsigned char *flagged,
 		       const double *scores, size_t *out)
 {
@@ -127,15 +142,10 @@ size_t cl_order_issues(const struct cl_problem *pb, const unsigned char *flagged
 		if (flagged[i])
 			out[m++] = i;
 	double *s = xmallocarray(m ? m : 1, sizeof *s);
-	size_t *ord = xmallocarray(m ? m : 1, sizeof *ord);
 	for (size_t a = 0; a < m; a++)
 		s[a] = scores[out[a]];
-	npy_argsort(s, m, ord);
-	for (size_t a = 0; a < m; a++)
-		ord[a] = out[ord[a]];
-	memcpy(out, ord, m * sizeof *out);
+	cl_order_rows(out, s, m, NULL);
 	free(s);
-	free(ord);
 	return m;
 }
 

@@ -42,19 +42,11 @@ static int rank_flagged(struct cl_work *w, const struct cl_scan_params *prm,
 		cl_scan_free(out);
 		return -1;
 	}
-	size_t *ord = xmallocarray(m ? m : 1, sizeof *ord);
-	size_t *rows = xmallocarray(m ? m : 1, sizeof *rows);
-	npy_argsort(s, m, ord);
 	out->ranked_scores = xmallocarray(m ? m : 1, sizeof *out->ranked_scores);
-	for (size_t a = 0; a < m; a++) {
-		rows[a] = out->ranked[ord[a]];
-		out->ranked_scores[a] = s[ord[a]];
-	}
-	free(out->ranked);
-	out->ranked = rows;
+	cl_order_rows(out->ranked, s, m, out->ranked_scores);
+	out->ranked = xrealloc(out->ranked, (m ? m : 1) * sizeof *out->ranked);
 	out->n_ranked = m;
 	free(s);
-	free(ord);
 	cl_work_delete(out->work);
 	out->work = NULL;
 	return 0;

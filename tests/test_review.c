@@ -617,7 +617,7 @@ START_TEST(test_health_after_decisions)
 	ck_assert_uint_eq(nf, scan.n_flagged);
 	ck_assert_uint_eq(nd, (size_t)scan.flagged[0] + scan.flagged[1]);
 	char why[300];
-	review_reliability(d, 0.9, why, sizeof why);      /* two examples a class */
+	review_reliability(d, NULL, 0.9, why, sizeof why);      /* two examples a class */
 	ck_assert_msg(strstr(why, "only 2 examples of cat"), "%s", why);
 	/* 30 a, 20 b: chance is 0.6; 0.62 is near it, 0.9 is not */
 	int lab[50];
@@ -625,10 +625,25 @@ START_TEST(test_health_after_decisions)
 		lab[i] = i < 30 ? 0 : 1;
 	char *names[2] = { "a", "b" };
 	struct dataset fake = { .n = 50, .k = 2, .labels = lab, .class_names = names };
-	review_reliability(&fake, 0.62, why, sizeof why);
+	review_reliability(&fake, NULL, 0.62, why, sizeof why);
 	ck_assert_msg(strstr(why, "near chance (0.60 always saying a)"), "%s", why);
-	review_reliability(&fake, 0.9, why, sizeof why);
+	review_reliability(&fake, NULL, 0.9, why, sizeof why);
 	ck_assert_str_eq(why, "");
+	/* no model accuracy: the scan's suggested labels give it (31 of 50
+	 * right: 0.62), the same as the probabilities' argmax */
+	int sugg[50];
+	double probs[100];
+	for (int i = 0; i < 50; i++) {
+		sugg[i] = i < 31 ? lab[i] : 1 - lab[i];
+		probs[2 * i] = sugg[i] == 0 ? 0.8 : 0.2;
+		probs[2 * i + 1] = 1 - probs[2 * i];
+	}
+	review_reliability(&fake, sugg, -1, why, sizeof why);
+	ck_assert_msg(strstr(why, "accuracy 0.62 is near chance"), "%s", why);
+	fake.probs = probs;
+	char why2[300];
+	review_reliability(&fake, NULL, -1, why2, sizeof why2);
+	ck_assert_str_eq(why, why2);
 	review_free(r);
 	log_close(l);
 }

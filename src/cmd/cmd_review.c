@@ -203,7 +203,7 @@ static void describe_model(struct ui *u, const struct dataset *d)
 			 mi->folds, mi->accuracy);
 		acc = mi->accuracy;
 	}
-	review_reliability(d, acc, u->warn_line, sizeof u->warn_line);
+	review_reliability(d, u->rv->scan->suggested, acc, u->warn_line, sizeof u->warn_line);
 	if (u->model_line[0])
 		san_fprintf(stderr, "relabel: %s\n", u->model_line);
 	if (u->warn_line[0])

@@ -222,8 +222,10 @@ void review_class_progress(const struct review *r, size_t *flagged, size_t *deci
 size_t review_cell_flagged(const struct review *r, int given, int suggested);
 /* Why confident learning may be unreliable on this data ("" when no
  * reason): a class with fewer than 10 examples, or a model accuracy
- * (accuracy < 0: that of the probabilities' argmax) near chance (within
- * 0.05 of always guessing the commonest class). */
-void review_reliability(const struct dataset *d, double accuracy, char *buf, size_t n);
+ * (accuracy < 0: that of the probabilities' argmax, the scan's suggested
+ * labels when given, else computed) near chance (within 0.05 of always
+ * guessing the commonest class). */
+void review_reliability(const struct dataset *d, const int *suggested, double accuracy,
+			char *buf, size_t n);
 
 #endif

@@ -68,7 +68,8 @@ size_t review_cell_flagged(const struct review *r, int given, int suggested)
 	return n;
 }
 
-void review_reliability(const struct dataset *d, double accuracy, char *buf, size_t n)
+void review_reliability(const struct dataset *d, const int *suggested, double accuracy,
+			char *buf, size_t n)
 {
 	size_t k = d->k, *nk = xcalloc(k, sizeof *nk), least = 0, most = 0, hits = 0;
 	for (size_t i = 0; i < d->n; i++)
@@ -79,7 +80,11 @@ void review_reliability(const struct dataset *d, double accuracy, char *buf, siz
 		if (nk[c] < nk[least])
 			least = c;
 	}
-	if (accuracy < 0 && d->probs) {     /* the given probabilities' argmax */
+	if (accuracy < 0 && suggested) {    /* the scan's argmax of each row */
+		for (size_t i = 0; i < d->n; i++)
+			hits += suggested[i] == d->labels[i];
+		accuracy = d->n ? (double)hits / (double)d->n : 0;
+	} else if (accuracy < 0 && d->probs) {   /* the given probabilities' argmax */
 		for (size_t i = 0; i < d->n; i++) {
 			const double *p = d->probs + i * k;
 			size_t best = 0;

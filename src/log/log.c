@@ -3,7 +3,8 @@
  * the schema and its migrations, lock waits and error hints (disk full,
  * file size limit), and the dataset the log belongs to (paths and hashes).
  *
- * Schema versions 1 to 3 (PRAGMA user_version; 3 in log_schema3.c),
+ * Schema versions 1 to 4 (PRAGMA user_version; 3 in log_schema3.c, 4 in
+ * log_schema4.c),
  * application_id 'RLBD'. Records are append-only, enforced by triggers.
  */
 #include "log_priv.h"
@@ -195,6 +196,8 @@ static int migrate(struct logdb *l, int uv, struct err *e)
 		rc = -1;
 	if (rc == 0 && uv < 3 && log_migrate_v3(l, e) < 0)
 		rc = -1;
+	if (rc == 0 && uv < 4 && log_migrate_v4(l, e) < 0)
+		rc = -1;
 	if (rc < 0)
 		log_rollback(l);
 	else
@@ -374,7 +377,8 @@ static int create_log(struct logdb *l, struct err *e)
 		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 			 APP_ID, LOG_SCHEMA_VERSION);
 		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
-		    log_migrate_v3(l, e) < 0 || exec(l, pragmas, e) < 0) {
+		    log_migrate_v3(l, e) < 0 || log_migrate_v4(l, e) < 0 ||
+		    exec(l, pragmas, e) < 0) {
 			log_io_hint(l, e);
 			log_rollback(l);
 			rc = -1;
@@ -423,6 +427,8 @@ static int connect_ro(struct logdb *l, int had_wal, int had_shm, struct err *e)
 				rc = check_version(l, &uv, e);
 		}
 	}
+	/* Version 4 changed only how new decisions are checked: a version 3
+	 * log is read as it is. */
 	if (rc < 0 || uv >= 3)
 		return rc;
 	sqlite3 *mem;

@@ -1,6 +1,7 @@
 /* log_batch.c — many decisions in one transaction (see log_batch.h), each
  * chained like log_decide's. The batch shares one time stamp (they are
  * recorded by one commit) and one read of random bytes for the UUIDs. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,74 @@ static sqlite3_stmt *prepare_rows(struct logdb *l, size_t k, struct err *e)
 	return st;
 }
 
+/* Every undo of the batch names an earlier decision on its row that is
+ * not an undo (schema 4 leaves this check to the writers; a second undo
+ * of one decision is refused by the log's unique index). The targets of a
+ * batch's undo are mostly one run of ids: read as one range when they
+ * span few more ids than there are undos, else looked up one by one. */
+static int check_undo_targets(struct logdb *l, const struct log_new_decision *nds, size_t n,
+			      int64_t next_id, struct err *e)
+{
+	int64_t lo = INT64_MAX, hi = 0;
+	size_t nu = 0;
+	for (size_t i = 0; i < n; i++)
+		if (nds[i].action == LOG_UNDO) {
+			nu++;
+			lo = nds[i].undoes < lo ? nds[i].undoes : lo;
+			hi = nds[i].undoes > hi ? nds[i].undoes : hi;
+		}
+	if (!nu)
+		return 0;
+	if (hi >= next_id)
+		return err_set(e, ERR_INPUT, "batch: an undo names decision %lld, which is "
+			       "not recorded yet", (long long)hi);
+	int range = (uint64_t)(hi - lo) <= 4 * (uint64_t)nu + 1024;
+	sqlite3_stmt *st = log_prepare(l, range ?
+		"SELECT id, row, action = 'undo' FROM decision WHERE id BETWEEN ? AND ?" :
+		"SELECT id, row, action = 'undo' FROM decision WHERE id = ?", e);
+	if (!st)
+		return -1;
+	/* row of each target, -1 when absent or an undo (range: by id - lo) */
+	size_t span = range ? (size_t)(hi - lo) + 1 : 0;
+	int64_t *row = range ? xmallocarray(span, sizeof *row) : NULL;
+	int rc = SQLITE_DONE;
+	if (range) {
+		for (size_t i = 0; i < span; i++)
+			row[i] = -1;
+		sqlite3_bind_int64(st, 1, lo);
+		sqlite3_bind_int64(st, 2, hi);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (!sqlite3_column_int(st, 2))
+				row[sqlite3_column_int64(st, 0) - lo] = sqlite3_column_int64(st, 1);
+	}
+	int bad = rc != SQLITE_DONE ? log_sql_err(l, e, "cannot read the undo targets") : 0;
+	for (size_t i = 0; !bad && i < n; i++) {
+		const struct log_new_decision *nd = &nds[i];
+		if (nd->action != LOG_UNDO)
+			continue;
+		int64_t at = -1;
+		if (range)
+			at = row[nd->undoes - lo];
+		else {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, nd->undoes);
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW && !sqlite3_column_int(st, 2))
+				at = sqlite3_column_int64(st, 1);
+			else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				bad = log_sql_err(l, e, "cannot read the undo targets");
+				break;
+			}
+		}
+		if (at < 0 || (size_t)at != nd->row)
+			bad = err_set(e, ERR_INPUT, "batch: decision %zu: an undo names decision "
+				      "%lld, which is not a decision on its row (%zu) or is an "
+				      "undo", i, (long long)nd->undoes, nd->row);
+	}
+	free(row);
+	sqlite3_finalize(st);
+	return bad ? -1 : 0;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -67,7 +136,8 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 		log_sql_err(l, e, "cannot read decisions");
 		goto fail;
 	}
-	if (log_chain_head(l, "decision", prev, e) < 0)
+	if (log_chain_head(l, "decision", prev, e) < 0 || log_check_labels(l, nds, n, e) < 0 ||
+	    check_undo_targets(l, nds, n, id, e) < 0)
 		goto fail;
 	/* ROWS records a statement: SQLite's per-statement work (its CHECK
 	 * lists, the statement journal) is then paid once per ROWS rows. */

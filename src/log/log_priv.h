@@ -64,8 +64,14 @@ void log_chain_hash(const char *table, const char *prev, const struct cval *v, s
 	"n_relabel, n_reject, n_exclude, n_undo, n_confirm, n_unsure"
 #define LOG_NOTE_COLS "id, row, example_id, decision_id, reviewer, role, time, text"
 #define LOG_SPOT_COLS "id, scan_id, reviewer, time, seed, n"
-/* Migrate a schema 2 log to 3 (inside the caller's transaction). */
+/* Refuse (ERR_INPUT) a new decision whose label is not one of the log's
+ * classes (unsure's may be any text; exclude and undo store none): the
+ * check schema 4 leaves to its writers (see log_schema4.c). */
+int log_check_labels(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		     struct err *e);
+/* Migrate a schema 2 log to 3, 3 to 4 (inside the caller's transaction). */
 int log_migrate_v3(struct logdb *l, struct err *e);
+int log_migrate_v4(struct logdb *l, struct err *e);
 /* The hash of the newest decision, version, ... ("" when none). */
 int log_chain_head(struct logdb *l, const char *table, char out[65], struct err *e);
 int64_t log_next_id(struct logdb *l, const char *table, const char *key, int *ok);

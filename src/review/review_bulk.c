@@ -26,15 +26,13 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 {
 	struct review_tools *t = r->tools;
 	struct err e = { 0 };
-	struct log_decision *done = xmallocarray(n, sizeof *done);
+	/* recorded straight into the session's array (no copy of the batch) */
+	struct log_decision *done = review_decisions_room(r, n);
 	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
-			     t->progress_ctx, done, &e) < 0) {
-		free(done);
+			     t->progress_ctx, done, &e) < 0)
 		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
-	}
 	r->session_decisions += n;
 	int rc = review_take_decisions(r, done, n, &e);
-	free(done);
 	if (rc < 0)
 		return fail(r, "saved, but re-reading the log failed: ", e.msg), 1;
 	return 0;

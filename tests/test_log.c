@@ -916,8 +916,16 @@ START_TEST(test_writers_check_labels_and_undo_targets)
 	b[1].label = "zebra";
 	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
 	ck_assert_msg(strstr(e.msg, "'zebra' is not a class"), "%s", e.msg);
-	ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 4);
 	b[1].label = "y";
+	b[0].scan_id = 99;                                /* no such scan */
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	ck_assert_msg(strstr(e.msg, "scan 99, which is not recorded"), "%s", e.msg);
+	b[0].scan_id = 0;
+	ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 4);
+	sqlite3_stmt *fk;                                 /* keys are on again */
+	ck_assert(sqlite3_prepare_v2(l->db, "PRAGMA foreign_keys", -1, &fk, 0) == SQLITE_OK);
+	ck_assert(sqlite3_step(fk) == SQLITE_ROW && sqlite3_column_int(fk, 0) == 1);
+	sqlite3_finalize(fk);
 	ck_assert_msg(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e) == 0, "%s", e.msg);
 	/* targets far apart are looked up one by one */
 	for (int i = 0; i < 1100; i++)

@@ -110,6 +110,10 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		  const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
+		  void *ctx, struct log_decision *out, struct err *e);
+
 int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
 		     const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
 		     void *ctx, struct log_decision *out, struct err *e)
@@ -120,8 +124,50 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 		if (nds[i].action >= LOG_ACTIONS || (nds[i].action == LOG_UNDO && nds[i].undoes <= 0))
 			return err_set(e, ERR_INPUT, "batch: decision %zu: not an action "
 				       "this call records", i);
-	if (log_begin(l, e) < 0)
+	/* Foreign keys are checked here, not by SQLite: per row it would look
+	 * up the scan and the undo target and, as the table is its own parent
+	 * (undoes), search it for rows naming the new one (a multi-row INSERT
+	 * always does). check_scans and check_undo_targets make the same
+	 * checks once per batch; inserting decisions breaks no other key. */
+	if (sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
+		return log_sql_err(l, e, "cannot record the batch");
+	int rc = log_begin(l, e) < 0 ? -1 : record(l, nds, n, batch, progress, ctx, out, e);
+	/* outside a transaction (committed or rolled back): it cannot fail */
+	sqlite3_exec(l->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Every scan a decision names is recorded. */
+static int check_scans(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		       struct err *e)
+{
+	sqlite3_stmt *st = log_prepare(l, "SELECT 1 FROM scan WHERE id = ?", e);
+	if (!st)
 		return -1;
+	int64_t known = 0;
+	int bad = 0;
+	for (size_t i = 0; !bad && i < n; i++) {
+		if (nds[i].scan_id <= 0 || nds[i].scan_id == known)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, nds[i].scan_id);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			known = nds[i].scan_id;
+		else
+			bad = rc == SQLITE_DONE ? err_set(e, ERR_INPUT, "batch: decision %zu names "
+							  "scan %lld, which is not recorded", i,
+							  (long long)nds[i].scan_id)
+						: log_sql_err(l, e, "cannot read the scans");
+	}
+	sqlite3_finalize(st);
+	return bad ? -1 : 0;
+}
+
+static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		  const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
+		  void *ctx, struct log_decision *out, struct err *e)
+{
 	/* One prepared statement; each record chains on the one before it. */
 	int ok;
 	char prev[65], t[32];
@@ -139,7 +185,7 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 		goto fail;
 	}
 	if (log_chain_head(l, "decision", prev, e) < 0 || log_check_labels(l, nds, n, e) < 0 ||
-	    check_undo_targets(l, nds, n, id, e) < 0)
+	    check_scans(l, nds, n, e) < 0 || check_undo_targets(l, nds, n, id, e) < 0)
 		goto fail;
 	/* ROWS records a statement: SQLite's per-statement work (its CHECK
 	 * lists, the statement journal) is then paid once per ROWS rows. */

@@ -132,13 +132,17 @@ int review_tools_undo(struct review *r)
 	if (ti < 0 || !r->dec[ti].batch)
 		return review_undo(r);
 	const char *batch = r->dec[ti].batch;
-	/* Every decision of the batch that is not undone yet. */
-	size_t n = 0;
-	for (size_t i = 0; i < r->ndec; i++)
-		n += in_batch(&r->dec[i], batch);
-	struct log_new_decision *nds = xmallocarray(n ? n : 1, sizeof *nds);
+	/* Every decision of the batch that is not undone yet. A batch is
+	 * recorded by one transaction, so its decisions are one run of ids
+	 * (its undos, sharing its id, come later): the run around the target. */
+	size_t lo = (size_t)ti, hi = (size_t)ti + 1;
+	while (lo > 0 && in_batch(&r->dec[lo - 1], batch))
+		lo--;
+	while (hi < r->ndec && in_batch(&r->dec[hi], batch))
+		hi++;
+	struct log_new_decision *nds = xmallocarray(hi - lo, sizeof *nds);
 	size_t m = 0, first_row = r->dec[ti].row;
-	for (size_t i = 0; i < r->ndec; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const struct log_decision *dd = &r->dec[i];
 		if (!in_batch(dd, batch) || is_undone(r, i))
 			continue;

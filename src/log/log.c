@@ -372,6 +372,11 @@ static int create_log(struct logdb *l, struct err *e)
 	char *uri = file_uri(l->path, "");
 	int rc = open_db(l, uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
 	free(uri);
+	/* 16 KiB pages (SQLite's default is 4 KiB): a bulk batch's commit
+	 * writes a quarter as many WAL frames (two writes each) for the same
+	 * bytes. Set before the first table; a log keeps its page size. */
+	if (rc == 0)
+		rc = exec(l, "PRAGMA page_size=16384", e);
 	if (rc == 0 && log_begin(l, e) == 0) {
 		char pragmas[96];
 		snprintf(pragmas, sizeof pragmas, "PRAGMA application_id=%d; PRAGMA user_version=%d;",

@@ -20,7 +20,7 @@ void log_new_batch_id(char buf[37])
 /* INSERT of k records (15 parameters each). */
 static sqlite3_stmt *prepare_rows(struct logdb *l, size_t k, struct err *e)
 {
-	static const char head[] = "INSERT INTO decision (" LOG_DECISION_COLS ", hash) VALUES ";
+	static const char head[] = "INSERT OR ROLLBACK INTO decision (" LOG_DECISION_COLS ", hash) VALUES ";
 	static const char one[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	char *sql = xmalloc(sizeof head + k * sizeof one), *o = sql;
 	memcpy(o, head, sizeof head - 1);

@@ -252,15 +252,21 @@ int log_check_labels(struct logdb *l, const struct log_new_decision *nds, size_t
 	int64_t rows;
 	if (load_bounds(l, &classes, &k, &rows, e) < 0)
 		return -1;
-	const char *known = NULL;   /* a batch's labels are mostly one string */
+	/* A batch's labels are mostly a few strings (the dataset's class
+	 * names): those found are remembered by address. */
+	const char *known[16] = { NULL };
+	size_t nk = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct log_new_decision *nd = &nds[i];
 		const char *label = nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL :
 				    nd->label;
-		if (label == known)
+		size_t j = 0;
+		while (j < nk && known[j] != label)
+			j++;
+		if (!label || j < nk)
 			continue;
-		if (nd->action != LOG_UNSURE)
-			known = label;
+		if (nd->action != LOG_UNSURE && nk < sizeof known / sizeof *known)
+			known[nk++] = label;
 		if (!label_known(classes, k, nd->action, label))
 			return err_set(e, ERR_INPUT, "%s: cannot record: invalid decision "
 				       "(label '%.60s' is not a class of the dataset)", l->path,

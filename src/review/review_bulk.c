@@ -86,7 +86,9 @@ long review_bulk(struct review *r, enum log_action a)
 		size_t row = r->queue[i];
 		if (r->expert ? r->win2[row] >= 0 : r->win[row] >= 0)
 			continue;
-		const char *given = dataset_cell(d, row, (size_t)d->label_col);
+		/* the given label as its class's name (the class list's own
+		 * string: shared by the batch, checked once) */
+		const char *given = d->class_names[d->labels[row]];
 		nds[m] = (struct log_new_decision){
 			.row = row, .example_id = dataset_id(d, row, ids[m]), .action = a,
 			.label = a == LOG_ACCEPT ? d->class_names[r->scan->suggested[row]] :

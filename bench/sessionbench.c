@@ -4,7 +4,8 @@
  *   search, decide, undo, refresh, progress, agreement) and the power tools
  *   (goto, search-all, sort, class examples, unsure, bulk and its undo,
  *   spot check and its estimate, guidelines; bulk of a 10^4 spot-check
- *   sample and its undo, five times), printing median and max ms.
+ *   sample and its undo, five times, each followed by the checkpoint the
+ *   screen makes in the pause after it), printing median and max ms.
  *   DB may already hold decisions (bench/log.sh makes one with 10^5). With
  *   "all" the queue holds every row (the scan's --all), for searching and
  *   moving through 10^6 rows. With "bulk" only the bulk of a 10^4 sample
@@ -168,6 +169,7 @@ bulk:
 		enum { RUNS_MAX = 11 };
 		int runs = only_bulk ? RUNS_MAX : 5;
 		double tb[RUNS_MAX], cb[RUNS_MAX], tu[RUNS_MAX], cu[RUNS_MAX];
+		double tp[2 * RUNS_MAX], cp[2 * RUNS_MAX];
 		size_t nb = 0;
 		for (int i = 0; i < runs; i++) {
 			snprintf(spec2, sizeof spec2, "10000 %d", 100 + i);
@@ -177,15 +179,28 @@ bulk:
 			review_bulk(r, LOG_REJECT);
 			tb[i] = now_ms() - s0;
 			cb[i] = cpu_ms() - c0;
+			/* the pause after it, as the screen spends it: the
+			 * checkpoint the batch put off (log_idle) */
+			s0 = now_ms();
+			c0 = cpu_ms();
+			log_idle(l);
+			tp[2 * i] = now_ms() - s0;
+			cp[2 * i] = cpu_ms() - c0;
 			s0 = now_ms();
 			c0 = cpu_ms();
 			review_tools_undo(r);
 			tu[i] = now_ms() - s0;
 			cu[i] = cpu_ms() - c0;
+			s0 = now_ms();
+			c0 = cpu_ms();
+			log_idle(l);
+			tp[2 * i + 1] = now_ms() - s0;
+			cp[2 * i + 1] = cpu_ms() - c0;
 		}
 		printf("   bulk queue (spot-check sample): %zu undecided\n", nb);
 		report("bulk reject (10^4 sample)", tb, cb, runs);
 		report("undo of that batch", tu, cu, runs);
+		report("the pause after each (checkpoint)", tp, cp, 2 * runs);
 		review_tools_back(r);
 	}
 	review_free(r);

@@ -15,12 +15,16 @@ void log_new_batch_id(char buf[37])
 }
 
 #define ROWS 64
-#define BATCH_CHECKPOINT 32768     /* pages of the WAL (128 MiB) */
+#define DEFER_MAX 20000            /* decisions: larger batches checkpoint */
 
 /* INSERT of k records (15 parameters each). */
 static sqlite3_stmt *prepare_rows(struct logdb *l, size_t k, struct err *e)
 {
-	static const char head[] = "INSERT OR ROLLBACK INTO decision (" LOG_DECISION_COLS ", hash) VALUES ";
+	/* OR ROLLBACK: a refused record rolls the whole batch back (as the
+	 * caller would), so SQLite keeps no statement journal (a copy of
+	 * every page each statement touches, to undo that statement alone). */
+	static const char head[] = "INSERT OR ROLLBACK INTO decision (" LOG_DECISION_COLS
+				   ", hash) VALUES ";
 	static const char one[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	char *sql = xmalloc(sizeof head + k * sizeof one), *o = sql;
 	memcpy(o, head, sizeof head - 1);
@@ -110,9 +114,9 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
-		  const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
-		  void *ctx, struct log_decision *out, struct err *e);
+static int insert_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
+			const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
+			void *ctx, struct log_decision *out, struct err *e);
 
 int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
 		     const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
@@ -131,7 +135,7 @@ int log_decide_batch(struct logdb *l, const struct log_new_decision *nds, size_t
 	 * checks once per batch; inserting decisions breaks no other key. */
 	if (sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
 		return log_sql_err(l, e, "cannot record the batch");
-	int rc = log_begin(l, e) < 0 ? -1 : record(l, nds, n, batch, progress, ctx, out, e);
+	int rc = log_begin(l, e) < 0 ? -1 : insert_batch(l, nds, n, batch, progress, ctx, out, e);
 	/* outside a transaction (committed or rolled back): it cannot fail */
 	sqlite3_exec(l->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	return rc;
@@ -164,9 +168,9 @@ static int check_scans(struct logdb *l, const struct log_new_decision *nds, size
 	return bad ? -1 : 0;
 }
 
-static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
-		  const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
-		  void *ctx, struct log_decision *out, struct err *e)
+static int insert_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
+			const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
+			void *ctx, struct log_decision *out, struct err *e)
 {
 	/* One prepared statement; each record chains on the one before it. */
 	int ok;
@@ -187,8 +191,8 @@ static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
 	if (log_chain_head(l, "decision", prev, e) < 0 || log_check_labels(l, nds, n, e) < 0 ||
 	    check_scans(l, nds, n, e) < 0 || check_undo_targets(l, nds, n, id, e) < 0)
 		goto fail;
-	/* ROWS records a statement: SQLite's per-statement work (its CHECK
-	 * lists, the statement journal) is then paid once per ROWS rows. */
+	/* ROWS records a statement: SQLite's per-statement work (its setup
+	 * and halt) is then paid once per ROWS rows. */
 	for (size_t at = 0, k; at < n; at += k) {
 		k = n - at < ROWS ? n - at : ROWS;
 		if (!st || k != ROWS) {
@@ -249,17 +253,20 @@ static int record(struct logdb *l, const struct log_new_decision *nds, size_t n,
 	free(rnd);
 	free(uuids);
 	free(hashes);
-	/* The commit does not copy the WAL into the database file, as SQLite
-	 * does after a commit that leaves it over 1,000 pages (for a batch of
-	 * 10^4, a tenth of its time): log_idle does that in the next pause,
-	 * else the next single decision's commit, else a batch that finds the
-	 * WAL over BATCH_CHECKPOINT pages. */
-	sqlite3_wal_autocheckpoint(l->db, BATCH_CHECKPOINT);
+	/* SQLite copies the WAL into the database file after a commit that
+	 * leaves it over 1,000 pages (a checkpoint: for a batch of 10^4, a
+	 * tenth of its time). A batch of up to DEFER_MAX decisions leaves it
+	 * to log_idle in the next pause (else to the next commit), unless an
+	 * earlier batch's is still due: at most one batch's pages wait. */
+	int defer = n <= DEFER_MAX && !l->checkpoint_due;
+	if (defer)
+		sqlite3_wal_autocheckpoint(l->db, 0);
 	int rc = log_commit_tx(l, e);
-	sqlite3_wal_autocheckpoint(l->db, 1000);
+	if (defer)
+		sqlite3_wal_autocheckpoint(l->db, 1000);
 	if (rc < 0)
 		return -1;
-	l->checkpoint_due = 1;
+	l->checkpoint_due = defer;
 	/* As log_list would read them back. */
 	for (size_t i = 0; out && i < n; i++) {
 		const struct log_new_decision *nd = &nds[i];

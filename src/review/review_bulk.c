@@ -44,13 +44,6 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_row(const void *a, const void *b)
-{
-	size_t x = ((const struct log_new_decision *)a)->row;
-	size_t y = ((const struct log_new_decision *)b)->row;
-	return x < y ? -1 : x > y;
-}
-
 /* Is r->dec[i] undone? Its undo is on its row (the log enforces it), after
  * it: a walk down the row's chain. */
 static int is_undone(const struct review *r, size_t i)
@@ -79,33 +72,50 @@ long review_bulk(struct review *r, enum log_action a)
 	if (!n)
 		return fail(r, "bulk: no undecided example in this queue", "");
 	const struct dataset *d = r->d;
-	struct log_new_decision *nds = xmallocarray(n, sizeof *nds);
-	char (*ids)[32] = xmallocarray(n, sizeof *ids);
-	size_t m = 0;
+	/* In row order: the log's index on rows is then updated page after
+	 * page, and the data's cells are read in order (the rows are
+	 * distinct, so the order means nothing else). */
+	size_t *rows = xmallocarray(n, sizeof *rows), m = 0;
 	for (size_t i = 0; i < r->qlen; i++) {
 		size_t row = r->queue[i];
-		if (r->expert ? r->win2[row] >= 0 : r->win[row] >= 0)
-			continue;
+		if (!(r->expert ? r->win2[row] >= 0 : r->win[row] >= 0))
+			rows[m++] = row;
+	}
+	qsort(rows, m, sizeof *rows, cmp_size);
+	/* The ids copied one after another: the log reads each several times
+	 * (hash, insert, the session's copy), from a few cache lines. */
+	struct log_new_decision *nds = xmallocarray(m, sizeof *nds);
+	size_t *at = xmallocarray(m, sizeof *at), len = 0, cap = 16 * m + 64;
+	char *pool = xmalloc(cap), buf[32];
+	for (size_t i = 0; i < m; i++) {
+		const char *id = dataset_id(d, rows[i], buf);
+		size_t k = strlen(id) + 1;
+		if (len + k > cap)
+			pool = xrealloc(pool, cap = 2 * cap + k);
+		memcpy(pool + len, id, k);
+		at[i] = len;
+		len += k;
+	}
+	for (size_t i = 0; i < m; i++) {
+		size_t row = rows[i];
 		/* the given label as its class's name (the class list's own
 		 * string: shared by the batch, checked once) */
 		const char *given = d->class_names[d->labels[row]];
-		nds[m] = (struct log_new_decision){
-			.row = row, .example_id = dataset_id(d, row, ids[m]), .action = a,
+		nds[i] = (struct log_new_decision){
+			.row = row, .example_id = pool + at[i], .action = a,
 			.label = a == LOG_ACCEPT ? d->class_names[r->scan->suggested[row]] :
 				 a == LOG_REJECT ? given : NULL,
 			.reviewer = r->reviewer, .expert = r->expert, .pass = r->expert ? 2 : 1,
 			.scan_id = r->scan_id,
 		};
-		m++;
 	}
-	/* In row order: the log's index on rows is then updated page after
-	 * page (the rows are distinct, so the order means nothing else). */
-	qsort(nds, m, sizeof *nds, cmp_row);
+	free(at);
+	free(rows);
 	char batch[37];
 	log_new_batch_id(batch);
 	int rc = record_batch(r, nds, m, batch);
 	free(nds);
-	free(ids);
+	free(pool);
 	if (rc < 0)
 		return -1;
 	snprintf(t->batch, sizeof t->batch, "%s", batch);

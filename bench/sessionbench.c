@@ -1,13 +1,16 @@
 /* bench/sessionbench.c — review-session timings without any drawing:
- *   sessionbench DATA.csv DB [all]   loads and scans DATA.csv, then times
+ *   sessionbench DATA.csv DB [all|bulk]   loads and scans DATA.csv, then times
  *   building the session and each operation the screen calls (filters,
  *   search, decide, undo, refresh, progress, agreement) and the power tools
  *   (goto, search-all, sort, class examples, unsure, bulk and its undo,
  *   spot check and its estimate, guidelines; bulk of a 10^4 spot-check
- *   sample and its undo, five times), printing median and max ms.
+ *   sample and its undo, five times, each followed by the checkpoint the
+ *   screen makes in the pause after it), printing median and max ms.
  *   DB may already hold decisions (bench/log.sh makes one with 10^5). With
  *   "all" the queue holds every row (the scan's --all), for searching and
- *   moving through 10^6 rows. */
+ *   moving through 10^6 rows. With "bulk" only the bulk of a 10^4 sample
+ *   and its undo are timed, eleven times (for profiling and for comparing
+ *   two builds alternately). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +58,9 @@ static void report(const char *what, double *t, double *c, int n)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "all")))
-		return fprintf(stderr, "usage: sessionbench DATA.csv DB [all]\n"), 2;
+	if (argc != 3 && !(argc == 4 && (!strcmp(argv[3], "all") || !strcmp(argv[3], "bulk"))))
+		return fprintf(stderr, "usage: sessionbench DATA.csv DB [all|bulk]\n"), 2;
+	int only_bulk = argc == 4 && !strcmp(argv[3], "bulk");
 	struct dataset_opts o = { .data_path = argv[1] };
 	struct dataset *d;
 	struct logdb *l;
@@ -65,13 +69,16 @@ int main(int argc, char **argv)
 	if (dataset_load(&d, &o, &e) < 0 || log_open(&l, argv[2], d, 0, &e) < 0)
 		return fprintf(stderr, "%s\n", e.msg), 1;
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, argc == 4, 0 };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0,
+				      argc == 4 && !only_bulk, 0 };
 	if (cl_scan_run(&pb, &prm, &s, &e) < 0)
 		return fprintf(stderr, "%s\n", e.msg), 1;
 	struct review *r = NULL;
 	TIME("build the session", 5, review_free(r); review_open(&r, d, &s, l, "bench", 0, &e));
 	printf("   %zu examples, %zu classes, %zu flagged, %zu in the queue, %zu decisions "
 	       "in the log\n", d->n, d->k, s.n_flagged, r->qlen, r->ndec);
+	if (only_bulk)
+		goto bulk;
 	TIME("move down", 50, review_move(r, 1));
 	TIME("move to the bottom, the top", 20, i % 2 ? review_top(r) : review_bottom(r));
 	char spec[64], q[64];
@@ -156,12 +163,16 @@ int main(int argc, char **argv)
 	TIME("bulk reject (all, with progress)", 1, review_bulk(r, LOG_REJECT));
 	TIME("undo the big batch", 1, review_tools_undo(r));
 	TIME("accept after the batches", 20, review_decide(r, LOG_ACCEPT, NULL));
+bulk:
 	/* Bulk of 10^4: a spot-check sample of 10,000 unflagged examples, all
 	 * rejected (their given labels kept) in one batch, then undone. */
 	{
-		double tb[5], cb[5], tu[5], cu[5];
+		enum { RUNS_MAX = 11 };
+		int runs = only_bulk ? RUNS_MAX : 5;
+		double tb[RUNS_MAX], cb[RUNS_MAX], tu[RUNS_MAX], cu[RUNS_MAX];
+		double tp[2 * RUNS_MAX], cp[2 * RUNS_MAX];
 		size_t nb = 0;
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < runs; i++) {
 			snprintf(spec2, sizeof spec2, "10000 %d", 100 + i);
 			review_spot_check(r, spec2);
 			nb = review_bulk_count(r);
@@ -169,15 +180,28 @@ int main(int argc, char **argv)
 			review_bulk(r, LOG_REJECT);
 			tb[i] = now_ms() - s0;
 			cb[i] = cpu_ms() - c0;
+			/* the pause after it, as the screen spends it: the
+			 * checkpoint the batch put off (log_idle) */
+			s0 = now_ms();
+			c0 = cpu_ms();
+			log_idle(l);
+			tp[2 * i] = now_ms() - s0;
+			cp[2 * i] = cpu_ms() - c0;
 			s0 = now_ms();
 			c0 = cpu_ms();
 			review_tools_undo(r);
 			tu[i] = now_ms() - s0;
 			cu[i] = cpu_ms() - c0;
+			s0 = now_ms();
+			c0 = cpu_ms();
+			log_idle(l);
+			tp[2 * i + 1] = now_ms() - s0;
+			cp[2 * i + 1] = cpu_ms() - c0;
 		}
 		printf("   bulk queue (spot-check sample): %zu undecided\n", nb);
-		report("bulk reject (10^4 sample)", tb, cb, 5);
-		report("undo of that batch", tu, cu, 5);
+		report("bulk reject (10^4 sample)", tb, cb, runs);
+		report("undo of that batch", tu, cu, runs);
+		report("the pause after each (checkpoint)", tp, cp, 2 * runs);
 		review_tools_back(r);
 	}
 	review_free(r);

@@ -17,6 +17,7 @@
 #include "effective.h"
 #include "hash.h"
 #include "log.h"
+#include "log_batch.h"
 #include "log_priv.h"
 #include "review.h"
 
@@ -604,7 +605,11 @@ START_TEST(test_old_logs_migrate_to_v3)
 		struct dataset *d = fixture();
 		write_old_log(version);
 		struct logdb *l = open_log(d);
-		ck_assert_int_eq(db_int("PRAGMA user_version"), 3);
+		ck_assert_int_eq(db_int("PRAGMA user_version"), LOG_SCHEMA_VERSION);
+		/* the undo-once index starts after the old duplicate undo (4),
+		 * through both migrations */
+		ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name ="
+					" 'decision_undo_once' AND sql LIKE '%id > 4'"), 1);
 		struct log_decision *dec;
 		size_t n;
 		struct err e;
@@ -798,7 +803,9 @@ START_TEST(test_hash_chain_shows_tampering)
 }
 END_TEST
 
-/* Rows inserted by hand (triggers dropped) are refused on read. */
+/* Rows inserted by hand (by a program that ignores the log's CHECK
+ * constraints) are refused on read, including what schema 4 checks only
+ * in relabel's writers (a label that is not a class, an undo's target). */
 START_TEST(test_hand_inserted_rows_refused)
 {
 	const char *rows[][2] = {
@@ -808,19 +815,29 @@ START_TEST(test_hand_inserted_rows_refused)
 		  "row 4 is outside" },
 		{ "(9, 'h', 0, NULL, 'accept', NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
 		  "accept without a label" },
+		{ "(9, 'h', 0, NULL, 'exclude', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		  "exclude with a label" },
 		{ "(9, 'h', 0, NULL, 'relabel', 'zebra', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
 		  "label 'zebra' is not a class" },
 		{ "(9, 'h', 0, NULL, 'undo', NULL, 'r', 'annotator', 1, 't', NULL, NULL, 12, NULL, '')",
 		  "undo of no earlier decision" },
+		{ "(9, 'h', 1, NULL, 'undo', NULL, 'r', 'annotator', 1, 't', NULL, NULL, 1, NULL, '')",
+		  "undo of decision 1, which is not a decision on its row" },
+		{ "(9, 'h', 1, NULL, 'undo', NULL, 'r', 'annotator', 1, 't', NULL, NULL, 3, NULL, '')",
+		  "undo of decision 3, which is not a decision on its row or is an undo" },
+		{ "(9, 'h', 0, NULL, 'reject', 'x', 'r', 'annotator', 1, 't', NULL, NULL, 1, NULL, '')",
+		  "reject naming an undo target" },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		struct dataset *d = fixture();
 		struct logdb *l = open_log(d);
-		decide(l, 0, LOG_RELABEL, "y", 1, 0);
+		decide(l, 0, LOG_RELABEL, "y", 1, 0);             /* decision 1, row 0 */
+		int64_t two = decide(l, 1, LOG_RELABEL, "x", 1, 0);
+		decide(l, 1, LOG_UNDO, NULL, 1, two);             /* decision 3 */
 		log_close(l);
 		char sql[600];
-		snprintf(sql, sizeof sql, "PRAGMA foreign_keys=OFF; DROP TRIGGER decision_valid;"
-			 " DROP TRIGGER decision_undo_valid; INSERT INTO decision VALUES %s", rows[i][0]);
+		snprintf(sql, sizeof sql, "PRAGMA foreign_keys=OFF; PRAGMA ignore_check_constraints=ON;"
+			 " INSERT INTO decision VALUES %s", rows[i][0]);
 		db_exec(sql);
 		l = open_log(d);
 		struct log_decision *dec;
@@ -833,18 +850,232 @@ START_TEST(test_hand_inserted_rows_refused)
 		log_close(l);
 		dataset_free(d);
 	}
-	/* The triggers refuse the same rows from any program. */
+	/* The CHECK constraints refuse rows of the first kinds from any program. */
 	struct dataset *d = fixture();
 	log_close(open_log(d));
 	sqlite3 *db;
 	sqlite3_open(db_path, &db);
-	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO decision VALUES (1, 'h', -1, NULL, 'reject',"
+	static const char *const refused[] = {
+		"(1, 'h', -1, NULL, 'reject', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'accept', NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'exclude', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'undo', NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'confirm', 'x', 'r', 'expert', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'frobnicate', 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
+		"(1, 'h', 0, NULL, 'reject', 'x', 'r', 'boss', 1, 't', NULL, NULL, NULL, NULL, '')",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char sql[300];
+		snprintf(sql, sizeof sql, "INSERT INTO decision VALUES %s", refused[i]);
+		ck_assert_msg(sqlite3_exec(db, sql, 0, 0, 0) != SQLITE_OK, "%s", refused[i]);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO decision VALUES (1, 'h', 0, NULL, 'reject',"
 				      " 'x', 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
 				      0, 0, 0), SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO decision VALUES (1, 'h', 0, NULL, 'accept',"
-				      " NULL, 'r', 'annotator', 1, 't', NULL, NULL, NULL, NULL, '')",
-				      0, 0, 0), SQLITE_OK);
 	sqlite3_close(db);
+	dataset_free(d);
+}
+END_TEST
+
+/* relabel's writers make the checks that schema 4 no longer makes in the
+ * database: a label of the dataset, an undo of a decision on its row that
+ * is not an undo; a refused batch records nothing. */
+START_TEST(test_writers_check_labels_and_undo_targets)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct err e;
+	struct log_new_decision nd = { .row = 0, .example_id = "a", .action = LOG_RELABEL,
+				       .label = "zebra", .reviewer = "r", .pass = 1 };
+	ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);
+	ck_assert_int_eq(e.code, ERR_INPUT);
+	ck_assert_msg(strstr(e.msg, "'zebra' is not a class"), "%s", e.msg);
+	nd.action = LOG_UNSURE;                           /* unsure's label is free text */
+	ck_assert_msg(log_decide(l, &nd, NULL, &e) == 0, "%s", e.msg);
+	int64_t on0 = decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	int64_t on1 = decide(l, 1, LOG_EXCLUDE, NULL, 1, 0);
+	int64_t undo1 = decide(l, 1, LOG_UNDO, NULL, 1, on1);
+	struct log_new_decision b[3] = {
+		{ .row = 2, .example_id = "c", .action = LOG_REJECT, .label = "x", .reviewer = "r",
+		  .pass = 1 },
+		{ .row = 3, .example_id = "d", .action = LOG_REJECT, .label = "y", .reviewer = "r",
+		  .pass = 1 },
+		{ .row = 1, .example_id = "b", .action = LOG_UNDO, .reviewer = "r", .pass = 1,
+		  .undoes = on0 },                        /* on0 is on row 0 */
+	};
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	ck_assert_msg(strstr(e.msg, "not a decision on its row"), "%s", e.msg);
+	b[2].row = 1;
+	b[2].undoes = undo1;                              /* an undo */
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	ck_assert_msg(strstr(e.msg, "or is an undo"), "%s", e.msg);
+	b[2].undoes = 99;                                 /* not recorded */
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	b[2].row = 0;
+	b[2].undoes = on0;
+	b[1].label = "zebra";
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	ck_assert_msg(strstr(e.msg, "'zebra' is not a class"), "%s", e.msg);
+	b[1].label = "y";
+	b[0].scan_id = 99;                                /* no such scan */
+	ck_assert_int_eq(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e), -1);
+	ck_assert_msg(strstr(e.msg, "scan 99, which is not recorded"), "%s", e.msg);
+	b[0].scan_id = 0;
+	ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), 4);
+	sqlite3_stmt *fk;                                 /* keys are on again */
+	ck_assert(sqlite3_prepare_v2(l->db, "PRAGMA foreign_keys", -1, &fk, 0) == SQLITE_OK);
+	ck_assert(sqlite3_step(fk) == SQLITE_ROW && sqlite3_column_int(fk, 0) == 1);
+	sqlite3_finalize(fk);
+	ck_assert_msg(log_decide_batch(l, b, 3, "b1", NULL, NULL, NULL, &e) == 0, "%s", e.msg);
+	/* targets far apart are looked up one by one */
+	for (int i = 0; i < 1100; i++)
+		decide(l, 2, LOG_RELABEL, "y", 1, 0);
+	int64_t last = decide(l, 3, LOG_RELABEL, "x", 1, 0);
+	struct log_new_decision u[2] = {
+		{ .row = 1, .example_id = "b", .action = LOG_EXCLUDE, .reviewer = "r", .pass = 1 },
+		{ .row = 3, .example_id = "d", .action = LOG_UNDO, .reviewer = "r", .pass = 1,
+		  .undoes = undo1 },
+	};
+	ck_assert_int_eq(log_decide_batch(l, u, 2, "b2", NULL, NULL, NULL, &e), -1);
+	u[1].undoes = last;
+	u[0].action = LOG_UNDO;
+	u[0].undoes = on1;                                /* already undone */
+	ck_assert_int_eq(log_decide_batch(l, u, 2, "b2", NULL, NULL, NULL, &e), -1);
+	u[0] = (struct log_new_decision){ .row = 2, .example_id = "c", .action = LOG_UNDO,
+					  .reviewer = "r", .pass = 1, .undoes = 5 };
+	ck_assert_msg(log_decide_batch(l, u, 2, "b2", NULL, NULL, NULL, &e) == 0, "%s", e.msg);
+	struct log_decision *dec;
+	size_t n;
+	ck_assert_msg(log_list(l, 0, &dec, &n, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(n, 4 + 3 + 1101 + 2);
+	log_decisions_free(dec, n);
+	size_t records;
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	log_close(l);
+	dataset_free(d);
+}
+END_TEST
+
+static void same_decisions(const struct log_decision *a, const struct log_decision *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(a[i].id, b[i].id);
+		ck_assert_str_eq(a[i].uuid, b[i].uuid);
+		ck_assert_uint_eq(a[i].row, b[i].row);
+		ck_assert_pstr_eq(a[i].example_id, b[i].example_id);
+		ck_assert_int_eq(a[i].action, b[i].action);
+		ck_assert_pstr_eq(a[i].label, b[i].label);
+		ck_assert_str_eq(a[i].reviewer, b[i].reviewer);
+		ck_assert_int_eq(a[i].expert, b[i].expert);
+		ck_assert_int_eq(a[i].pass, b[i].pass);
+		ck_assert_str_eq(a[i].time, b[i].time);
+		ck_assert_pstr_eq(a[i].note, b[i].note);
+		ck_assert_int_eq(a[i].scan_id, b[i].scan_id);
+		ck_assert_int_eq(a[i].undoes, b[i].undoes);
+		ck_assert_int_eq(a[i].version, b[i].version);
+		ck_assert_pstr_eq(a[i].batch, b[i].batch);
+		ck_assert_str_eq(a[i].hash, b[i].hash);
+	}
+}
+
+/* The decision table and its rules exactly as schema 3 made them. */
+static const char schema3_decisions[] =
+	"PRAGMA foreign_keys=OFF; BEGIN;"
+	"CREATE TABLE d3 (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" row INTEGER NOT NULL, example_id TEXT,"
+	" action TEXT NOT NULL CHECK (action IN ('accept','relabel','reject','exclude',"
+	"'undo','confirm','unsure')),"
+	" label TEXT, reviewer TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('annotator','expert')),"
+	" pass INTEGER NOT NULL CHECK (pass IN (1, 2)), time TEXT NOT NULL, note TEXT,"
+	" scan_id INTEGER REFERENCES scan(id), undoes INTEGER REFERENCES decision(id),"
+	" batch TEXT, hash TEXT NOT NULL);"
+	"INSERT INTO d3 SELECT * FROM decision; DROP TABLE decision;"
+	"ALTER TABLE d3 RENAME TO decision;"
+	"CREATE INDEX decision_row ON decision(row);"
+	"CREATE INDEX decision_undoes ON decision(undoes) WHERE undoes IS NOT NULL;"
+	"CREATE UNIQUE INDEX decision_undo_once ON decision(undoes)"
+	" WHERE undoes IS NOT NULL AND id > 0;"
+	"CREATE TRIGGER decision_valid BEFORE INSERT ON decision WHEN NEW.row < 0"
+	" OR (NEW.action IN ('accept','relabel','reject') AND NEW.label IS NULL)"
+	" OR (NEW.action IN ('exclude','undo') AND NEW.label IS NOT NULL)"
+	" OR (NEW.label IS NOT NULL AND NEW.action <> 'unsure'"
+	"     AND NOT EXISTS (SELECT 1 FROM class WHERE name = NEW.label))"
+	" OR (NEW.action = 'confirm' AND NEW.pass <> 2)"
+	" OR ((NEW.action = 'undo') <> (NEW.undoes IS NOT NULL))"
+	" BEGIN SELECT RAISE(ABORT, 'invalid decision (row, label or undo target)'); END;"
+	"CREATE TRIGGER decision_undo_valid BEFORE INSERT ON decision"
+	" WHEN NEW.action = 'undo' AND NOT EXISTS (SELECT 1 FROM decision t"
+	"  WHERE t.id = NEW.undoes AND t.action <> 'undo' AND t.row = NEW.row)"
+	" BEGIN SELECT RAISE(ABORT, 'an undo names an earlier decision on its row"
+	" that is not an undo'); END;"
+	"CREATE TRIGGER decision_append_only_u BEFORE UPDATE ON decision"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	"CREATE TRIGGER decision_append_only_d BEFORE DELETE ON decision"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	"PRAGMA user_version=3; COMMIT;";
+
+/* A schema 3 log reads as it is when opened read-only, and is upgraded to
+ * schema 4 on its first read-write open: the same decisions field by
+ * field, the same hash chain, the same undo-once rule. */
+START_TEST(test_v3_log_upgrades_to_v4)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	struct err e;
+	int64_t a = decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 1, LOG_EXCLUDE, NULL, 1, 0);
+	decide(l, 0, LOG_UNDO, NULL, 1, a);
+	struct log_version v;
+	ck_assert(log_commit(l, "me", "one", &v, &e) == 0);
+	struct log_new_decision b[2] = {
+		{ .row = 2, .example_id = "c", .action = LOG_ACCEPT, .label = "y", .reviewer = "r",
+		  .pass = 1, .note = "n" },
+		{ .row = 3, .example_id = "d", .action = LOG_UNSURE, .label = "maybe", .reviewer = "r",
+		  .expert = 1, .pass = 2 },
+	};
+	ck_assert(log_decide_batch(l, b, 2, "bulk-9", NULL, NULL, NULL, &e) == 0);
+	decide(l, 3, LOG_CONFIRM, "y", 2, 0);
+	struct log_decision *want, *got;
+	size_t nw, ng, records, rec3;
+	ck_assert(log_list(l, 0, &want, &nw, &e) == 0);
+	ck_assert_uint_eq(nw, 6);
+	log_close(l);
+	db_exec(schema3_decisions);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name = 'decision_valid'"), 1);
+
+	ck_assert_msg(log_open_read_only(&l, db_path, d, 0, &e) == 0, "%s", e.msg);
+	ck_assert_msg(log_list(l, 0, &got, &ng, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(ng, nw);
+	same_decisions(want, got, nw);
+	log_decisions_free(got, ng);
+	ck_assert_msg(log_verify(l, &rec3, &e) == 0, "%s", e.msg);
+	log_close(l);
+	ck_assert_int_eq(db_int("PRAGMA user_version"), 3);       /* reading never writes */
+
+	l = open_log(d);
+	ck_assert_int_eq(db_int("PRAGMA user_version"), 4);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+				" AND tbl_name = 'decision'"), 2);        /* append-only */
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name ="
+				" 'decision_undo_once' AND sql LIKE '%id > 0'"), 1);
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+				" AND tbl_name = 'decision'"), 4);        /* + uuid's own */
+	ck_assert_msg(log_list(l, 0, &got, &ng, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(ng, nw);
+	same_decisions(want, got, nw);
+	log_decisions_free(got, ng);
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(records, rec3);
+	/* still undone once, still appended to */
+	struct log_new_decision nd = { .row = 0, .action = LOG_UNDO, .reviewer = "r", .pass = 1,
+				       .undoes = a };
+	ck_assert_int_eq(log_decide(l, &nd, NULL, &e), -1);
+	decide(l, 1, LOG_UNDO, NULL, 1, 2);
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(records, rec3 + 1);
+	log_close(l);
+	log_decisions_free(want, nw);
 	dataset_free(d);
 }
 END_TEST
@@ -1064,7 +1295,7 @@ START_TEST(test_concurrent_migrations)
 			ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 				      "process %d: status %d", p, status);
 		}
-		ck_assert_int_eq(db_int("PRAGMA user_version"), 3);
+		ck_assert_int_eq(db_int("PRAGMA user_version"), LOG_SCHEMA_VERSION);
 		ck_assert_int_eq(db_int("SELECT count(*) FROM decision"), round < 2 ? 4 : 0);
 		ck_assert_int_eq(db_int("SELECT count(*) FROM dataset"), 1);
 		ck_assert_int_eq(db_int("SELECT count(*) FROM class"), 2);
@@ -1150,6 +1381,8 @@ int main(void)
 	tcase_add_test(tc, test_batch_notes_and_spot_checks);
 	tcase_add_test(tc, test_hash_chain_shows_tampering);
 	tcase_add_test(tc, test_hand_inserted_rows_refused);
+	tcase_add_test(tc, test_writers_check_labels_and_undo_targets);
+	tcase_add_test(tc, test_v3_log_upgrades_to_v4);
 	tcase_add_test(tc, test_concurrent_undos_never_share_a_target);
 	tcase_add_test(tc, test_lock_wait_is_bounded);
 	tcase_add_test(tc, test_read_only_open);

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "log_batch.h"
 #include "review.h"
 
 static char dir[64], data_path[600], db_path[600];
@@ -787,6 +788,68 @@ START_TEST(test_incremental_winners_match_full)
 }
 END_TEST
 
+/* The winners a session keeps up to date as decisions arrive (one at a
+ * time and in batches, undos of either pass naming targets of either
+ * pass) equal those of a session built from scratch, after every read. */
+START_TEST(test_incremental_winners_random_logs)
+{
+	static const char *const cls[] = { "cat", "dog", "bird" };
+	static const enum log_action acts[] = { LOG_ACCEPT, LOG_RELABEL, LOG_REJECT,
+						LOG_EXCLUDE, LOG_UNSURE, LOG_CONFIRM };
+	unsigned seed = 12345;
+	for (int round = 0; round < 12; round++) {
+		unlink(db_path);
+		struct logdb *l = open_db();
+		struct review *a = open_session(l, "ann", 0);
+		int64_t ids = 0;
+		for (int step = 0; step < 160; step++) {
+			struct err e;
+			int pass = 1 + (int)(rand_r(&seed) % 2);
+			if (rand_r(&seed) % 4 == 0 && ids) {
+				struct log_new_decision nd = { .action = LOG_UNDO, .reviewer = "r",
+							       .pass = pass,
+							       .undoes = 1 + (int64_t)(rand_r(&seed) % (unsigned)ids) };
+				if (log_decide(l, &nd, NULL, &e) == 0)
+					ids++;
+			} else if (rand_r(&seed) % 8 == 0) {
+				struct log_new_decision b[3];
+				size_t nb = 0;
+				for (size_t row = rand_r(&seed) % 2; row < d->n && nb < 3; row += 2) {
+					enum log_action act = acts[rand_r(&seed) % 4];
+					b[nb++] = (struct log_new_decision){ .row = row, .action = act,
+						.label = act == LOG_EXCLUDE ? NULL : cls[rand_r(&seed) % 3],
+						.reviewer = "r", .expert = pass == 2, .pass = pass };
+				}
+				ck_assert_msg(log_decide_batch(l, b, nb, "b", NULL, NULL, NULL, &e) == 0,
+					      "%s", e.msg);
+				ids += (int64_t)nb;
+			} else {
+				enum log_action act = acts[rand_r(&seed) % 6];
+				struct log_new_decision nd = { .row = rand_r(&seed) % d->n, .action = act,
+					.label = act == LOG_EXCLUDE ? NULL : cls[rand_r(&seed) % 3],
+					.reviewer = "r", .expert = pass == 2,
+					.pass = act == LOG_CONFIRM ? 2 : pass };
+				ck_assert_msg(log_decide(l, &nd, NULL, &e) == 0, "%s", e.msg);
+				ids++;
+			}
+			if (rand_r(&seed) % 5)
+				continue;
+			ck_assert_int_eq(review_refresh(a), 0);
+			struct review *fresh = open_session(l, "ann", 0);
+			ck_assert_uint_eq(fresh->ndec, a->ndec);
+			for (size_t row = 0; row < d->n; row++) {
+				ck_assert_int_eq(a->win[row], fresh->win[row]);
+				ck_assert_int_eq(a->win1[row], fresh->win1[row]);
+				ck_assert_int_eq(a->win2[row], fresh->win2[row]);
+			}
+			review_free(fresh);
+		}
+		review_free(a);
+		log_close(l);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("review");
@@ -808,6 +871,7 @@ int main(void)
 	tcase_add_test(tc, test_health_after_decisions);
 	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
 	tcase_add_test(tc, test_incremental_winners_match_full);
+	tcase_add_test(tc, test_incremental_winners_random_logs);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -31,7 +31,7 @@
 #include "dataset.h"
 #include "err.h"
 
-#define LOG_SCHEMA_VERSION 3
+#define LOG_SCHEMA_VERSION 4
 
 struct logdb;
 
@@ -281,6 +281,14 @@ void log_set_lock_timeout(struct logdb *db, int ms);
 /* 1 when the last failed call failed because another process held the
  * lock past the timeout; the message then starts with LOG_LOCKED_MSG. */
 int log_locked(const struct logdb *db);
+/* Work a batch (log_decide_batch, up to 2*10^4 decisions) leaves for a
+ * pause: copying its pages from the write-ahead log into the database
+ * file (a checkpoint, which changes nothing that is read and nothing of
+ * durability: the batch was fsynced in the WAL when it was committed).
+ * Returns 1 when it did that work, 0 when none was due. Without a pause
+ * the next commit does it, as SQLite does after any commit that leaves
+ * the WAL over 1,000 pages. */
+int log_idle(struct logdb *db);
 /* Parse a --lock-timeout SECONDS value into milliseconds; -1 if invalid. */
 int log_parse_lock_timeout(const char *s);
 

@@ -73,9 +73,8 @@ static void chain_hash(const char *table, const char *prev, const struct cval *v
 			int64_t x = v[i].i;
 			put_num(&b, 'I', x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x, x < 0, '\n');
 		} else if (v[i].type == 't') {
-			size_t len = strlen(v[i].s);
-			put_num(&b, 'T', len, 0, ':');
-			put(&b, v[i].s, len);
+			put_num(&b, 'T', v[i].len, 0, ':');
+			put(&b, v[i].s, v[i].len);
 			put(&b, "\n", 1);
 		} else
 			put(&b, "N\n", 2);
@@ -142,7 +141,7 @@ int log_insert_chained(struct logdb *l, const char *table, const char *cols,
 		if (v[i].type == 'i')
 			sqlite3_bind_int64(st, c, v[i].i);
 		else if (v[i].type == 't')
-			sqlite3_bind_text(st, c, v[i].s, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, c, v[i].s, (int)v[i].len, SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_null(st, c);
 	}

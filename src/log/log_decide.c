@@ -125,6 +125,8 @@ int log_decide(struct logdb *l, const struct log_new_decision *nd,
 	}
 	if (nd->action == LOG_UNDO && resolve_undo(l, nd, &undoes, &row, e) < 0)
 		goto fail;
+	if (log_check_labels(l, nd, 1, e) < 0)
+		goto fail;
 	struct cval v[14] = {
 		CV_INT(id), CV_TEXT(uuid), CV_INT(row),
 		CV_TEXT(l->has_ids ? nd->example_id : NULL),
@@ -236,9 +238,47 @@ static int load_bounds(struct logdb *l, char ***classes, size_t *k, int64_t *n,
 	return 0;
 }
 
+static int label_known(char **classes, size_t k, enum log_action a, const char *label)
+{
+	return !label || a == LOG_UNSURE || (k && bsearch(&label, classes, k, sizeof *classes,
+							   cmp_str));
+}
+
+int log_check_labels(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		     struct err *e)
+{
+	char **classes;
+	size_t k;
+	int64_t rows;
+	if (load_bounds(l, &classes, &k, &rows, e) < 0)
+		return -1;
+	/* A batch's labels are mostly a few strings (the dataset's class
+	 * names): those found are remembered by address. */
+	const char *known[16] = { NULL };
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct log_new_decision *nd = &nds[i];
+		const char *label = nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL :
+				    nd->label;
+		size_t j = 0;
+		while (j < nk && known[j] != label)
+			j++;
+		if (!label || j < nk)
+			continue;
+		if (nd->action != LOG_UNSURE && nk < sizeof known / sizeof *known)
+			known[nk++] = label;
+		if (!label_known(classes, k, nd->action, label))
+			return err_set(e, ERR_INPUT, "%s: cannot record: invalid decision "
+				       "(label '%.60s' is not a class of the dataset)", l->path,
+				       label);
+	}
+	return 0;
+}
+
 /* A decision as stored must make sense; else name it. */
 static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
-		    const char *action, char **classes, size_t k, int64_t n, struct err *e)
+		    const char *action, int target_ok, char **classes, size_t k, int64_t n,
+		    struct err *e)
 {
 	const char *what = NULL;
 	char buf[200];
@@ -251,12 +291,19 @@ static int validate(struct logdb *l, const struct log_decision *d, int64_t row,
 	else if ((d->action == LOG_ACCEPT || d->action == LOG_RELABEL ||
 		  d->action == LOG_REJECT) && !d->label)
 		snprintf(buf, sizeof buf, "%s without a label", action), what = buf;
+	else if ((d->action == LOG_EXCLUDE || d->action == LOG_UNDO) && d->label)
+		snprintf(buf, sizeof buf, "%s with a label", action), what = buf;
 	else if (d->label && d->action != LOG_UNSURE && k &&
 		 !bsearch(&d->label, classes, k, sizeof *classes, cmp_str))
 		snprintf(buf, sizeof buf, "label '%.60s' is not a class of the dataset",
 			 d->label), what = buf;
 	else if (d->action == LOG_UNDO && (d->undoes <= 0 || d->undoes >= d->id))
 		snprintf(buf, sizeof buf, "undo of no earlier decision"), what = buf;
+	else if (d->action == LOG_UNDO && !target_ok)
+		snprintf(buf, sizeof buf, "undo of decision %lld, which is not a decision on "
+			 "its row or is an undo", (long long)d->undoes), what = buf;
+	else if (d->action != LOG_UNDO && d->undoes)
+		snprintf(buf, sizeof buf, "%s naming an undo target", action), what = buf;
 	else if (d->action == LOG_CONFIRM && d->pass != 2)
 		snprintf(buf, sizeof buf, "confirm outside the second pass"), what = buf;
 	if (!what)
@@ -392,7 +439,9 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		return -1;
 	sqlite3_stmt *st = log_prepare(l,
 		"SELECT id, uuid, row, example_id, action, label, reviewer, role, pass,"
-		" time, note, scan_id, undoes, 0, batch, hash"
+		" time, note, scan_id, undoes, CASE WHEN undoes IS NOT NULL THEN"
+		" (SELECT t.row = d.row AND t.action <> 'undo' FROM decision t"
+		" WHERE t.id = d.undoes) END, batch, hash"
 		" FROM decision d WHERE id > ? ORDER BY id", e);
 	if (!st) {
 		free(seals);
@@ -435,7 +484,8 @@ int log_list(struct logdb *l, int64_t after, struct log_decision **out,
 		copy_col(d->hash, sizeof d->hash, st, 15);
 		if (!d->reviewer)
 			d->reviewer = xstrdup("");
-		bad = validate(l, d, row, action, classes, k, n, e) < 0;
+		bad = validate(l, d, row, action, sqlite3_column_int(st, 13), classes, k, n,
+			       e) < 0;
 		if (!bad && l->d && follow(l, d) < 0) {
 			free(d->example_id);
 			free(d->label);

@@ -4,6 +4,7 @@
 #define RELABEL_LOG_PRIV_H
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "log.h"
 
@@ -19,6 +20,7 @@ struct logdb {
 	int created;          /* this connection made the file */
 	int old_schema;       /* read-only, migrated in memory from this schema */
 	int data_changed;     /* opened with --force on changed DATA */
+	int checkpoint_due;   /* a batch's commit put off its checkpoint */
 	const struct dataset *d;  /* the dataset it was opened with, or NULL */
 	size_t vanished;      /* decisions log_list left out (see log.h) */
 	int bounds_loaded;    /* classes and n_rows read (log_list checks) */
@@ -31,19 +33,26 @@ struct logdb {
 	char vanished_msg[300];
 };
 
-/* A field of a chained record, for binding and for hashing alike. */
+/* A field of a chained record, for binding and for hashing alike (a text
+ * with its length in bytes, measured once). */
 struct cval {
 	char type;            /* 'i' integer, 't' text, 'n' NULL */
 	int64_t i;
 	const char *s;
+	size_t len;
 };
-#define CV_INT(v) ((struct cval){ 'i', (int64_t)(v), NULL })
+#define CV_INT(v) ((struct cval){ 'i', (int64_t)(v), NULL, 0 })
+static inline struct cval cv_textn(const char *s, size_t len)
+{
+	return (struct cval){ s ? 't' : 'n', 0, s, s ? len : 0 };
+}
 static inline struct cval cv_text(const char *s)
 {
-	return (struct cval){ s ? 't' : 'n', 0, s };
+	return cv_textn(s, s ? strlen(s) : 0);
 }
 #define CV_TEXT(v) cv_text(v)
-#define CV_ID(v) ((struct cval){ (v) > 0 ? 'i' : 'n', (int64_t)(v), NULL })
+#define CV_TEXTN(v, n) cv_textn((v), (n))
+#define CV_ID(v) ((struct cval){ (v) > 0 ? 'i' : 'n', (int64_t)(v), NULL, 0 })
 
 /* Insert a chained record into `table` (inside the caller's transaction):
  * its first ncols values go into the columns `cols` (comma-separated), all
@@ -64,8 +73,14 @@ void log_chain_hash(const char *table, const char *prev, const struct cval *v, s
 	"n_relabel, n_reject, n_exclude, n_undo, n_confirm, n_unsure"
 #define LOG_NOTE_COLS "id, row, example_id, decision_id, reviewer, role, time, text"
 #define LOG_SPOT_COLS "id, scan_id, reviewer, time, seed, n"
-/* Migrate a schema 2 log to 3 (inside the caller's transaction). */
+/* Refuse (ERR_INPUT) a new decision whose label is not one of the log's
+ * classes (unsure's may be any text; exclude and undo store none): the
+ * check schema 4 leaves to its writers (see log_schema4.c). */
+int log_check_labels(struct logdb *l, const struct log_new_decision *nds, size_t n,
+		     struct err *e);
+/* Migrate a schema 2 log to 3, 3 to 4 (inside the caller's transaction). */
 int log_migrate_v3(struct logdb *l, struct err *e);
+int log_migrate_v4(struct logdb *l, struct err *e);
 /* The hash of the newest decision, version, ... ("" when none). */
 int log_chain_head(struct logdb *l, const char *table, char out[65], struct err *e);
 int64_t log_next_id(struct logdb *l, const char *table, const char *key, int *ok);

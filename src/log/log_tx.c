@@ -121,6 +121,17 @@ int log_commit_tx(struct logdb *l, struct err *e)
 	return -1;
 }
 
+int log_idle(struct logdb *l)
+{
+	if (!l || !l->checkpoint_due)
+		return 0;
+	l->checkpoint_due = 0;
+	/* PASSIVE: never waits for readers or writers; what it cannot copy
+	 * now a later checkpoint does. */
+	sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return 1;
+}
+
 int log_parse_lock_timeout(const char *s)
 {
 	char *end;

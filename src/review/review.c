@@ -4,6 +4,7 @@
 #include "review.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +94,49 @@ static void chain_rows(struct review *r, size_t from)
 	}
 }
 
-static int cmp_long(const void *a, const void *b)
+/* Row `row`'s winners of all passes and of each pass, from its chain
+ * (newest first): what effective_winners finds over the row's decisions
+ * (the newest second-pass decision not undone wins, else the newest
+ * other), where within one pass only that pass's undos count. An undo
+ * comes after its target on the same row, so it is met first. */
+static void row_winners(struct review *r, size_t row)
 {
-	long x = *(const long *)a, y = *(const long *)b;
-	return x < y ? -1 : x > y;
+	struct undo_seen { int64_t id; int pass; } stack[16], *seen = stack;
+	size_t ns = 0, cap = sizeof stack / sizeof *stack;
+	long any = -1, any2 = -1, w1 = -1, w2 = -1;
+	for (long j = r->row_last[row]; j >= 0; j = r->prev_on_row[j]) {
+		const struct log_decision *dd = &r->dec[j];
+		if (dd->action == LOG_UNDO) {
+			if (ns == cap) {
+				struct undo_seen *more = xmallocarray(cap *= 2, sizeof *more);
+				memcpy(more, seen, ns * sizeof *seen);
+				if (seen != stack)
+					free(seen);
+				seen = more;
+			}
+			seen[ns++] = (struct undo_seen){ dd->undoes, dd->pass };
+			continue;
+		}
+		int undone = 0, undone_in_pass = 0;
+		for (size_t u = 0; u < ns; u++)
+			if (seen[u].id == dd->id) {
+				undone = 1;
+				undone_in_pass |= seen[u].pass == dd->pass;
+			}
+		if (!undone && any < 0)
+			any = j;
+		if (!undone && dd->pass == 2 && any2 < 0)
+			any2 = j;
+		if (!undone_in_pass && dd->pass == 1 && w1 < 0)
+			w1 = j;
+		if (!undone_in_pass && dd->pass == 2 && w2 < 0)
+			w2 = j;
+	}
+	if (seen != stack)
+		free(seen);
+	r->win[row] = (int32_t)(any2 >= 0 ? any2 : any);
+	r->win1[row] = (int32_t)w1;
+	r->win2[row] = (int32_t)w2;
 }
 
 /* Recompute the winners of the rows that decisions r->dec[from..] touch
@@ -107,54 +147,28 @@ static int cmp_long(const void *a, const void *b)
 static void update_winners(struct review *r, size_t from)
 {
 	size_t nt = 0, *touched = xmallocarray(2 * (r->ndec - from), sizeof *touched);
+	int sorted = 1;
 	for (size_t i = from; i < r->ndec; i++) {
-		touched[nt++] = r->dec[i].row;
+		size_t rows[2] = { r->dec[i].row, SIZE_MAX };
 		long t = r->dec[i].action == LOG_UNDO ? review_find_decision(r, r->dec[i].undoes) : -1;
-		if (t >= 0)
-			touched[nt++] = r->dec[t].row;
+		if (t >= 0 && r->dec[t].row != rows[0])
+			rows[1] = r->dec[t].row;
+		for (int k = 0; k < 2 && rows[k] != SIZE_MAX; k++) {
+			sorted &= !nt || touched[nt - 1] <= rows[k];
+			touched[nt++] = rows[k];
+		}
 	}
-	qsort(touched, nt, sizeof *touched, cmp_size);
+	if (!sorted)      /* a bulk batch is recorded in row order */
+		qsort(touched, nt, sizeof *touched, cmp_size);
 	size_t u = 0;
 	for (size_t i = 0; i < nt; i++)
 		if ((!u || touched[u - 1] != touched[i]) && touched[i] < r->d->n)
 			touched[u++] = touched[i];
-	for (size_t j = 0; j < u; j++)
+	for (size_t j = 0; j < u; j++) {
 		review_count_row(r, touched[j], -1);
-	/* the touched rows' decisions, in id order */
-	size_t m = 0, cap = 16;
-	long *idx = xmallocarray(cap, sizeof *idx);
-	for (size_t j = 0; j < u; j++)
-		for (long i = r->row_last[touched[j]]; i >= 0; i = r->prev_on_row[i]) {
-			if (m == cap)
-				idx = xrealloc(idx, (cap *= 2) * sizeof *idx);
-			idx[m++] = i;
-		}
-	qsort(idx, m, sizeof *idx, cmp_long);
-	struct log_decision *sub = xmallocarray(m ? m : 1, sizeof *sub);
-	size_t *map = xmallocarray(m ? m : 1, sizeof *map);
-	int32_t *w = xmallocarray(u ? u : 1, sizeof *w);
-	int32_t *outs[3] = { r->win, r->win1, r->win2 };
-	for (int pass = 0; pass <= 2; pass++) {
-		size_t ms = 0;
-		for (size_t k = 0; k < m; k++) {
-			const struct log_decision *dd = &r->dec[idx[k]];
-			if (pass && dd->pass != pass)
-				continue;
-			const size_t *hit = bsearch(&dd->row, touched, u, sizeof *touched, cmp_size);
-			map[ms] = (size_t)idx[k];
-			sub[ms] = *dd;
-			sub[ms++].row = (size_t)(hit - touched);   /* compact row index */
-		}
-		effective_winners(sub, ms, INT64_MAX, u, w);
-		for (size_t j = 0; j < u; j++)
-			outs[pass][touched[j]] = w[j] >= 0 ? (int32_t)map[w[j]] : -1;
-	}
-	for (size_t j = 0; j < u; j++)
+		row_winners(r, touched[j]);
 		review_count_row(r, touched[j], 1);
-	free(w);
-	free(map);
-	free(sub);
-	free(idx);
+	}
 	free(touched);
 }
 
@@ -175,11 +189,9 @@ static int take_decisions(struct review *r, struct log_decision *given, size_t n
 		r->ndec = r->dec_cap = n;
 		more = NULL;
 	} else if (n) {
-		if (r->ndec + n > r->dec_cap) {
-			r->dec_cap = r->dec_cap * 2 > r->ndec + n ? r->dec_cap * 2 : r->ndec + n;
-			r->dec = xrealloc(r->dec, r->dec_cap * sizeof *r->dec);
-		}
-		memcpy(r->dec + r->ndec, more, n * sizeof *more);
+		struct log_decision *room = review_decisions_room(r, n);
+		if (more != room)     /* else recorded in place (review_bulk) */
+			memcpy(room, more, n * sizeof *more);
 		r->ndec += n;
 	}
 	if (!given)
@@ -220,6 +232,15 @@ static int load_decisions(struct review *r, struct err *e)
 int review_load_decisions(struct review *r, struct err *e)
 {
 	return load_decisions(r, e);
+}
+
+struct log_decision *review_decisions_room(struct review *r, size_t n)
+{
+	if (r->ndec + n > r->dec_cap) {
+		r->dec_cap = r->dec_cap * 2 > r->ndec + n ? r->dec_cap * 2 : r->ndec + n;
+		r->dec = xrealloc(r->dec, r->dec_cap * sizeof *r->dec);
+	}
+	return r->dec + r->ndec;
 }
 
 int review_take_decisions(struct review *r, struct log_decision *dec, size_t n, struct err *e)

@@ -26,15 +26,13 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 {
 	struct review_tools *t = r->tools;
 	struct err e = { 0 };
-	struct log_decision *done = xmallocarray(n, sizeof *done);
+	/* recorded straight into the session's array (no copy of the batch) */
+	struct log_decision *done = review_decisions_room(r, n);
 	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
-			     t->progress_ctx, done, &e) < 0) {
-		free(done);
+			     t->progress_ctx, done, &e) < 0)
 		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
-	}
 	r->session_decisions += n;
 	int rc = review_take_decisions(r, done, n, &e);
-	free(done);
 	if (rc < 0)
 		return fail(r, "saved, but re-reading the log failed: ", e.msg), 1;
 	return 0;
@@ -43,13 +41,6 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-	size_t x = ((const struct log_new_decision *)a)->row;
-	size_t y = ((const struct log_new_decision *)b)->row;
 	return x < y ? -1 : x > y;
 }
 
@@ -81,31 +72,50 @@ long review_bulk(struct review *r, enum log_action a)
 	if (!n)
 		return fail(r, "bulk: no undecided example in this queue", "");
 	const struct dataset *d = r->d;
-	struct log_new_decision *nds = xmallocarray(n, sizeof *nds);
-	char (*ids)[32] = xmallocarray(n, sizeof *ids);
-	size_t m = 0;
+	/* In row order: the log's index on rows is then updated page after
+	 * page, and the data's cells are read in order (the rows are
+	 * distinct, so the order means nothing else). */
+	size_t *rows = xmallocarray(n, sizeof *rows), m = 0;
 	for (size_t i = 0; i < r->qlen; i++) {
 		size_t row = r->queue[i];
-		if (r->expert ? r->win2[row] >= 0 : r->win[row] >= 0)
-			continue;
-		const char *given = dataset_cell(d, row, (size_t)d->label_col);
-		nds[m] = (struct log_new_decision){
-			.row = row, .example_id = dataset_id(d, row, ids[m]), .action = a,
+		if (!(r->expert ? r->win2[row] >= 0 : r->win[row] >= 0))
+			rows[m++] = row;
+	}
+	qsort(rows, m, sizeof *rows, cmp_size);
+	/* The ids copied one after another: the log reads each several times
+	 * (hash, insert, the session's copy), from a few cache lines. */
+	struct log_new_decision *nds = xmallocarray(m, sizeof *nds);
+	size_t *at = xmallocarray(m, sizeof *at), len = 0, cap = 16 * m + 64;
+	char *pool = xmalloc(cap), buf[32];
+	for (size_t i = 0; i < m; i++) {
+		const char *id = dataset_id(d, rows[i], buf);
+		size_t k = strlen(id) + 1;
+		if (len + k > cap)
+			pool = xrealloc(pool, cap = 2 * cap + k);
+		memcpy(pool + len, id, k);
+		at[i] = len;
+		len += k;
+	}
+	for (size_t i = 0; i < m; i++) {
+		size_t row = rows[i];
+		/* the given label as its class's name (the class list's own
+		 * string: shared by the batch, checked once) */
+		const char *given = d->class_names[d->labels[row]];
+		nds[i] = (struct log_new_decision){
+			.row = row, .example_id = pool + at[i], .action = a,
 			.label = a == LOG_ACCEPT ? d->class_names[r->scan->suggested[row]] :
 				 a == LOG_REJECT ? given : NULL,
 			.reviewer = r->reviewer, .expert = r->expert, .pass = r->expert ? 2 : 1,
 			.scan_id = r->scan_id,
 		};
-		m++;
 	}
-	/* In row order: the log's index on rows is then updated page after
-	 * page (the rows are distinct, so the order means nothing else). */
-	qsort(nds, m, sizeof *nds, cmp_row);
+	free(at);
+	free(rows);
 	char batch[37];
 	log_new_batch_id(batch);
 	int rc = record_batch(r, nds, m, batch);
 	free(nds);
-	free(ids);
+	free(pool);
 	if (rc < 0)
 		return -1;
 	snprintf(t->batch, sizeof t->batch, "%s", batch);
@@ -134,13 +144,17 @@ int review_tools_undo(struct review *r)
 	if (ti < 0 || !r->dec[ti].batch)
 		return review_undo(r);
 	const char *batch = r->dec[ti].batch;
-	/* Every decision of the batch that is not undone yet. */
-	size_t n = 0;
-	for (size_t i = 0; i < r->ndec; i++)
-		n += in_batch(&r->dec[i], batch);
-	struct log_new_decision *nds = xmallocarray(n ? n : 1, sizeof *nds);
+	/* Every decision of the batch that is not undone yet. A batch is
+	 * recorded by one transaction, so its decisions are one run of ids
+	 * (its undos, sharing its id, come later): the run around the target. */
+	size_t lo = (size_t)ti, hi = (size_t)ti + 1;
+	while (lo > 0 && in_batch(&r->dec[lo - 1], batch))
+		lo--;
+	while (hi < r->ndec && in_batch(&r->dec[hi], batch))
+		hi++;
+	struct log_new_decision *nds = xmallocarray(hi - lo, sizeof *nds);
 	size_t m = 0, first_row = r->dec[ti].row;
-	for (size_t i = 0; i < r->ndec; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const struct log_decision *dd = &r->dec[i];
 		if (!in_batch(dd, batch) || is_undone(r, i))
 			continue;

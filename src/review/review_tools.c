@@ -330,6 +330,8 @@ static void fold_rows(struct review *r, size_t upto)
 int review_tools_idle(struct review *r)
 {
 	struct review_tools *t = review_tools(r);
+	if (log_idle(r->db))                    /* a bulk batch's checkpoint */
+		return 1;
 	if (t->fold_rows >= r->d->n)
 		return 0;
 	fold_rows(r, t->fold_rows + 20000);     /* about 5 ms */

@@ -79,8 +79,9 @@ void review_tools_source_text(const struct review *r, char *buf, size_t n);
 /* Back to the flagged examples (keeps the filter and the sort). */
 void review_tools_back(struct review *r);
 
-/* While no key comes: build a chunk of search-all's index. Returns 1 if
- * it did, 0 when it is complete. */
+/* While no key comes: the checkpoint a bulk batch put off (log_idle),
+ * else a chunk of search-all's index. Returns 1 if it did either, 0 when
+ * nothing is left to do. */
 int review_tools_idle(struct review *r);
 
 /* goto ROW|ID: "row N" and "id X" say which; otherwise an exact id, else a
@@ -127,9 +128,13 @@ int review_load_decisions(struct review *r, struct err *e);
 /* Catch up with the log given this session's own decisions just recorded
  * (dec[0..n), consecutive ids, as log_decide_batch fills them): taken as
  * they are when they follow the last decision read, else the log is read
- * (and they are freed). Their strings belong to the session after. */
+ * (and they are freed). Their strings belong to the session after. dec
+ * may be review_decisions_room(r, n): they are then taken in place. */
 int review_take_decisions(struct review *r, struct log_decision *dec, size_t n,
 			  struct err *e);
+/* Room for n more decisions after the session's (valid until the next
+ * read of the log), for recording a batch straight into it. */
+struct log_decision *review_decisions_room(struct review *r, size_t n);
 int spot_load(struct review *r);
 void review_clear_filter(struct review *r);
 

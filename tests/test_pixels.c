@@ -991,6 +991,54 @@ START_TEST(test_prepared_pictures)
 }
 END_TEST
 
+/* An example's other pictures (its zoom view after its preview) come from
+ * its kept decoding: a PNG's for any box, a JPEG's for the same wanted
+ * size only; each is the picture made on the spot. */
+START_TEST(test_decoded_once)
+{
+	char path[NPICS][4096];
+	for (int i = 0; i < NPICS; i++)
+		src_path(path[i], sizeof path[i], pics[i]);
+	struct img_box pane = { 30, 12, IMG_SIXEL, 10, 20, 0 };
+	struct img_box zoom = { 100, 29, IMG_SIXEL, 10, 20, 0 };
+	struct img_box sym = { 30, 12, IMG_SYMBOLS, 0, 0, 256 };
+	struct thumbcache tc;
+	thumbcache_init(&tc);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 0);
+	/* 1: tests/imageset/bright/00.png */
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &pane), path[1], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 1);
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &zoom), path[1], &zoom);
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &sym), path[1], &sym);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 1);
+	/* 0: tests/preview.jpg; the same wanted size in another mode */
+	struct img_box kitty = pane;
+	kitty.mode = IMG_KITTY;
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &pane), path[0], &pane);
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &kitty), path[0], &kitty);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 2);
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &zoom), path[0], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 3);
+	/* the same file under another example is decoded for that one */
+	same_as_direct(thumbcache_get(&tc, 7, path[1], &pane), path[1], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 4);
+	/* the worker takes what the UI decoded, and the UI what it did */
+	struct thumb_req req[2] = { { 1, path[1], kitty }, { 4, path[4], pane } };
+	thumbcache_prepare(&tc, req, 2);
+	thumbcache_settle(&tc);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 5);
+	same_as_direct(thumbcache_get(&tc, 4, path[4], &zoom), path[4], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 5);
+	/* only the last few are kept: two more, and 7 is gone */
+	same_as_direct(thumbcache_get(&tc, 3, path[3], &pane), path[3], &pane);
+	same_as_direct(thumbcache_get(&tc, 2, path[2], &pane), path[2], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 7);
+	same_as_direct(thumbcache_get(&tc, 7, path[1], &zoom), path[1], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 8);
+	thumbcache_free(&tc);
+}
+END_TEST
+
 /* Replies that come after the probe stopped waiting are told from keys. */
 START_TEST(test_late_replies)
 {
@@ -1042,6 +1090,7 @@ int main(void)
 	tcase_add_test(tc, test_probe_choice);
 	tcase_add_test(tc, test_probe_never_hangs);
 	tcase_add_test(tc, test_prepared_pictures);
+	tcase_add_test(tc, test_decoded_once);
 	tcase_add_test(tc, test_late_replies);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);

@@ -172,7 +172,8 @@ struct thumbwork {
 	int stop;
 	struct job q[THUMBCACHE_JOBS];   /* waiting, first to be made first */
 	int nq;
-	int hold;                /* the UI is making a picture itself: wait */
+	int hold;                /* the UI is making a picture itself (or has
+				  * asked them to hold): wait while not 0 */
 	struct thumb_entry out[THUMBCACHE_JOBS + WORKERS];   /* made, not yet taken in */
 	int nout;
 	struct decache *dc;      /* the cache's decoded images */
@@ -432,7 +433,7 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	entry_free(slot);
 	if (tc->w) {
 		pthread_mutex_lock(&tc->w->mu);
-		tc->w->hold = 1;
+		tc->w->hold++;
 		pthread_mutex_unlock(&tc->w->mu);
 	}
 	if (!tc->dc)
@@ -440,7 +441,7 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	entry_make(slot, tc->dc, row, path, box, NULL, NULL);
 	if (tc->w) {
 		pthread_mutex_lock(&tc->w->mu);
-		tc->w->hold = 0;
+		tc->w->hold--;
 		pthread_cond_broadcast(&tc->w->wake);
 		pthread_mutex_unlock(&tc->w->mu);
 	}
@@ -478,6 +479,21 @@ void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int 
 			w->s[i].cancel = !wanted[i];
 	if (w->nq)
 		pthread_cond_broadcast(&w->wake);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void thumbcache_hold(struct thumbcache *tc, int on)
+{
+	if (!tc->dc)
+		tc->dc = decache_new();
+	if (!tc->w)
+		tc->w = work_start(tc->dc);
+	struct thumbwork *w = tc->w;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->hold += on ? 1 : -1;
+	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->mu);
 }
 

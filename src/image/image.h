@@ -48,6 +48,10 @@ int image_load_as(const char *path, int want_w, int want_h, struct image *out,
 		  int *full_w, int *full_h, enum image_type *type, struct err *e);
 int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
 		 struct image *out, int *full_w, int *full_h, struct err *e);
+/* A function the calling thread's PNG decoding calls every 64 rows, which
+ * may wait there (the picture cache's workers give way to a picture
+ * wanted at once); NULL: none. */
+void image_set_pause(void (*fn)(void *), void *arg);
 /* JPEG with libjpeg-turbo (image_jpeg.c). */
 int image_decode_jpeg(const uint8_t *data, size_t len, int want_w, int want_h,
 		      struct image *out, int *full_w, int *full_h, struct err *e);

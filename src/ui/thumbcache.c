@@ -276,8 +276,9 @@ static void take(struct thumbcache *tc)
 	pthread_mutex_unlock(&tc->w->mu);
 }
 
-/* The worker's step between decoding and encoding: while the UI makes a
- * picture of its own (it wants it now), the cores are left to it. */
+/* The worker's step between decoding and encoding (and, while a PNG is
+ * decoded, every 64 rows: decode_pause): while the UI makes a picture of
+ * its own (it wants it now), the cores are left to it. */
 static int cur_cancelled(void *arg)
 {
 	struct slot *sl = arg;
@@ -290,10 +291,23 @@ static int cur_cancelled(void *arg)
 	return c;
 }
 
+/* While decoding, between rows: the same give-way, without abandoning
+ * (a cancelled picture is dropped at the step after decoding). */
+static void decode_pause(void *arg)
+{
+	struct slot *sl = arg;
+	struct thumbwork *w = sl->w;
+	pthread_mutex_lock(&w->mu);
+	while (w->hold && !sl->cancel && !w->stop)
+		pthread_cond_wait(&w->wake, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void *worker(void *arg)
 {
 	struct slot *sl = arg;
 	struct thumbwork *w = sl->w;
+	image_set_pause(decode_pause, sl);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->stop && (w->nq == 0 || w->hold))
@@ -477,8 +491,8 @@ void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int 
 	for (int i = 0; i < w->n; i++)
 		if (w->s[i].busy)
 			w->s[i].cancel = !wanted[i];
-	if (w->nq)
-		pthread_cond_broadcast(&w->wake);
+	/* new jobs, and abandoned ones that may be waiting to give way */
+	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->mu);
 }
 

@@ -71,9 +71,10 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
  * are skipped, and a picture in the making that is no longer asked for is
  * abandoned at its next step. n = 0 asks for nothing. */
 void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int n);
-/* on: the workers start no picture, and one in the making waits after its
- * decoding, until as many calls with on = 0 (as while the UI makes a
- * picture itself; the tests use it to ask for pictures deterministically). */
+/* on: the workers start no picture, and one in the making waits (between
+ * a PNG's rows, or after its decoding), until as many calls with on = 0
+ * (as while the UI makes a picture itself; the tests use it to ask for
+ * pictures deterministically). Not to be held across thumbcache_settle. */
 void thumbcache_hold(struct thumbcache *tc, int on);
 /* Wait until the workers have done everything asked, and take it in. */
 void thumbcache_settle(struct thumbcache *tc);

@@ -156,6 +156,47 @@ START_TEST(test_every_colour_type_and_depth)
 }
 END_TEST
 
+static void count_pause(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* A thread's pause function is called while its PNGs decode, every 64
+ * rows, and changes nothing of the pixels. */
+START_TEST(test_decode_pause)
+{
+	enum { W = 3, H = 300 };
+	struct buf b = { 0 };
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png_create_info_struct(png);
+	png_set_write_fn(png, &b, wr, fl);
+	png_set_IHDR(png, info, W, H, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < H; y++) {
+		uint8_t row[W] = { (uint8_t)y, (uint8_t)(y * 3), (uint8_t)(255 - y) };
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	int n = 0;
+	struct image im;
+	struct err e;
+	image_set_pause(count_pause, &n);
+	ck_assert_int_eq(image_decode_png(b.p, b.n, &im, &e), 0);
+	ck_assert_msg(n >= H / 64 && n <= H / 64 + 1, "%d pauses", n);
+	for (int y = 0; y < H; y++)
+		ck_assert_int_eq(im.rgba[(y * W + 1) * 4], (uint8_t)(y * 3));
+	image_free(&im);
+	image_set_pause(NULL, NULL);
+	n = 0;
+	ck_assert_int_eq(image_decode_png(b.p, b.n, &im, &e), 0);
+	ck_assert_int_eq(n, 0);
+	image_free(&im);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(test_corrupt_files_rejected)
 {
 	struct buf b = encode(PNG_COLOR_TYPE_RGB, 8, 0, 0);
@@ -338,6 +379,7 @@ int main(void)
 	Suite *s = suite_create("image");
 	TCase *tc = tcase_create("image");
 	tcase_add_test(tc, test_every_colour_type_and_depth);
+	tcase_add_test(tc, test_decode_pause);
 	tcase_add_test(tc, test_corrupt_files_rejected);
 	tcase_add_test(tc, test_huge_image_refused);
 	tcase_add_test(tc, test_blocks_rendering);

@@ -22,6 +22,7 @@
 
 #include "imgview.h"
 #include "pixelproto.h"
+#include "sixel.h"
 #include "termprobe.h"
 #include "thumbcache.h"
 
@@ -401,8 +402,10 @@ START_TEST(test_shrink_exact)
 		for (size_t i = 0; i < (size_t)w * h * 4; i++) {
 			seed = seed * 1103515245u + 12345u;
 			px[i] = (uint8_t)(seed >> 16);
-			if (i % 4 == 3 && (seed >> 8) % 3)
-				px[i] = 255;             /* mostly opaque, some not */
+			/* mostly opaque, some not; the last two sizes wholly
+			 * opaque (the rows that need no alpha) */
+			if (i % 4 == 3 && ((seed >> 8) % 3 || t >= 8))
+				px[i] = 255;
 		}
 		struct image im = { w, h, px };
 		uint8_t *s = img_scale_rgba(&im, pw, ph);
@@ -575,6 +578,144 @@ START_TEST(test_sixel_photo_colours)
 	free(d.rgba);
 	thumb_free(&t);
 	free(px);
+}
+END_TEST
+
+/* RMSE of a decoded picture against rgba (w x h) in percent of full
+ * scale; every pixel must be painted exactly where rgba is opaque. */
+static double painted_rmse(const struct pic *d, const uint8_t *rgba, int w, int h)
+{
+	ck_assert_int_eq(d->w, w);
+	ck_assert_int_ge(d->h, h);
+	double se = 0;
+	long n = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			const uint8_t *o = d->rgba + ((size_t)y * d->w + x) * 4;
+			const uint8_t *s = rgba + ((size_t)y * w + x) * 4;
+			ck_assert_msg(o[3] == s[3], "pixel %d,%d: alpha %d, want %d", x, y, o[3], s[3]);
+			if (!s[3])
+				continue;
+			for (int c = 0; c < 3; c++)
+				se += ((double)o[c] - s[c]) * ((double)o[c] - s[c]);
+			n += 3;
+		}
+	return n ? sqrt(se / (double)n) / 255 * 100 : 0;
+}
+
+/* A picture of the kind the pixel modes make: opaque, rows from y_clear
+ * on transparent (the padding to whole bands). kind 0: the photograph of
+ * test_sixel_photo_colours; 1: noise in every channel; 2: 40 flat
+ * colours in stripes; 3: one colour. */
+static uint8_t *test_picture(int w, int h, int y_clear, int kind)
+{
+	uint8_t *px = calloc((size_t)w * h, 4);
+	uint32_t r = 777;
+	for (int y = 0; y < y_clear; y++)
+		for (int x = 0; x < w; x++) {
+			uint8_t *p = px + ((size_t)y * w + x) * 4;
+			r = r * 1103515245u + 12345u;
+			int n = (int)(r >> 28) - 8, v[3];
+			if (kind == 0) {
+				v[0] = x * 255 / w + n;
+				v[1] = y * 255 / h + n;
+				v[2] = (x + y) * 255 / (w + h) / 2 + 64 + n;
+			} else if (kind == 1) {
+				v[0] = (int)(r >> 8 & 255);
+				v[1] = (int)(r >> 16 & 255);
+				v[2] = (int)(r >> 24);
+			} else if (kind == 2) {
+				int k = (x / 7 + y / 5) % 40;
+				v[0] = k * 6;
+				v[1] = 255 - k * 5;
+				v[2] = (k * 37) % 256;
+			} else {
+				v[0] = 200;
+				v[1] = 30;
+				v[2] = 90;
+			}
+			for (int c = 0; c < 3; c++)
+				p[c] = (uint8_t)(v[c] < 0 ? 0 : v[c] > 255 ? 255 : v[c]);
+			p[3] = 255;
+		}
+	return px;
+}
+
+/* relabel's sixel encoder against chafa's on the same pictures: both
+ * decode to the same painted pixels (the padding left clear), and its
+ * colours are at least as close to the source's as chafa's (photographs
+ * and noise: RMSE no more than chafa's plus 0.2 points; up to 256 flat
+ * colours: each exact but for the percent steps of sixel colours). */
+START_TEST(test_sixel_own_and_chafa_agree)
+{
+	static const struct { int w, h, y_clear, kind; } cases[] = {
+		{ 498, 498, 498, 0 }, { 520, 516, 511, 0 }, { 780, 780, 780, 0 },
+		{ 97, 60, 55, 1 }, { 300, 36, 36, 1 }, { 640, 120, 118, 2 },
+		{ 600, 12, 12, 3 }, { 5, 6, 1, 3 }, { 1, 6, 6, 2 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int w = cases[i].w, h = cases[i].h;
+		uint8_t *px = test_picture(w, h, cases[i].y_clear, cases[i].kind);
+		size_t n1, n2;
+		char *own = sixel_encode(px, w, h, &n1);
+		char *ref = pixel_sixel_chafa(px, w, h, &n2);
+		ck_assert_ptr_nonnull(own);
+		ck_assert_ptr_nonnull(ref);
+		ck_assert_uint_eq(strlen(own), n1);
+		struct pic a = sixel_decode(own, n1), b = sixel_decode(ref, n2);
+		double ea = painted_rmse(&a, px, w, h), eb = painted_rmse(&b, px, w, h);
+		fprintf(stderr, "sixel %dx%d kind %d: RMSE own %.3f%%, chafa %.3f%%; %zu / %zu bytes\n",
+			w, h, cases[i].kind, ea, eb, n1, n2);
+		if (cases[i].kind >= 2) {
+			for (int y = 0; y < cases[i].y_clear; y++)
+				for (int x = 0; x < w; x++)
+					for (int c = 0; c < 3; c++)
+						ck_assert_int_le(abs(a.rgba[((size_t)y * w + x) * 4 + c] -
+								     px[((size_t)y * w + x) * 4 + c]), 2);
+		} else {
+			ck_assert_msg(ea <= eb + 0.2, "own RMSE %.3f%%, chafa's %.3f%%", ea, eb);
+		}
+		/* pixel_encode takes relabel's encoder for such pictures */
+		size_t n3;
+		char *via = pixel_encode(IMG_SIXEL, px, w, h, 1, 1, &n3);
+		ck_assert_uint_eq(n3, n1);
+		ck_assert(!memcmp(via, own, n1));
+		free(via);
+		free(a.rgba);
+		free(b.rgba);
+		free(own);
+		free(ref);
+		free(px);
+	}
+}
+END_TEST
+
+/* What relabel's encoder does not take goes to chafa: partial alpha, a
+ * height that is no whole number of bands; nothing transparent at all
+ * still draws (an empty band per six rows). */
+START_TEST(test_sixel_own_declines)
+{
+	uint8_t *px = test_picture(40, 12, 12, 0);
+	px[4 * 17 + 3] = 128;
+	size_t n, m;
+	ck_assert_ptr_null(sixel_encode(px, 40, 12, &n));
+	char *via = pixel_encode(IMG_SIXEL, px, 40, 12, 1, 1, &n);
+	char *ref = pixel_sixel_chafa(px, 40, 12, &m);
+	ck_assert_uint_eq(n, m);
+	ck_assert(!memcmp(via, ref, n));
+	free(via);
+	free(ref);
+	ck_assert_ptr_null(sixel_encode(px, 40, 10, &n));
+	ck_assert_ptr_null(pixel_encode(IMG_SIXEL, px, 40, 10, 1, 1, &n));
+	free(px);
+	uint8_t *clear = calloc(8 * 12, 4);
+	char *s = sixel_encode(clear, 8, 12, &n);
+	ck_assert_ptr_nonnull(s);
+	struct pic d = sixel_decode(s, n);
+	ck_assert_double_eq(painted_rmse(&d, clear, 8, 12), 0);
+	free(d.rgba);
+	free(s);
+	free(clear);
 }
 END_TEST
 
@@ -841,13 +982,67 @@ START_TEST(test_prepared_pictures)
 		req[i] = (struct thumb_req){ 100 + i, path[i], sixel };
 	thumbcache_prepare(&tc, req, NPICS);
 	thumbcache_free(&tc);
-	/* asking for other pictures abandons the old ones */
+	/* asking for other pictures abandons the old ones (the workers held
+	 * meanwhile: these pictures take them well under a millisecond) */
 	thumbcache_init(&tc);
+	thumbcache_hold(&tc, 1);
 	thumbcache_prepare(&tc, req, NPICS);
 	thumbcache_prepare(&tc, req + 1, 1);
+	thumbcache_hold(&tc, 0);
 	thumbcache_settle(&tc);
 	ck_assert(thumbcache_has(&tc, 101, &sixel));
 	ck_assert(!thumbcache_has(&tc, 103, &sixel));
+	thumbcache_free(&tc);
+}
+END_TEST
+
+/* An example's other pictures (its zoom view after its preview) come from
+ * its kept decoding: a PNG's for any box, a JPEG's for the same wanted
+ * size only; each is the picture made on the spot. */
+START_TEST(test_decoded_once)
+{
+	char path[NPICS][4096];
+	for (int i = 0; i < NPICS; i++)
+		src_path(path[i], sizeof path[i], pics[i]);
+	struct img_box pane = { 30, 12, IMG_SIXEL, 10, 20, 0 };
+	struct img_box zoom = { 100, 29, IMG_SIXEL, 10, 20, 0 };
+	struct img_box sym = { 30, 12, IMG_SYMBOLS, 0, 0, 256 };
+	struct thumbcache tc;
+	thumbcache_init(&tc);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 0);
+	/* 1: tests/imageset/bright/00.png */
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &pane), path[1], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 1);
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &zoom), path[1], &zoom);
+	same_as_direct(thumbcache_get(&tc, 1, path[1], &sym), path[1], &sym);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 1);
+	/* 0: tests/preview.jpg; the same wanted size in another mode */
+	struct img_box kitty = pane;
+	kitty.mode = IMG_KITTY;
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &pane), path[0], &pane);
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &kitty), path[0], &kitty);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 2);
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &zoom), path[0], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 3);
+	/* the same file under another example is decoded for that one */
+	same_as_direct(thumbcache_get(&tc, 7, path[1], &pane), path[1], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 4);
+	/* a worker takes what the UI decoded, and the UI what one did */
+	struct thumb_req req[2] = { { 1, path[1], kitty }, { 4, path[4], pane } };
+	thumbcache_prepare(&tc, req, 1);
+	thumbcache_settle(&tc);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 4);
+	thumbcache_prepare(&tc, req + 1, 1);
+	thumbcache_settle(&tc);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 5);
+	same_as_direct(thumbcache_get(&tc, 4, path[4], &zoom), path[4], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 5);
+	/* only the last few are kept: two more, and 7 is gone */
+	same_as_direct(thumbcache_get(&tc, 3, path[3], &pane), path[3], &pane);
+	same_as_direct(thumbcache_get(&tc, 2, path[2], &pane), path[2], &pane);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 7);
+	same_as_direct(thumbcache_get(&tc, 7, path[1], &zoom), path[1], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 8);
 	thumbcache_free(&tc);
 }
 END_TEST
@@ -895,12 +1090,15 @@ int main(void)
 	tcase_add_test(tc, test_kitty_payload);
 	tcase_add_test(tc, test_sixel_stream);
 	tcase_add_test(tc, test_sixel_photo_colours);
+	tcase_add_test(tc, test_sixel_own_and_chafa_agree);
+	tcase_add_test(tc, test_sixel_own_declines);
 	tcase_add_test(tc, test_iterm_payload);
 	tcase_add_test(tc, test_tmux_wrap_and_delete);
 	tcase_add_test(tc, test_probe_parse);
 	tcase_add_test(tc, test_probe_choice);
 	tcase_add_test(tc, test_probe_never_hangs);
 	tcase_add_test(tc, test_prepared_pictures);
+	tcase_add_test(tc, test_decoded_once);
 	tcase_add_test(tc, test_late_replies);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);

@@ -17,6 +17,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* This thread's pause between rows (image_set_pause), or none. */
+static _Thread_local void (*pause_fn)(void *);
+static _Thread_local void *pause_arg;
+
+void image_set_pause(void (*fn)(void *), void *arg)
+{
+	pause_fn = fn;
+	pause_arg = arg;
+}
+
+static void on_row(png_structp png, png_uint_32 row, int pass)
+{
+	(void)png;
+	(void)pass;
+	if (pause_fn && row % 64 == 0)
+		pause_fn(pause_arg);
+}
+
 struct dec {
 	const uint8_t *data;
 	size_t len, pos;
@@ -78,6 +96,8 @@ static int decode(struct dec *d, struct image *out)
 	png_set_chunk_cache_max(png, 128);
 	png_set_chunk_malloc_max(png, 8u << 20);
 	png_set_read_fn(png, d, on_read);
+	if (pause_fn)
+		png_set_read_status_fn(png, on_row);
 	/* Every chunk's CRC-32 is checked (a damaged file is refused); zlib's
 	 * Adler-32 of the inflated pixels is not, as the IDAT chunks' CRCs
 	 * already cover the same bytes (about 1 ms of a 1000x1000 picture). */

@@ -42,8 +42,16 @@ enum image_type { IMAGE_UNKNOWN, IMAGE_PNG, IMAGE_JPEG };
 enum image_type image_sniff(const uint8_t *data, size_t len);
 int image_load(const char *path, int want_w, int want_h, struct image *out,
 	       int *full_w, int *full_h, struct err *e);
+/* The same, and *type (may be NULL) gets the decoded file's type (a PNG's
+ * pixels are the same whatever the wanted size). */
+int image_load_as(const char *path, int want_w, int want_h, struct image *out,
+		  int *full_w, int *full_h, enum image_type *type, struct err *e);
 int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
 		 struct image *out, int *full_w, int *full_h, struct err *e);
+/* A function the calling thread's PNG decoding calls every 64 rows, which
+ * may wait there (the picture cache's workers give way to a picture
+ * wanted at once); NULL: none. */
+void image_set_pause(void (*fn)(void *), void *arg);
 /* JPEG with libjpeg-turbo (image_jpeg.c). */
 int image_decode_jpeg(const uint8_t *data, size_t len, int want_w, int want_h,
 		      struct image *out, int *full_w, int *full_h, struct err *e);

@@ -43,6 +43,14 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
 int image_load(const char *path, int want_w, int want_h, struct image *out,
 	       int *full_w, int *full_h, struct err *e)
 {
+	return image_load_as(path, want_w, want_h, out, full_w, full_h, NULL, e);
+}
+
+int image_load_as(const char *path, int want_w, int want_h, struct image *out,
+		  int *full_w, int *full_h, enum image_type *type, struct err *e)
+{
+	if (type)
+		*type = IMAGE_UNKNOWN;
 	memset(out, 0, sizeof *out);
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -69,6 +77,8 @@ int image_load(const char *path, int want_w, int want_h, struct image *out,
 		return err_set(e, ERR_INPUT, "%s: cannot read", path);
 	}
 	int rc = image_decode(buf, len, want_w, want_h, out, full_w, full_h, e);
+	if (rc == 0 && type)
+		*type = image_sniff(buf, len);
 	free(buf);
 	return rc;
 }

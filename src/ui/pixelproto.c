@@ -1,13 +1,15 @@
-/* pixelproto.c — graphics protocol encoders (see pixelproto.h): sixel and
- * iTerm2 through libchafa, kitty with glib's base64. The picture arrives
- * already fitted to the cells, so chafa's canvas is made exactly its size
- * and scales nothing. */
+/* pixelproto.c — graphics protocol encoders (see pixelproto.h): sixel with
+ * relabel's own encoder (sixel.c) and through libchafa for what that one
+ * does not take, iTerm2 through libchafa, kitty with glib's base64. The
+ * picture arrives already fitted to the cells, so chafa's canvas is made
+ * exactly its size and scales nothing. */
 #include "pixelproto.h"
 
 #include <chafa.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sixel.h"
 #include "util.h"
 
 /* Kitty: RGBA in base64 chunks of 4096 characters (3072 bytes, so no
@@ -35,31 +37,10 @@ static char *kitty_encode(const uint8_t *rgba, int w, int h, int cols, int rows,
 	return g_string_free(s, FALSE);
 }
 
-char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int cols,
-		   int rows, size_t *len)
+/* chafa's sequence for rgba as cols x rows cells, in pixel mode pm. */
+static char *chafa_encode(ChafaPixelMode pm, const uint8_t *rgba, int w, int h, int cols,
+			  int rows, size_t *len)
 {
-	ChafaPixelMode pm = mode == IMG_SIXEL ? CHAFA_PIXEL_MODE_SIXELS :
-			    mode == IMG_KITTY ? CHAFA_PIXEL_MODE_KITTY :
-			    mode == IMG_ITERM ? CHAFA_PIXEL_MODE_ITERM2 : CHAFA_PIXEL_MODE_MAX;
-	*len = 0;
-	if (pm == CHAFA_PIXEL_MODE_MAX || cols < 1 || rows < 1 || w < 1 || h < 1)
-		return NULL;
-	if (mode == IMG_SIXEL) {
-		/* sixel knows no cells: one "cell" the picture's size, which
-		 * must be whole bands (chafa would rescale the rest away) */
-		if (h % 6)
-			return NULL;
-		cols = rows = 1;
-	} else if (w % cols || h % rows) {
-		return NULL;
-	}
-	if (mode == IMG_KITTY) {
-		char *g = kitty_encode(rgba, w, h, cols, rows, len);
-		char *out = xmalloc(*len + 1);
-		memcpy(out, g, *len + 1);
-		g_free(g);
-		return out;
-	}
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
 	chafa_canvas_config_set_cell_geometry(cfg, w / cols, h / rows);
@@ -81,6 +62,38 @@ char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int co
 	chafa_canvas_unref(cv);
 	chafa_canvas_config_unref(cfg);
 	return out;
+}
+
+char *pixel_sixel_chafa(const uint8_t *rgba, int w, int h, size_t *len)
+{
+	*len = 0;
+	if (w < 1 || h < 6 || h % 6)
+		return NULL;
+	/* sixel knows no cells: one "cell" the picture's size, which must be
+	 * whole bands (chafa would rescale the rest away) */
+	return chafa_encode(CHAFA_PIXEL_MODE_SIXELS, rgba, w, h, 1, 1, len);
+}
+
+char *pixel_encode(enum img_mode mode, const uint8_t *rgba, int w, int h, int cols,
+		   int rows, size_t *len)
+{
+	*len = 0;
+	if (!IMG_IS_PIXELS(mode) || cols < 1 || rows < 1 || w < 1 || h < 1)
+		return NULL;
+	if (mode == IMG_SIXEL) {
+		char *out = sixel_encode(rgba, w, h, len);
+		return out ? out : pixel_sixel_chafa(rgba, w, h, len);
+	}
+	if (w % cols || h % rows)
+		return NULL;
+	if (mode == IMG_KITTY) {
+		char *g = kitty_encode(rgba, w, h, cols, rows, len);
+		char *out = xmalloc(*len + 1);
+		memcpy(out, g, *len + 1);
+		g_free(g);
+		return out;
+	}
+	return chafa_encode(CHAFA_PIXEL_MODE_ITERM2, rgba, w, h, cols, rows, len);
 }
 
 /* Length of the escape sequence at p (up to ST or BEL), or 0 if p does not

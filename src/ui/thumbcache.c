@@ -1,13 +1,149 @@
-/* thumbcache.c — the LRU of prepared pictures and the worker thread that
- * prepares the next ones (see thumbcache.h). */
+/* thumbcache.c — the LRU of prepared pictures, the decoded images they
+ * are made from, and the worker threads that prepare the next ones (see
+ * thumbcache.h). */
 #include "thumbcache.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
+
+/* Decoded images of recent examples, shared by the UI and the worker, so
+ * that an example's zoom view after its preview (or the preview after the
+ * zoom) does not decode the file again. A PNG is decoded at full size
+ * whatever the box, so one decoding serves every box; a JPEG is decoded at
+ * a DCT scale chosen for the wanted size, so it serves that size only. */
+#define DECODED_KEEP 4
+#define DECODED_BYTES ((size_t)64 << 20)
+
+struct decoded {
+	long row;                /* -1: an empty slot */
+	char *path;
+	int want_w, want_h;
+	int any_size;            /* a PNG: the same pixels for every size */
+	struct image im;
+	int full_w, full_h;
+	int refs;                /* pictures being made from it */
+	unsigned long used;
+};
+
+struct decache {
+	pthread_mutex_t mu;
+	struct decoded d[DECODED_KEEP];
+	unsigned long clock;
+	unsigned long decodes;   /* files decoded */
+};
+
+static struct decache *decache_new(void)
+{
+	struct decache *dc = xcalloc(1, sizeof *dc);
+	pthread_mutex_init(&dc->mu, NULL);
+	for (int i = 0; i < DECODED_KEEP; i++)
+		dc->d[i].row = -1;
+	return dc;
+}
+
+static void decoded_clear(struct decoded *d)
+{
+	image_free(&d->im);
+	free(d->path);
+	memset(d, 0, sizeof *d);
+	d->row = -1;
+}
+
+static void decache_free(struct decache *dc)
+{
+	if (!dc)
+		return;
+	for (int i = 0; i < DECODED_KEEP; i++)
+		decoded_clear(&dc->d[i]);
+	pthread_mutex_destroy(&dc->mu);
+	free(dc);
+}
+
+static int is_slot(const struct decache *dc, const struct decoded *d)
+{
+	return d >= dc->d && d < dc->d + DECODED_KEEP;
+}
+
+/* row's image at path decoded for want_w x want_h: a kept one (held until
+ * decoded_drop), or decoded now into *tmp and kept if there is room, or
+ * NULL with the reason in e. */
+static struct decoded *decoded_take(struct decache *dc, long row, const char *path,
+				    int want_w, int want_h, struct decoded *tmp, struct err *e)
+{
+	pthread_mutex_lock(&dc->mu);
+	for (int i = 0; i < DECODED_KEEP; i++) {
+		struct decoded *d = &dc->d[i];
+		if (d->row == row && !strcmp(d->path, path) &&
+		    (d->any_size || (d->want_w == want_w && d->want_h == want_h))) {
+			d->refs++;
+			d->used = ++dc->clock;
+			pthread_mutex_unlock(&dc->mu);
+			return d;
+		}
+	}
+	pthread_mutex_unlock(&dc->mu);
+	memset(tmp, 0, sizeof *tmp);
+	enum image_type type;
+	if (image_load_as(path, want_w, want_h, &tmp->im, &tmp->full_w, &tmp->full_h, &type,
+			  e) < 0)
+		return NULL;
+	tmp->row = row;
+	tmp->want_w = want_w;
+	tmp->want_h = want_h;
+	tmp->any_size = type == IMAGE_PNG;
+	size_t bytes = (size_t)tmp->im.w * (size_t)tmp->im.h * 4;
+	pthread_mutex_lock(&dc->mu);
+	dc->decodes++;
+	/* kept in place of the least recently used ones nobody holds, as
+	 * long as all that is kept stays within DECODED_BYTES */
+	struct decoded *slot = NULL;
+	while (bytes <= DECODED_BYTES) {
+		size_t kept = 0;
+		struct decoded *lru = NULL;
+		slot = NULL;
+		for (int i = 0; i < DECODED_KEEP; i++) {
+			struct decoded *d = &dc->d[i];
+			if (d->row < 0) {
+				slot = d;
+				continue;
+			}
+			kept += (size_t)d->im.w * (size_t)d->im.h * 4;
+			if (!d->refs && (!lru || d->used < lru->used))
+				lru = d;
+		}
+		if (slot && kept + bytes <= DECODED_BYTES)
+			break;
+		slot = NULL;
+		if (!lru)
+			break;
+		decoded_clear(lru);
+	}
+	if (slot) {
+		*slot = *tmp;
+		slot->path = xstrdup(path);
+		slot->refs = 1;
+		slot->used = ++dc->clock;
+		memset(tmp, 0, sizeof *tmp);
+	}
+	pthread_mutex_unlock(&dc->mu);
+	return slot ? slot : tmp;
+}
+
+static void decoded_drop(struct decache *dc, struct decoded *d)
+{
+	if (!is_slot(dc, d)) {
+		image_free(&d->im);
+		return;
+	}
+	pthread_mutex_lock(&dc->mu);
+	d->refs--;
+	pthread_mutex_unlock(&dc->mu);
+}
 
 struct job {
 	long row;
@@ -15,19 +151,32 @@ struct job {
 	char *path;
 };
 
-struct thumbwork {
+/* Two threads take the queue's jobs in turn (one on a single core), so
+ * with keys back to back the example after the next is being made while
+ * the next one is: its picture is started one key before it is wanted. */
+#define WORKERS 2
+
+struct slot {                    /* one worker thread */
+	struct thumbwork *w;
 	pthread_t th;
+	struct job cur;          /* in the making (busy) */
+	int busy, cancel;
+};
+
+struct thumbwork {
+	struct slot s[WORKERS];
+	int n;                   /* threads running */
 	pthread_mutex_t mu;
-	pthread_cond_t wake;     /* the worker: a job or stop */
+	pthread_cond_t wake;     /* the workers: a job or stop */
 	pthread_cond_t done;     /* the UI: a job finished */
 	int stop;
 	struct job q[THUMBCACHE_JOBS];   /* waiting, first to be made first */
 	int nq;
-	struct job cur;          /* in the making (busy) */
-	int busy, cancel;
-	int hold;                /* the UI is making a picture itself: wait */
-	struct thumb_entry out[THUMBCACHE_JOBS + 1];   /* made, not yet taken in */
+	int hold;                /* the UI is making a picture itself (or has
+				  * asked them to hold): wait while not 0 */
+	struct thumb_entry out[THUMBCACHE_JOBS + WORKERS];   /* made, not yet taken in */
 	int nout;
+	struct decache *dc;      /* the cache's decoded images */
 };
 
 static int same_box(const struct img_box *a, const struct img_box *b)
@@ -44,36 +193,35 @@ static void entry_free(struct thumb_entry *x)
 	x->row = -1;
 }
 
-/* Decode, fit and encode row's image into *x (filled even on failure).
- * cancelled (may be NULL) is asked after decoding whether to go on;
- * returns 0 if abandoned there. */
-static int entry_make(struct thumb_entry *x, long row, const char *path,
+/* Decode (or take the decoded image kept in dc), fit and encode row's
+ * image into *x (filled even on failure). cancelled (may be NULL) is asked
+ * after decoding whether to go on; returns 0 if abandoned there. */
+static int entry_make(struct thumb_entry *x, struct decache *dc, long row, const char *path,
 		      const struct img_box *box, int (*cancelled)(void *), void *arg)
 {
 	memset(x, 0, sizeof *x);
 	x->row = row;
 	x->box = *box;
-	struct image im;
 	struct err e = { 0 };
-	int full_w = 0, full_h = 0;
 	/* A JPEG is decoded at the smallest scale that still covers the pane:
 	 * its pixels in the pixel modes, 8 x 8 a cell for chafa's symbols. */
 	int want_w = box->cols * (box->cell_w > 0 ? box->cell_w : 8);
 	int want_h = box->rows * (box->cell_h > 0 ? box->cell_h : 8);
-	if (image_load(path, want_w, want_h, &im, &full_w, &full_h, &e) < 0) {
+	struct decoded tmp, *d = decoded_take(dc, row, path, want_w, want_h, &tmp, &e);
+	if (!d) {
 		snprintf(x->err, sizeof x->err, "%.250s", e.msg);
 		return 1;
 	}
 	if (cancelled && cancelled(arg)) {
-		image_free(&im);
+		decoded_drop(dc, d);
 		return 0;
 	}
-	x->w = full_w;
-	x->h = full_h;
-	x->ok = thumb_make(&im, box, &x->t) == 0;
+	x->w = d->full_w;
+	x->h = d->full_h;
+	x->ok = thumb_make(&d->im, box, &x->t) == 0;
 	if (!x->ok)
 		snprintf(x->err, sizeof x->err, "no room to draw the image");
-	image_free(&im);
+	decoded_drop(dc, d);
 	return 1;
 }
 
@@ -128,64 +276,99 @@ static void take(struct thumbcache *tc)
 	pthread_mutex_unlock(&tc->w->mu);
 }
 
-/* The worker's step between decoding and encoding: while the UI makes a
- * picture of its own (it wants it now), the cores are left to it. */
+/* The worker's step between decoding and encoding (and, while a PNG is
+ * decoded, every 64 rows: decode_pause): while the UI makes a picture of
+ * its own (it wants it now), the cores are left to it. */
 static int cur_cancelled(void *arg)
 {
-	struct thumbwork *w = arg;
+	struct slot *sl = arg;
+	struct thumbwork *w = sl->w;
 	pthread_mutex_lock(&w->mu);
-	while (w->hold && !w->cancel && !w->stop)
+	while (w->hold && !sl->cancel && !w->stop)
 		pthread_cond_wait(&w->wake, &w->mu);
-	int c = w->cancel || w->stop;
+	int c = sl->cancel || w->stop;
 	pthread_mutex_unlock(&w->mu);
 	return c;
 }
 
+/* While decoding, between rows: the same give-way, without abandoning
+ * (a cancelled picture is dropped at the step after decoding). */
+static void decode_pause(void *arg)
+{
+	struct slot *sl = arg;
+	struct thumbwork *w = sl->w;
+	pthread_mutex_lock(&w->mu);
+	while (w->hold && !sl->cancel && !w->stop)
+		pthread_cond_wait(&w->wake, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void *worker(void *arg)
 {
-	struct thumbwork *w = arg;
+	struct slot *sl = arg;
+	struct thumbwork *w = sl->w;
+	image_set_pause(decode_pause, sl);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->stop && (w->nq == 0 || w->hold))
 			pthread_cond_wait(&w->wake, &w->mu);
 		if (w->stop)
 			break;
-		w->cur = w->q[0];
+		sl->cur = w->q[0];
 		memmove(w->q, w->q + 1, (size_t)(w->nq - 1) * sizeof w->q[0]);
 		w->nq--;
-		w->busy = 1;
-		w->cancel = 0;
+		sl->busy = 1;
+		sl->cancel = 0;
 		pthread_mutex_unlock(&w->mu);
 		struct thumb_entry x;
-		int kept = entry_make(&x, w->cur.row, w->cur.path, &w->cur.box, cur_cancelled, w);
+		int kept = entry_make(&x, w->dc, sl->cur.row, sl->cur.path, &sl->cur.box,
+				      cur_cancelled, sl);
 		pthread_mutex_lock(&w->mu);
-		if (kept && !w->cancel && !w->stop && w->nout < THUMBCACHE_JOBS + 1)
+		if (kept && !sl->cancel && !w->stop && w->nout < THUMBCACHE_JOBS + WORKERS)
 			w->out[w->nout++] = x;
 		else
 			thumb_free(&x.t);
-		free(w->cur.path);
-		w->cur.path = NULL;
-		w->busy = 0;
+		free(sl->cur.path);
+		sl->cur.path = NULL;
+		sl->busy = 0;
 		pthread_cond_broadcast(&w->done);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
-static struct thumbwork *work_start(void)
+static void work_stop(struct thumbwork *w);
+
+static struct thumbwork *work_start(struct decache *dc)
 {
 	struct thumbwork *w = xcalloc(1, sizeof *w);
+	w->dc = dc;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->done, NULL);
-	if (pthread_create(&w->th, NULL, worker, w) != 0) {
-		pthread_cond_destroy(&w->done);
-		pthread_cond_destroy(&w->wake);
-		pthread_mutex_destroy(&w->mu);
-		free(w);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cores >= WORKERS ? WORKERS : 1;
+	while (w->n < want) {
+		struct slot *sl = &w->s[w->n];
+		sl->w = w;
+		if (pthread_create(&sl->th, NULL, worker, sl) != 0)
+			break;
+		w->n++;
+	}
+	if (!w->n) {
+		work_stop(w);
 		return NULL;
 	}
 	return w;
+}
+
+/* The worker making row's picture for box, or NULL. */
+static struct slot *making(struct thumbwork *w, long row, const struct img_box *box)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->s[i].busy && w->s[i].cur.row == row && same_box(&w->s[i].cur.box, box))
+			return &w->s[i];
+	return NULL;
 }
 
 static void work_stop(struct thumbwork *w)
@@ -194,7 +377,8 @@ static void work_stop(struct thumbwork *w)
 	w->stop = 1;
 	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
+	for (int i = 0; i < w->n; i++)
+		pthread_join(w->s[i].th, NULL);
 	for (int i = 0; i < w->nq; i++)
 		free(w->q[i].path);
 	for (int i = 0; i < w->nout; i++)
@@ -218,6 +402,7 @@ void thumbcache_free(struct thumbcache *tc)
 		work_stop(tc->w);
 	for (int i = 0; i < THUMBCACHE_SIZE; i++)
 		thumb_free(&tc->e[i].t);
+	decache_free(tc->dc);
 	thumbcache_init(tc);
 }
 
@@ -242,9 +427,9 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 				w->nq--;
 				break;
 			}
-		if (w->busy && w->cur.row == row && same_box(&w->cur.box, box)) {
+		if (making(w, row, box)) {
 			tc->waits++;
-			while (w->busy && w->cur.row == row && same_box(&w->cur.box, box))
+			while (making(w, row, box))
 				pthread_cond_wait(&w->done, &w->mu);
 		}
 		take_locked(tc);
@@ -262,13 +447,15 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 	entry_free(slot);
 	if (tc->w) {
 		pthread_mutex_lock(&tc->w->mu);
-		tc->w->hold = 1;
+		tc->w->hold++;
 		pthread_mutex_unlock(&tc->w->mu);
 	}
-	entry_make(slot, row, path, box, NULL, NULL);
+	if (!tc->dc)
+		tc->dc = decache_new();
+	entry_make(slot, tc->dc, row, path, box, NULL, NULL);
 	if (tc->w) {
 		pthread_mutex_lock(&tc->w->mu);
-		tc->w->hold = 0;
+		tc->w->hold--;
 		pthread_cond_broadcast(&tc->w->wake);
 		pthread_mutex_unlock(&tc->w->mu);
 	}
@@ -278,8 +465,10 @@ const struct thumb_entry *thumbcache_get(struct thumbcache *tc, long row, const 
 
 void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int n)
 {
+	if (n > 0 && !tc->dc)
+		tc->dc = decache_new();
 	if (n > 0 && !tc->w)
-		tc->w = work_start();
+		tc->w = work_start(tc->dc);
 	struct thumbwork *w = tc->w;
 	if (!w)
 		return;
@@ -288,20 +477,37 @@ void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int 
 	for (int i = 0; i < w->nq; i++)
 		free(w->q[i].path);
 	w->nq = 0;
-	int cur_wanted = 0;
+	int wanted[WORKERS] = { 0 };
 	for (int i = 0; i < n && w->nq < THUMBCACHE_JOBS; i++) {
 		if (find(tc, req[i].row, &req[i].box))
 			continue;
-		if (w->busy && w->cur.row == req[i].row && same_box(&w->cur.box, &req[i].box)) {
-			cur_wanted = 1;
+		struct slot *sl = making(w, req[i].row, &req[i].box);
+		if (sl) {
+			wanted[sl - w->s] = 1;
 			continue;
 		}
 		w->q[w->nq++] = (struct job){ req[i].row, req[i].box, xstrdup(req[i].path) };
 	}
-	if (w->busy && !cur_wanted)
-		w->cancel = 1;
-	if (w->nq)
-		pthread_cond_signal(&w->wake);
+	for (int i = 0; i < w->n; i++)
+		if (w->s[i].busy)
+			w->s[i].cancel = !wanted[i];
+	/* new jobs, and abandoned ones that may be waiting to give way */
+	pthread_cond_broadcast(&w->wake);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void thumbcache_hold(struct thumbcache *tc, int on)
+{
+	if (!tc->dc)
+		tc->dc = decache_new();
+	if (!tc->w)
+		tc->w = work_start(tc->dc);
+	struct thumbwork *w = tc->w;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->hold += on ? 1 : -1;
+	pthread_cond_broadcast(&w->wake);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -311,8 +517,24 @@ void thumbcache_settle(struct thumbcache *tc)
 	if (!w)
 		return;
 	pthread_mutex_lock(&w->mu);
-	while (w->nq || w->busy)
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < w->n; i++)
+			busy |= w->s[i].busy;
+		if (!w->nq && !busy)
+			break;
 		pthread_cond_wait(&w->done, &w->mu);
+	}
 	take_locked(tc);
 	pthread_mutex_unlock(&w->mu);
+}
+
+unsigned long thumbcache_decodes(struct thumbcache *tc)
+{
+	if (!tc->dc)
+		return 0;
+	pthread_mutex_lock(&tc->dc->mu);
+	unsigned long n = tc->dc->decodes;
+	pthread_mutex_unlock(&tc->dc->mu);
+	return n;
 }

@@ -218,10 +218,12 @@ void ui_prepare(struct ui *u)
 	if (rv->d->image_col >= 0 && !u->images_off && u->img_box.cols > 0 && cur >= 0 &&
 	    cur == u->img_path_row && (u->mode == UI_LIST || u->mode == UI_ZOOM ||
 				       u->mode == UI_PROMPT)) {
-		/* the next example as the preview pane shows it, the current
-		 * one's zoom view, then the two examples after the next */
+		/* the next two examples as the preview pane shows them (two
+		 * workers make them side by side), the current one's zoom view
+		 * (from its decoded image, kept: quick to make on the spot
+		 * too), then the third example */
 		for (size_t a = 1; a <= 4; a++) {
-			if (a == 2) {
+			if (a == 3) {
 				if (u->zoom_box.cols > 0) {
 					snprintf(paths[n], sizeof paths[n], "%s", u->img_path);
 					req[n] = (struct thumb_req){ cur, paths[n], u->zoom_box };
@@ -229,7 +231,7 @@ void ui_prepare(struct ui *u)
 				}
 				continue;
 			}
-			size_t next = rv->cursor + (a < 2 ? a : a - 1);
+			size_t next = rv->cursor + (a < 3 ? a : a - 1);
 			if (next >= rv->qlen)
 				continue;
 			long row = (long)rv->queue[next];

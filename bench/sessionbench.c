@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 	if (dataset_load(&d, &o, &e) < 0 || log_open(&l, argv[2], d, 0, &e) < 0)
 		return fprintf(stderr, "%s\n", e.msg), 1;
 	struct cl_problem pb = { d->n, d->k, d->probs, d->labels };
-	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, argc == 4 && !only_bulk };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0,
+				      argc == 4 && !only_bulk };
 	if (cl_scan_run(&pb, &prm, &s, &e) < 0)
 		return fprintf(stderr, "%s\n", e.msg), 1;
 	struct review *r = NULL;

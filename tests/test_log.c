@@ -599,7 +599,7 @@ static void db_exec(const char *sql)
 	sqlite3_close(db);
 }
 
-START_TEST(test_old_logs_migrate_to_v3)
+START_TEST(test_old_logs_migrate)
 {
 	for (int version = 1; version <= 2; version++) {
 		struct dataset *d = fixture();
@@ -1376,7 +1376,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_databases);
 	tcase_add_test(tc, test_changed_data_refused_unless_forced);
 	tcase_add_test(tc, test_read_only_and_full_disk);
-	tcase_add_test(tc, test_old_logs_migrate_to_v3);
+	tcase_add_test(tc, test_old_logs_migrate);
 	tcase_add_test(tc, test_confirm_and_unsure);
 	tcase_add_test(tc, test_batch_notes_and_spot_checks);
 	tcase_add_test(tc, test_hash_chain_shows_tampering);

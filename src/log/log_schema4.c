@@ -20,6 +20,10 @@
  * (log_list refuses a log holding a decision that fails them, as it does
  * for every other check). The indexes are re-created as they were,
  * including the undo-once index's start after an old duplicate undo.
+ * A schema 3 log holding a decision that the new constraints refuse (one
+ * inserted by hand past its triggers, which reading refuses anyway) is not
+ * migrated: the read-write open fails naming the constraint, and nothing
+ * changes; opened read-only, a schema 3 log is read as it is.
  */
 #include <stdio.h>
 #include <stdlib.h>

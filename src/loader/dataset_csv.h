@@ -39,6 +39,10 @@ struct csvr {
 	int stop;                 /* set by a callback: end after this line */
 	void (*progress)(struct csvr *r);  /* after each chunk; may be NULL */
 	char delim;               /* field delimiter; 0 = ',' */
+	int counted;              /* csvr_run_plain: the range is known to hold
+	                             no quote and no CR (its lines were counted
+	                             with those checks), so lines are not
+	                             searched for them again */
 };
 
 /* Note in where (if still "") the FILE:LINE:COLUMN of the first byte of the

@@ -21,7 +21,7 @@
 /* Deliver the record in line[0..len-1] (no '\n'); 0, or 1 to give up. */
 static int plain_record(struct csvr *r, char *line, size_t len)
 {
-	if (len == 0 || memchr(line, '"', len) || memchr(line, '\r', len) ||
+	if (len == 0 || (!r->counted && (memchr(line, '"', len) || memchr(line, '\r', len))) ||
 	    memchr(line, '\0', len))
 		return 1;
 	r->rec_line = r->line;

@@ -335,6 +335,7 @@ static int parse_ranges(struct body_ctx *b, const struct range *g, size_t nb,
 		b[t].r.end = g[t].end;
 		b[t].r.off = g[t].start;
 		b[t].r.line = d->priv->body_line + rows;
+		b[t].r.counted = 1;    /* count_lines found no quote or CR in it */
 		rows += g[t].lines;
 		pthread_create(&b[t].th, NULL, body_thread, &b[t]);
 	}

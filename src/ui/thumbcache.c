@@ -16,8 +16,8 @@
  * zoom) does not decode the file again. A PNG is decoded at full size
  * whatever the box, so one decoding serves every box; a JPEG is decoded at
  * a DCT scale chosen for the wanted size, so it serves the sizes for which
- * the same scale is chosen (a 1000x1000 photograph: the preview's and the
- * zoom view's of a 120x40 screen both decode it whole). */
+ * the same scale is chosen (a 64x48 one is decoded whole for any pane of
+ * more than 32x24 pixels). */
 #define DECODED_KEEP 4
 #define DECODED_BYTES ((size_t)64 << 20)
 

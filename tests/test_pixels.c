@@ -3,12 +3,13 @@
  * images (golden cells), the fitting of pictures to a pane's pixels, each
  * protocol's byte stream decoded here (a small sixel decoder, the kitty
  * payload's base64 RGBA, iTerm2's base64 TIFF) and compared pixel by
- * pixel with the source scaled to the pane, tmux passthrough wrapping, and
- * the terminal probe: parsing replies, the automatic choice, and never
- * waiting for a terminal that does not answer (a pty), and the picture
- * cache's background worker: what it prepares is byte for byte what is
- * made on the spot, keyed by example and box, with no leak when it is
- * stopped mid-way. */
+ * pixel with the source scaled to the pane, relabel's sixel encoder
+ * against chafa's, tmux passthrough wrapping, and the terminal probe:
+ * parsing replies, the automatic choice, and never waiting for a terminal
+ * that does not answer (a pty), and the picture cache's background
+ * workers: what they prepare is byte for byte what is made on the spot,
+ * keyed by example and box, an example's decoding is reused for its other
+ * pictures, with no leak when they are stopped mid-way. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,9 +147,10 @@ struct pic {
 	uint8_t *rgba;       /* alpha 0: not painted */
 };
 
-/* Sixel as chafa writes it: DCS P1;P2;P3 q, raster attributes, colour
- * definitions (#n;2;r;g;b in percent), #n selects, ? .. ~ six pixels,
- * !n repeats, $ returns to the band's start, - goes to the next band. */
+/* Sixel as chafa and relabel write it: DCS P1;P2;P3 q, raster attributes,
+ * colour definitions (#n;2;r;g;b in percent), #n selects, ? .. ~ six
+ * pixels, !n repeats, $ returns to the band's start, - goes to the next
+ * band. */
 static struct pic sixel_decode(const char *s, size_t n)
 {
 	struct pic p = { 0, 0, NULL };

@@ -11,7 +11,7 @@ mkdir -p "$OUT/corpus"
 cp tests/preview.jpg tests/imageset/*/*.jpg "$OUT/corpus/" 2>/dev/null || true
 clang -g -O1 -fsanitize=fuzzer,address,undefined $(printf -- "-I%s " src/*/) -o "$OUT/fuzz_jpeg" \
 	tests/fuzz_jpeg.c src/image/image_load.c src/image/image_jpeg.c src/image/image.c src/ui/imgview.c \
-	src/ui/pixelproto.c src/ui/canvas.c src/base/textwidth.c src/base/err.c src/base/util.c src/base/sanitize.c \
+	src/ui/pixelproto.c src/ui/sixel.c src/ui/canvas.c src/base/textwidth.c src/base/err.c src/base/util.c src/base/sanitize.c \
 	src/base/utf8.c $(pkg-config --cflags --libs libpng libturbojpeg chafa) -lm
 "$OUT/fuzz_jpeg" -max_total_time="$SECS" -max_len=65536 -print_final_stats=1 \
 	"$OUT/corpus" 2>&1 | tail -15

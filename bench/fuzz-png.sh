@@ -9,7 +9,7 @@ OUT=${FUZZ_DIR:-/tmp/relabel-fuzz}
 mkdir -p "$OUT/corpus"
 cp data/digits/images/0000*.png "$OUT/corpus/" 2>/dev/null || true
 clang -g -O1 -fsanitize=fuzzer,address,undefined $(printf -- "-I%s " src/*/) -o "$OUT/fuzz_png" \
-	tests/fuzz_png.c src/image/image.c src/ui/imgview.c src/ui/pixelproto.c src/ui/canvas.c \
+	tests/fuzz_png.c src/image/image.c src/ui/imgview.c src/ui/pixelproto.c src/ui/sixel.c src/ui/canvas.c \
 	src/base/textwidth.c src/base/err.c src/base/util.c src/base/sanitize.c src/base/utf8.c $(pkg-config --cflags --libs libpng chafa)
 "$OUT/fuzz_png" -max_total_time="$SECS" -max_len=65536 -print_final_stats=1 \
 	"$OUT/corpus" 2>&1 | tail -15

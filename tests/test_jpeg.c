@@ -102,6 +102,25 @@ START_TEST(test_dct_scaling)
 	ck_assert_int_eq(im.w, 1500);
 	ck_assert_int_eq(im.h, 1125);
 	image_free(&im);
+	/* the size told beforehand is the size decoded */
+	static const int wants[][2] = { { 80, 80 }, { 1000, 800 }, { 0, 0 }, { 3500, 2800 },
+					{ 4000, 3000 }, { 1, 1 }, { 2001, 1 } };
+	for (size_t i = 0; i < sizeof wants / sizeof wants[0]; i++) {
+		int sw, sh;
+		image_jpeg_size(4000, 3000, wants[i][0], wants[i][1], &sw, &sh);
+		ck_assert_int_eq(image_decode(j, len, wants[i][0], wants[i][1], &im, NULL, NULL,
+					      &e), 0);
+		ck_assert_int_eq(im.w, sw);
+		ck_assert_int_eq(im.h, sh);
+		image_free(&im);
+	}
+	/* 3500x2800 is covered by 7/8 only: that scale decodes slower than
+	 * the whole picture, which is taken instead */
+	int sw, sh;
+	image_jpeg_size(4000, 3000, 3500, 2800, &sw, &sh);
+	ck_assert_int_eq(sw, 4000);
+	image_jpeg_size(4000, 3000, 2900, 2200, &sw, &sh);     /* 3/4 covers */
+	ck_assert_int_eq(sw, 3000);
 	/* full size is 12 Mpixel: within the limit, decoded whole */
 	ck_assert_int_eq(image_decode(j, len, 0, 0, &im, NULL, NULL, &e), 0);
 	ck_assert_int_eq(im.w, 4000);

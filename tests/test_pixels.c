@@ -3,12 +3,13 @@
  * images (golden cells), the fitting of pictures to a pane's pixels, each
  * protocol's byte stream decoded here (a small sixel decoder, the kitty
  * payload's base64 RGBA, iTerm2's base64 TIFF) and compared pixel by
- * pixel with the source scaled to the pane, tmux passthrough wrapping, and
- * the terminal probe: parsing replies, the automatic choice, and never
- * waiting for a terminal that does not answer (a pty), and the picture
- * cache's background worker: what it prepares is byte for byte what is
- * made on the spot, keyed by example and box, with no leak when it is
- * stopped mid-way. */
+ * pixel with the source scaled to the pane, relabel's sixel encoder
+ * against chafa's, tmux passthrough wrapping, and the terminal probe:
+ * parsing replies, the automatic choice, and never waiting for a terminal
+ * that does not answer (a pty), and the picture cache's background
+ * workers: what they prepare is byte for byte what is made on the spot,
+ * keyed by example and box, an example's decoding is reused for its other
+ * pictures, with no leak when they are stopped mid-way. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,9 +147,10 @@ struct pic {
 	uint8_t *rgba;       /* alpha 0: not painted */
 };
 
-/* Sixel as chafa writes it: DCS P1;P2;P3 q, raster attributes, colour
- * definitions (#n;2;r;g;b in percent), #n selects, ? .. ~ six pixels,
- * !n repeats, $ returns to the band's start, - goes to the next band. */
+/* Sixel as chafa and relabel write it: DCS P1;P2;P3 q, raster attributes,
+ * colour definitions (#n;2;r;g;b in percent), #n selects, ? .. ~ six
+ * pixels, !n repeats, $ returns to the band's start, - goes to the next
+ * band. */
 static struct pic sixel_decode(const char *s, size_t n)
 {
 	struct pic p = { 0, 0, NULL };
@@ -997,8 +999,8 @@ START_TEST(test_prepared_pictures)
 END_TEST
 
 /* An example's other pictures (its zoom view after its preview) come from
- * its kept decoding: a PNG's for any box, a JPEG's for the same wanted
- * size only; each is the picture made on the spot. */
+ * its kept decoding: a PNG's for any box, a JPEG's for the wanted sizes
+ * that take the same DCT scale; each is the picture made on the spot. */
 START_TEST(test_decoded_once)
 {
 	char path[NPICS][4096];
@@ -1016,13 +1018,17 @@ START_TEST(test_decoded_once)
 	same_as_direct(thumbcache_get(&tc, 1, path[1], &zoom), path[1], &zoom);
 	same_as_direct(thumbcache_get(&tc, 1, path[1], &sym), path[1], &sym);
 	ck_assert_uint_eq(thumbcache_decodes(&tc), 1);
-	/* 0: tests/preview.jpg; the same wanted size in another mode */
+	/* 0: tests/preview.jpg (64x48), decoded whole for the pane, another
+	 * mode and the zoom view alike, at half size for a pane of 30x20
+	 * pixels */
 	struct img_box kitty = pane;
 	kitty.mode = IMG_KITTY;
 	same_as_direct(thumbcache_get(&tc, 0, path[0], &pane), path[0], &pane);
 	same_as_direct(thumbcache_get(&tc, 0, path[0], &kitty), path[0], &kitty);
-	ck_assert_uint_eq(thumbcache_decodes(&tc), 2);
 	same_as_direct(thumbcache_get(&tc, 0, path[0], &zoom), path[0], &zoom);
+	ck_assert_uint_eq(thumbcache_decodes(&tc), 2);
+	struct img_box tiny = { 3, 1, IMG_SIXEL, 10, 20, 0 };
+	same_as_direct(thumbcache_get(&tc, 0, path[0], &tiny), path[0], &tiny);
 	ck_assert_uint_eq(thumbcache_decodes(&tc), 3);
 	/* the same file under another example is decoded for that one */
 	same_as_direct(thumbcache_get(&tc, 7, path[1], &pane), path[1], &pane);

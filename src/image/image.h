@@ -53,6 +53,9 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h,
  * wanted at once); NULL: none. */
 void image_set_pause(void (*fn)(void *), void *arg);
 /* JPEG with libjpeg-turbo (image_jpeg.c). */
+/* The size a w x h JPEG is decoded at when want_w x want_h is wanted (the
+ * DCT scale image_decode_jpeg takes); 0 x 0 if none is within the limits. */
+void image_jpeg_size(int w, int h, int want_w, int want_h, int *sw, int *sh);
 int image_decode_jpeg(const uint8_t *data, size_t len, int want_w, int want_h,
 		      struct image *out, int *full_w, int *full_h, struct err *e);
 

@@ -11,18 +11,19 @@
 
 #include "util.h"
 
-/* Decoded images of recent examples, shared by the UI and the worker, so
+/* Decoded images of recent examples, shared by the UI and the workers, so
  * that an example's zoom view after its preview (or the preview after the
  * zoom) does not decode the file again. A PNG is decoded at full size
  * whatever the box, so one decoding serves every box; a JPEG is decoded at
- * a DCT scale chosen for the wanted size, so it serves that size only. */
+ * a DCT scale chosen for the wanted size, so it serves the sizes for which
+ * the same scale is chosen (a 64x48 one is decoded whole for any pane of
+ * more than 32x24 pixels). */
 #define DECODED_KEEP 4
 #define DECODED_BYTES ((size_t)64 << 20)
 
 struct decoded {
 	long row;                /* -1: an empty slot */
 	char *path;
-	int want_w, want_h;
 	int any_size;            /* a PNG: the same pixels for every size */
 	struct image im;
 	int full_w, full_h;
@@ -64,6 +65,16 @@ static void decache_free(struct decache *dc)
 	free(dc);
 }
 
+/* Whether d is what image_load_as would decode for want_w x want_h. */
+static int serves(const struct decoded *d, int want_w, int want_h)
+{
+	if (d->any_size)
+		return 1;
+	int sw, sh;
+	image_jpeg_size(d->full_w, d->full_h, want_w, want_h, &sw, &sh);
+	return sw == d->im.w && sh == d->im.h;
+}
+
 static int is_slot(const struct decache *dc, const struct decoded *d)
 {
 	return d >= dc->d && d < dc->d + DECODED_KEEP;
@@ -78,8 +89,7 @@ static struct decoded *decoded_take(struct decache *dc, long row, const char *pa
 	pthread_mutex_lock(&dc->mu);
 	for (int i = 0; i < DECODED_KEEP; i++) {
 		struct decoded *d = &dc->d[i];
-		if (d->row == row && !strcmp(d->path, path) &&
-		    (d->any_size || (d->want_w == want_w && d->want_h == want_h))) {
+		if (d->row == row && !strcmp(d->path, path) && serves(d, want_w, want_h)) {
 			d->refs++;
 			d->used = ++dc->clock;
 			pthread_mutex_unlock(&dc->mu);
@@ -93,8 +103,6 @@ static struct decoded *decoded_take(struct decache *dc, long row, const char *pa
 			  e) < 0)
 		return NULL;
 	tmp->row = row;
-	tmp->want_w = want_w;
-	tmp->want_h = want_h;
 	tmp->any_size = type == IMAGE_PNG;
 	size_t bytes = (size_t)tmp->im.w * (size_t)tmp->im.h * 4;
 	pthread_mutex_lock(&dc->mu);

@@ -74,7 +74,8 @@ void thumbcache_prepare(struct thumbcache *tc, const struct thumb_req *req, int 
 /* on: the workers start no picture, and one in the making waits (between
  * a PNG's rows, or after its decoding), until as many calls with on = 0
  * (as while the UI makes a picture itself; the tests use it to ask for
- * pictures deterministically). Not to be held across thumbcache_settle. */
+ * pictures deterministically). Not to be held across thumbcache_settle,
+ * nor across a thumbcache_get of a picture a worker is making. */
 void thumbcache_hold(struct thumbcache *tc, int on);
 /* Wait until the workers have done everything asked, and take it in. */
 void thumbcache_settle(struct thumbcache *tc);

@@ -709,6 +709,20 @@ START_TEST(test_sixel_own_declines)
 	free(ref);
 	ck_assert_ptr_null(sixel_encode(px, 40, 10, &n));
 	ck_assert_ptr_null(pixel_encode(IMG_SIXEL, px, 40, 10, 1, 1, &n));
+	/* RELABEL_SIXEL=chafa: an opaque picture relabel's encoder would take
+	 * goes to chafa too, byte for byte its sequence */
+	px[4 * 17 + 3] = 255;
+	char *own = pixel_encode(IMG_SIXEL, px, 40, 12, 1, 1, &n);
+	setenv("RELABEL_SIXEL", "chafa", 1);
+	via = pixel_encode(IMG_SIXEL, px, 40, 12, 1, 1, &n);
+	unsetenv("RELABEL_SIXEL");
+	ref = pixel_sixel_chafa(px, 40, 12, &m);
+	ck_assert_uint_eq(n, m);
+	ck_assert(!memcmp(via, ref, n));
+	ck_assert(strcmp(own, ref) != 0);     /* the default is relabel's own */
+	free(own);
+	free(via);
+	free(ref);
 	free(px);
 	uint8_t *clear = calloc(8 * 12, 4);
 	char *s = sixel_encode(clear, 8, 12, &n);

@@ -6,14 +6,16 @@
 # the same script on a log already holding 10^5 decisions when bench/log.sh
 # has left one ($BENCH_DIR/log-100k.db).
 # Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/review.sh
+# (ROWS=10000000 for 10^7 examples, about 840,000 flagged).
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 R=${RELABEL:-$PWD/relabel}
 mkdir -p "$DIR"
 cc -O2 -o "$DIR/gen" bench/gen.c
-d="$DIR/1000000x10"
+N=${ROWS:-1000000}
+d="$DIR/${N}x10"
 mkdir -p "$d"
-[ -s "$d/probs.csv" ] || "$DIR/gen" 1000000 10 "$d"
+[ -s "$d/probs.csv" ] || "$DIR/gen" "$N" 10 "$d"
 rm -f "$d/data.relabel.db" "$d/data.relabel.db-wal" "$d/data.relabel.db-shm"
 s="$DIR/review.script"
 {

@@ -289,6 +289,7 @@ int cmd_review(int argc, char **argv)
 		rv->before_write = before_write;
 		rv->before_write_ctx = &job;
 		rv->blind = a.blind;
+		review_search_start(rv);   /* the search index, beside the first frame */
 		struct ui u;
 		ui_init(&u, rv);
 		u.image_mode = a.image;

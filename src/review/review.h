@@ -208,6 +208,11 @@ long review_search_find(struct review *r, const char *needle, int dir);
 /* Build up to `rows` more of the index ahead of a search (while the screen
  * waits for keys); 1 while there was something left to do, else 0. */
 int review_search_prepare(struct review *r, size_t rows);
+/* Build the index of the scan's ranked rows on a thread of its own now
+ * (the screen calls it as it opens); a search waits for what is left. */
+void review_search_start(struct review *r);
+/* Wait until that thread (if any) has finished. */
+void review_search_settle(struct review *r);
 void review_search_free(struct review *r);
 
 /* Health (cleanlab's overall_label_health_score) with the decisions so far

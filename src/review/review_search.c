@@ -6,11 +6,19 @@
  * shows the decided ones, a reviewer's those decided or added by hand: with
  * 10^5 decisions in the log they are tens of thousands) are checked one by
  * one against entries of the same form kept for them in a second buffer,
- * made the first time each is searched. */
+ * made the first time each is searched. The ranked part can be built on a
+ * thread of its own as the screen opens (review_search_start): the session
+ * touches the index only once that thread has ended. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "review.h"
 #include "util.h"
@@ -28,6 +36,10 @@ struct review_search_index {
 	uint32_t *extra_n;            /* per row: its entry's length */
 	size_t *extra_off, *extra_row, extra_count;   /* the entries in buffer order */
 	uint32_t *pos, *pos_gen, gen; /* per row: queue position, stamped by a search */
+	/* review_search_start's thread, building the ranked part: the index is
+	 * the thread's until joined; done is set when it has finished. */
+	pthread_t th;
+	int threaded, done;
 };
 
 static unsigned char lower(unsigned char c)
@@ -48,22 +60,14 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
-/* Add up to max more ranked rows to the index (built in rank order, so it
- * can grow a slice at a time while the screen waits for keys). */
-static struct review_search_index *index_grow(struct review *r, size_t max)
+/* Add up to max more of the scan's ranked rows to x (built in rank order,
+ * so it can grow a slice at a time while the screen waits for keys). */
+static void index_add(struct review_search_index *x, const struct dataset *d, size_t max)
 {
-	struct review_search_index *x = r->sindex;
-	if (x && x->scan != r->scan)
-		review_search_free(r);
-	if (!(x = r->sindex)) {
-		x = r->sindex = xcalloc(1, sizeof *x);
-		x->scan = r->scan;
-		x->start = xmallocarray(r->scan->n_ranked + 1, sizeof *x->start);
-	}
-	const struct dataset *d = r->d;
-	size_t nr = r->scan->n_ranked;
+	const struct cl_scan *s = x->scan;
+	size_t nr = s->n_ranked;
 	for (size_t i = x->built; i < nr && i - x->built < max; i++) {
-		size_t row = r->scan->ranked[i];
+		size_t row = s->ranked[i];
 		char idbuf[32];
 		x->start[i] = x->len;
 		append(&x->text, &x->len, &x->cap, dataset_id(d, row, idbuf));
@@ -73,7 +77,74 @@ static struct review_search_index *index_grow(struct review *r, size_t max)
 	}
 	x->built = nr - x->built > max ? x->built + max : nr;
 	x->start[x->built] = x->len;
+}
+
+/* Wait for review_search_start's thread (if any): the index is the
+ * session's again. */
+static void index_join(struct review_search_index *x)
+{
+	if (x && x->threaded) {
+		pthread_join(x->th, NULL);
+		x->threaded = 0;
+	}
+}
+
+static struct review_search_index *index_new(struct review *r)
+{
+	struct review_search_index *x = r->sindex = xcalloc(1, sizeof *x);
+	x->scan = r->scan;
+	x->start = xmallocarray(r->scan->n_ranked + 1, sizeof *x->start);
+	x->start[0] = 0;
 	return x;
+}
+
+static struct review_search_index *index_grow(struct review *r, size_t max)
+{
+	struct review_search_index *x = r->sindex;
+	index_join(x);
+	if (x && x->scan != r->scan)
+		review_search_free(r);
+	if (!(x = r->sindex))
+		x = index_new(r);
+	index_add(x, r->d, max);
+	return x;
+}
+
+struct index_job {
+	struct review_search_index *x;
+	const struct dataset *d;
+};
+
+static void *index_thread(void *arg)
+{
+	struct index_job *j = arg;
+#ifdef __linux__
+	/* below the screen and the scan's recording, which the first decision
+	 * waits for: the index takes what they leave (on Linux a thread has a
+	 * nice value of its own) */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+	index_add(j->x, j->d, SIZE_MAX);
+	__atomic_store_n(&j->x->done, 1, __ATOMIC_RELEASE);
+	free(j);
+	return NULL;
+}
+
+void review_search_settle(struct review *r)
+{
+	index_join(r->sindex);
+}
+
+void review_search_start(struct review *r)
+{
+	if (r->sindex || !r->scan->n_ranked)
+		return;
+	struct review_search_index *x = index_new(r);
+	struct index_job *j = xmalloc(sizeof *j);
+	*j = (struct index_job){ x, r->d };
+	x->threaded = pthread_create(&x->th, NULL, index_thread, j) == 0;
+	if (!x->threaded)
+		free(j);     /* built a slice at a time while idle, as without */
 }
 
 static int row_matches(const struct review *r, struct review_search_index *x, size_t row,
@@ -83,6 +154,9 @@ static size_t ranked_in_queue(const struct review *r);
 int review_search_prepare(struct review *r, size_t rows)
 {
 	struct review_search_index *x = r->sindex;
+	if (x && x->threaded && !__atomic_load_n(&x->done, __ATOMIC_ACQUIRE))
+		return 0;     /* its thread is at work: nothing to do while idle */
+	index_join(x);
 	if (!x || x->scan != r->scan || x->built < r->scan->n_ranked) {
 		index_grow(r, rows);
 		return 1;
@@ -106,6 +180,7 @@ void review_search_free(struct review *r)
 {
 	if (!r->sindex)
 		return;
+	index_join(r->sindex);
 	free(r->sindex->text);
 	free(r->sindex->start);
 	free(r->sindex->extra);

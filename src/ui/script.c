@@ -93,6 +93,9 @@ static int line_cmd(struct ui *u, struct canvas *c, char *cmd, char *arg,
 		ui_prepare(u);
 		while (ui_prefetch(u))
 			;
+		review_search_settle(u->rv);   /* its own thread's part */
+		while (ui_prefetch(u))
+			;
 		thumbcache_settle(&u->tc);
 		return 0;
 	}

@@ -161,39 +161,36 @@ START_TEST(test_float16_exact)
 }
 END_TEST
 
-/* The bulk conversion (F16C where the processor has it) against the table,
- * over all 65,536 halves, from every alignment and with every tail length:
- * the same bits, NaNs included (sign kept). */
+/* The bulk conversion of npyf_rows against npyf_half, over all 65,536
+ * halves, from odd addresses and with several lengths: the same bits, NaNs
+ * included (sign kept). */
 START_TEST(test_float16_bulk)
 {
 	size_t m = 65536 + 16;
 	uint8_t *bytes = malloc(m * 2 + 1);
-	double *fast = malloc(m * sizeof *fast), *slow = malloc(m * sizeof *slow);
+	double *out = malloc(m * sizeof *out);
 	for (size_t i = 0; i < m; i++) {
 		uint16_t h = (uint16_t)(i * 40503u);   /* odd: every half once */
 		memcpy(bytes + 1 + i * 2, &h, 2);
 	}
-	for (size_t start = 0; start < 9; start++)
-		for (size_t len = m - 16; len <= m - start; len += 3) {
+	for (size_t start = 0; start < 3; start++)
+		for (size_t len = m - 16; len <= m - start; len += 5) {
 			const uint8_t *p = bytes + 1 + start * 2;
-			npyf_halves(p, len, fast, 0);
-			npyf_halves(p, len, slow, 1);
+			npyf_halves(p, len, out);
 			for (size_t i = 0; i < len; i++) {
 				uint16_t h;
 				memcpy(&h, p + i * 2, 2);
-				ck_assert_msg(slow[i] == npyf_half(h) || (isnan(slow[i]) && isnan(npyf_half(h))),
-					      "table, half %04x", h);
-				if (isnan(slow[i]))
-					ck_assert_msg(isnan(fast[i]) && !signbit(fast[i]) == !signbit(slow[i]),
+				double want = npyf_half(h);
+				if (isnan(want))
+					ck_assert_msg(isnan(out[i]) && !signbit(out[i]) == !signbit(want),
 						      "half %04x: NaN expected", h);
 				else
-					ck_assert_msg(!memcmp(&fast[i], &slow[i], sizeof fast[i]),
-						      "half %04x: %.17g (bulk) vs %.17g (table)", h, fast[i], slow[i]);
+					ck_assert_msg(!memcmp(&out[i], &want, sizeof want),
+						      "half %04x: %.17g, want %.17g", h, out[i], want);
 			}
 		}
 	free(bytes);
-	free(fast);
-	free(slow);
+	free(out);
 }
 END_TEST
 

@@ -480,48 +480,10 @@ static const double *half_table(void)
 	return half_values;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HAVE_F16C_PATH 1
-/* The processor's own conversion (F16C: eight halves to floats at once,
- * then exactly to doubles); every half is a float exactly, so the values
- * are the table's, bit for bit (test_npyfile checks all 65,536). */
-__attribute__((target("avx,f16c")))
-static size_t halves_f16c(const uint8_t *p, size_t m, double *out)
+void npyf_halves(const uint8_t *p, size_t m, double *out)
 {
-	size_t i = 0;
-	for (; i + 8 <= m; i += 8) {
-		__m256 f = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(p + i * 2)));
-		_mm256_storeu_pd(out + i, _mm256_cvtps_pd(_mm256_castps256_ps128(f)));
-		_mm256_storeu_pd(out + i + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1)));
-	}
-	return i;
-}
-
-static int f16c_ok;
-static pthread_once_t f16c_once = PTHREAD_ONCE_INIT;
-
-static void f16c_init(void)
-{
-	__builtin_cpu_init();
-	f16c_ok = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
-}
-#endif
-
-void npyf_halves(const uint8_t *p, size_t m, double *out, int table_only)
-{
-	size_t i = 0;
-#ifdef HAVE_F16C_PATH
-	pthread_once(&f16c_once, f16c_init);
-	if (f16c_ok && !table_only)
-		i = halves_f16c(p, m, out);
-#else
-	(void)table_only;
-#endif
-	if (i == m)
-		return;
 	const double *half = half_table();
-	for (; i < m; i++) {
+	for (size_t i = 0; i < m; i++) {
 		uint16_t h;
 		memcpy(&h, p + i * 2, 2);
 		out[i] = half[h];
@@ -571,7 +533,7 @@ int npyf_rows(const struct npyfile *f, size_t a, size_t b, double *out,
 		return 0;
 	}
 	if (!f->fortran && !swap && sz == 2) {
-		npyf_halves(f->data + a * k * 2, (b - a) * k, out, 0);
+		npyf_halves(f->data + a * k * 2, (b - a) * k, out);
 		return 0;
 	}
 	if (!f->fortran && !swap && sz == 4) {

@@ -78,10 +78,9 @@ int npyf_parse_header(struct npyfile *f, const uint8_t *buf, size_t len,
 
 /* float16 bits to the double they denote (exact). */
 double npyf_half(uint16_t h);
-/* m little-endian float16 values at p as doubles: by the processor's F16C
- * conversion where it has one (unless table_only), else (and for the rest)
- * by a table of npyf_half; the two give the same bits. */
-void npyf_halves(const uint8_t *p, size_t m, double *out, int table_only);
+/* m little-endian float16 values at p (any alignment) as doubles, through
+ * a table of npyf_half built once. */
+void npyf_halves(const uint8_t *p, size_t m, double *out);
 
 /* 1 if path ends in ".npy" or ".npy.gz". */
 int npyf_is_npy_path(const char *path);

@@ -168,6 +168,11 @@ int log_record_scan(struct logdb *l, const struct cl_scan_params *prm,
 	char *th = json_doubles(s->thresholds, s->k), *raw = json_ints(s->cj_raw, s->k * s->k),
 	     *cal = json_ints(s->cj, s->k * s->k);
 	int rc = SQLITE_ERROR;
+	/* Every issue names the scan inserted first in the same transaction:
+	 * SQLite's per-row foreign-key lookup would only find it again (a
+	 * tenth of the time for 837,000 issues). Outside a transaction, so it
+	 * takes effect; switched back on below whatever happens. */
+	sqlite3_exec(l->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
 	if (log_begin(l, e) < 0)
 		goto out;
 	sqlite3_stmt *st = log_prepare(l, "INSERT INTO scan (time, filter_by, rank_by, adjust,"
@@ -234,6 +239,7 @@ int log_record_scan(struct logdb *l, const struct cl_scan_params *prm,
 	}
 	rc = log_commit_tx(l, e);
 out:
+	sqlite3_exec(l->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	free(th);
 	free(raw);
 	free(cal);

@@ -34,39 +34,34 @@ gen() { # N K TYPE
 	cat "$d/labels.npy" "$d/probs.npy" >/dev/null 2>&1 || :  # warm what fits
 }
 
-echo "== 10^6 x 100 float64"
-gen 1000000 100 f8
-measure "relabel, streamed" "$R" scan --low-memory --labels "$d/labels.npy" --probs "$d/probs.npy"
-rows "$DIR/streamed.rows"
-measure "relabel, in memory" "$R" scan --labels "$d/labels.npy" --probs "$d/probs.npy"
-rows "$DIR/memory.rows"
-same "$DIR/streamed.rows" "$DIR/memory.rows" "streamed vs in memory"
-if [ -n "$PY" ]; then
-	measure "cleanlab find_label_issues" "$PY" bench/cleanlab_job.py npy "$d/labels.npy" "$d/probs.npy" "$DIR/cleanlab.rows"
+# relabel on the data set made last, in memory and streamed (or with
+# BOTH=no as it chooses), then cleanlab's MODE job; the rows compared
+relabel_and_cleanlab() { # MODE CLEANLAB-LABEL BOTH
+	if [ "$3" = yes ]; then
+		measure "relabel, in memory" "$R" scan --labels "$d/labels.npy" --probs "$d/probs.npy"
+		rows "$DIR/memory.rows"
+		measure "relabel, streamed" "$R" scan --low-memory --labels "$d/labels.npy" --probs "$d/probs.npy"
+		rows "$DIR/streamed.rows"
+		same "$DIR/streamed.rows" "$DIR/memory.rows" "streamed vs in memory"
+	else
+		measure "relabel (streams by itself)" "$R" scan --labels "$d/labels.npy" --probs "$d/probs.npy"
+		rows "$DIR/memory.rows"
+	fi
+	[ -n "$PY" ] || return 0
+	measure "cleanlab $2" "$PY" bench/cleanlab_job.py "$1" "$d/labels.npy" "$d/probs.npy" "$DIR/cleanlab.rows"
 	sed 's/^/   /' "$DIR/cmd.out"
 	same "$DIR/cleanlab.rows" "$DIR/memory.rows" "cleanlab vs relabel"
-fi
+}
+
+echo "== 10^6 x 100 float64"
+gen 1000000 100 f8
+relabel_and_cleanlab npy find_label_issues yes
 
 echo "== 10^6 x 345 float16"
 gen 1000000 345 f2
-measure "relabel, in memory" "$R" scan --labels "$d/labels.npy" --probs "$d/probs.npy"
-rows "$DIR/memory.rows"
-measure "relabel, streamed" "$R" scan --low-memory --labels "$d/labels.npy" --probs "$d/probs.npy"
-rows "$DIR/streamed.rows"
-same "$DIR/streamed.rows" "$DIR/memory.rows" "streamed vs in memory"
-if [ -n "$PY" ]; then
-	measure "cleanlab find_label_issues_batched" "$PY" bench/cleanlab_job.py batched "$d/labels.npy" "$d/probs.npy" "$DIR/cleanlab.rows"
-	sed 's/^/   /' "$DIR/cmd.out"
-	same "$DIR/cleanlab.rows" "$DIR/memory.rows" "batched (approximate) vs relabel"
-fi
+relabel_and_cleanlab batched "find_label_issues_batched (approximate)" yes
 
 [ "$BIG" -gt 0 ] || exit 0
 echo "== $BIG x 345 float16"
 gen "$BIG" 345 f2
-measure "relabel (streams by itself)" "$R" scan --labels "$d/labels.npy" --probs "$d/probs.npy"
-rows "$DIR/big.rows"
-if [ -n "$PY" ]; then
-	measure "cleanlab find_label_issues_batched" "$PY" bench/cleanlab_job.py batched "$d/labels.npy" "$d/probs.npy" "$DIR/cleanlab.rows"
-	sed 's/^/   /' "$DIR/cmd.out"
-	same "$DIR/cleanlab.rows" "$DIR/big.rows" "batched (approximate) vs relabel"
-fi
+relabel_and_cleanlab batched "find_label_issues_batched (approximate)" no

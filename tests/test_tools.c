@@ -553,10 +553,11 @@ END_TEST
 
 START_TEST(test_bulk_progress_past_10000)
 {
-	/* 48,000 rows, a quarter of them flagged. */
+	/* 80,000 rows, a quarter of them flagged: a batch of more than one
+	 * segment of records hashed on their own thread (16,384) */
 	FILE *f, *g;
 	fresh_files(&f, &g, "label\n", "a,b\n");
-	for (int i = 0; i < 48000; i++) {
+	for (int i = 0; i < 80000; i++) {
 		fputs(i % 2 ? "a\n" : "b\n", f);
 		fputs(i % 4 == 0 ? "0.95,0.05\n" : i % 2 ? "0.9,0.1\n" : "0.1,0.9\n", g);
 	}
@@ -574,11 +575,17 @@ START_TEST(test_bulk_progress_past_10000)
 	ck_assert_uint_ge(progress_calls, 5);
 	ck_assert_int_eq(progress_last, (size_t)m);
 	ck_assert_int_eq(review_bulk_count(r), 0);
+	ck_assert_uint_gt((size_t)m, 16384);
+	session_matches_log(r, l);      /* the hashes and UUIDs as recorded */
 	progress_calls = progress_last = 0;     /* the undo of the batch reports too */
 	ck_assert_int_eq(review_tools_undo(r), 0);
 	ck_assert_uint_ge(progress_calls, 5);
 	ck_assert_int_eq(review_bulk_count(r), (size_t)m);
 	session_matches_log(r, l);
+	size_t records;
+	struct err e = { 0 };
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);   /* the chain holds */
+	ck_assert_uint_ge(records, 2 * (size_t)m);
 	review_free(r);
 	log_close(l);
 }

@@ -1,6 +1,8 @@
 /* log_batch.c — many decisions in one transaction (see log_batch.h), each
  * chained like log_decide's. The batch shares one time stamp (they are
  * recorded by one commit) and one read of random bytes for the UUIDs. */
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ void log_new_batch_id(char buf[37])
 }
 
 #define ROWS 64
+#define CHAIN_THREAD_MIN 2000   /* records: a smaller batch hashes on the spot */
 #define DEFER_MAX 20000            /* decisions: larger batches checkpoint */
 
 /* INSERT of k records (15 parameters each). */
@@ -114,6 +117,66 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* The records of a batch, a segment of up to SEGMENT at a time: their
+ * UUIDs and chain hashes are made by a thread of their own (each hash
+ * needs the one before, so one thread) while SQLite inserts the records
+ * whose hashes are ready; `ready` counts them. Records [base, base + n)
+ * of the batch, at uuids[0..n) and hashes[0..n); prev carries the chain
+ * from one segment to the next. */
+#define SEGMENT 16384
+struct chain_job {
+	struct logdb *l;
+	const struct log_new_decision *nds;
+	size_t base, n;
+	int64_t id;
+	uint64_t ms;
+	const unsigned char *rnd;
+	const char *t, *batch;
+	size_t tlen, blen;
+	char prev[65];
+	char (*uuids)[37];
+	char (*hashes)[65];
+	size_t ready;
+};
+
+/* Record i's fields, as they are hashed and bound (its UUID made). */
+static void record_fields(const struct chain_job *c, size_t i, struct cval v[14])
+{
+	const struct log_new_decision *nd = &c->nds[c->base + i];
+	struct cval f[14] = {
+		CV_INT(c->id + (int64_t)(c->base + i)), CV_TEXTN(c->uuids[i], 36), CV_INT(nd->row),
+		CV_TEXT(c->l->has_ids ? nd->example_id : NULL),
+		CV_TEXT(log_action_name(nd->action)),
+		CV_TEXT(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL : nd->label),
+		CV_TEXT(nd->reviewer), CV_TEXT(nd->expert ? "expert" : "annotator"),
+		CV_INT(nd->pass), CV_TEXTN(c->t, c->tlen), CV_TEXT(nd->note),
+		CV_ID(nd->scan_id), CV_ID(nd->action == LOG_UNDO ? nd->undoes : 0),
+		CV_TEXTN(c->batch, c->blen),
+	};
+	memcpy(v, f, sizeof f);
+}
+
+static void *chain_thread(void *arg)
+{
+	struct chain_job *c = arg;
+	for (size_t i = 0; i < c->n; i++) {
+		struct cval v[14];
+		log_uuid7(c->ms, c->rnd + 10 * (c->base + i), c->uuids[i]);
+		record_fields(c, i, v);
+		log_chain_hash("decision", c->prev, v, 14, c->hashes[i]);
+		memcpy(c->prev, c->hashes[i], sizeof c->prev);
+		__atomic_store_n(&c->ready, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Wait until the first `upto` records are made. */
+static void chain_wait(struct chain_job *c, size_t upto)
+{
+	while (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) < upto)
+		sched_yield();
+}
+
 static int insert_batch(struct logdb *l, const struct log_new_decision *nds, size_t n,
 			const char *batch, void (*progress)(void *ctx, size_t done, size_t total),
 			void *ctx, struct log_decision *out, struct err *e);
@@ -174,68 +237,77 @@ static int insert_batch(struct logdb *l, const struct log_new_decision *nds, siz
 {
 	/* One prepared statement; each record chains on the one before it. */
 	int ok;
-	char prev[65], t[32];
-	char (*uuids)[37] = xmallocarray(ROWS, sizeof *uuids);
-	char (*hashes)[65] = xmallocarray(ROWS, sizeof *hashes);
-	uint64_t ms = log_now_unix_ms();
-	log_format_time(ms, t);
-	size_t tlen = strlen(t), blen = batch ? strlen(batch) : 0;
+	char t[32];
+	size_t seg = n < SEGMENT ? n : SEGMENT;
+	struct chain_job c = { .l = l, .nds = nds, .batch = batch };
+	c.uuids = xmallocarray(seg, sizeof *c.uuids);
+	c.hashes = xmallocarray(seg, sizeof *c.hashes);
+	c.ms = log_now_unix_ms();
+	log_format_time(c.ms, t);
+	c.t = t;
+	c.tlen = strlen(t);
+	c.blen = batch ? strlen(batch) : 0;
 	unsigned char *rnd = xmallocarray(n, 10);
 	log_random(rnd, n * 10);
-	int64_t id = log_next_id(l, "decision", "id", &ok);
+	c.rnd = rnd;
+	c.id = log_next_id(l, "decision", "id", &ok);
+	int64_t id = c.id;
 	sqlite3_stmt *st = NULL;
+	pthread_t th;
+	int threaded = 0;
 	if (!ok) {
 		log_sql_err(l, e, "cannot read decisions");
 		goto fail;
 	}
-	if (log_chain_head(l, "decision", prev, e) < 0 || log_check_labels(l, nds, n, e) < 0 ||
+	if (log_chain_head(l, "decision", c.prev, e) < 0 || log_check_labels(l, nds, n, e) < 0 ||
 	    check_scans(l, nds, n, e) < 0 || check_undo_targets(l, nds, n, id, e) < 0)
 		goto fail;
 	/* ROWS records a statement: SQLite's per-statement work (its setup
-	 * and halt) is then paid once per ROWS rows. */
+	 * and halt) is then paid once per ROWS rows. Segments are multiples of
+	 * ROWS, so a statement never spans two. */
 	for (size_t at = 0, k; at < n; at += k) {
+		if (at == c.base + c.n) {     /* the next segment's hashes */
+			if (threaded)
+				pthread_join(th, NULL);
+			c.base = at;
+			c.n = n - at < SEGMENT ? n - at : SEGMENT;
+			c.ready = 0;
+			/* on their own thread for a batch worth it, else here */
+			threaded = n >= CHAIN_THREAD_MIN &&
+				   pthread_create(&th, NULL, chain_thread, &c) == 0;
+			if (!threaded)
+				chain_thread(&c);
+		}
 		k = n - at < ROWS ? n - at : ROWS;
 		if (!st || k != ROWS) {
 			sqlite3_finalize(st);
 			if (!(st = prepare_rows(l, k, e)))
 				goto fail;
 		}
+		size_t off = at - c.base;     /* the statement's first record in the segment */
+		chain_wait(&c, off + k);
 		for (size_t j = 0; j < k; j++) {
-			const struct log_new_decision *nd = &nds[at + j];
-			int64_t rid = id + (int64_t)(at + j);
-			log_uuid7(ms, rnd + 10 * (at + j), uuids[j]);
-			struct cval v[14] = {
-				CV_INT(rid), CV_TEXTN(uuids[j], 36), CV_INT(nd->row),
-				CV_TEXT(l->has_ids ? nd->example_id : NULL),
-				CV_TEXT(log_action_name(nd->action)),
-				CV_TEXT(nd->action == LOG_UNDO || nd->action == LOG_EXCLUDE ? NULL :
-					nd->label),
-				CV_TEXT(nd->reviewer), CV_TEXT(nd->expert ? "expert" : "annotator"),
-				CV_INT(nd->pass), CV_TEXTN(t, tlen), CV_TEXT(nd->note),
-				CV_ID(nd->scan_id), CV_ID(nd->action == LOG_UNDO ? nd->undoes : 0),
-				CV_TEXTN(batch, blen),
-			};
-			log_chain_hash("decision", prev, v, 14, hashes[j]);
-			memcpy(prev, hashes[j], sizeof prev);
+			struct cval v[14];
+			record_fields(&c, off + j, v);
 			/* SQLITE_STATIC: every bound string outlives the step. */
 			int p = (int)j * 15 + 1;
-			for (int c = 0; c < 14; c++) {
-				if (v[c].type == 'i')
-					sqlite3_bind_int64(st, p + c, v[c].i);
-				else if (v[c].type == 't')
-					sqlite3_bind_text(st, p + c, v[c].s, (int)v[c].len,
+			for (int col = 0; col < 14; col++) {
+				if (v[col].type == 'i')
+					sqlite3_bind_int64(st, p + col, v[col].i);
+				else if (v[col].type == 't')
+					sqlite3_bind_text(st, p + col, v[col].s, (int)v[col].len,
 							  SQLITE_STATIC);
 				else
-					sqlite3_bind_null(st, p + c);
+					sqlite3_bind_null(st, p + col);
 			}
-			sqlite3_bind_text(st, p + 14, hashes[j], 64, SQLITE_STATIC);
+			sqlite3_bind_text(st, p + 14, c.hashes[off + j], 64, SQLITE_STATIC);
 			if (out) {
 				struct log_decision *d = &out[at + j];
 				memset(d, 0, sizeof *d);
-				d->id = rid;
-				memcpy(d->uuid, uuids[j], sizeof uuids[j]);
+				d->id = id + (int64_t)(at + j);
+				memcpy(d->uuid, c.uuids[off + j], sizeof c.uuids[off + j]);
 				memcpy(d->time, t, sizeof t);
-				memcpy(d->hash, hashes[j], sizeof hashes[j]);
+				memcpy(d->hash, c.hashes[off + j], sizeof c.hashes[off + j]);
 			}
 		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
@@ -250,9 +322,11 @@ static int insert_batch(struct logdb *l, const struct log_new_decision *nds, siz
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (threaded)
+		pthread_join(th, NULL);
 	free(rnd);
-	free(uuids);
-	free(hashes);
+	free(c.uuids);
+	free(c.hashes);
 	/* SQLite copies the WAL into the database file after a commit that
 	 * leaves it over 1,000 pages (a checkpoint: for a batch of 10^4, a
 	 * tenth of its time). A batch of up to DEFER_MAX decisions leaves it
@@ -286,9 +360,11 @@ static int insert_batch(struct logdb *l, const struct log_new_decision *nds, siz
 	}
 	return 0;
 fail:
+	if (threaded)
+		pthread_join(th, NULL);
 	free(rnd);
-	free(uuids);
-	free(hashes);
+	free(c.uuids);
+	free(c.hashes);
 	sqlite3_finalize(st);
 	log_rollback(l);
 	return -1;

@@ -63,35 +63,6 @@ int dataset_npy_probs_header(struct dataset *d, const struct dataset_opts *o,
 
 /* Renormalise (on request) and check rows [a, b) of p (row-major, rows a..
  * stored from p[0]). Counts rows whose sum is off by more than 1e-3. */
-/* The common case decided fast: every value within [-1e-6, 1 + 1e-6] and a
- * sum in four running parts (not latency-bound like one) within 1e-3 of 1
- * by more than any summation order can change it (k values of at most
- * 1 + 1e-6 differ between orders by far less than 1e-9). 0 sends the row
- * to the exact check, whose sequential sum the messages and --renormalize
- * use. */
-static int row_plainly_fine(const double *row, size_t k)
-{
-	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-	int out = 0;
-	size_t j = 0;
-	for (; j + 4 <= k; j += 4) {
-		s0 += row[j];
-		s1 += row[j + 1];
-		s2 += row[j + 2];
-		s3 += row[j + 3];
-		out |= (row[j] < -1e-6) | (row[j] > 1 + 1e-6) | (row[j + 1] < -1e-6) |
-		       (row[j + 1] > 1 + 1e-6) | (row[j + 2] < -1e-6) | (row[j + 2] > 1 + 1e-6) |
-		       (row[j + 3] < -1e-6) | (row[j + 3] > 1 + 1e-6);
-	}
-	for (; j < k; j++) {
-		s0 += row[j];
-		out |= (row[j] < -1e-6) | (row[j] > 1 + 1e-6);
-	}
-	double sum = (s0 + s1) + (s2 + s3);
-	/* a NaN value makes the sum NaN, which fails the test */
-	return !out && fabs(sum - 1) <= 1e-3 - 1e-9;
-}
-
 static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 		      double *p, size_t a, size_t b, size_t *off, size_t *first,
 		      double *first_sum, struct err *e)
@@ -99,8 +70,6 @@ static int check_rows(const struct dataset *d, const struct dataset_opts *o,
 	size_t k = d->k;
 	for (size_t i = a; i < b; i++) {
 		double *row = p + (i - a) * k, sum = 0;
-		if (!o->renormalize && row_plainly_fine(row, k))
-			continue;
 		int inside = 1;       /* NaN fails both comparisons */
 		for (size_t j = 0; j < k; j++) {
 			sum += row[j];

@@ -4,7 +4,8 @@
  * that reads back to the same double (up to 17 significant digits, as
  * pandas' to_csv and Python's repr write them).
  * Labels are drawn uniformly, probabilities from a peaked random row around
- * a "true" class that disagrees with the label for about 10% of rows.
+ * a "true" class that disagrees with the label for about 10% of rows
+ * ($GEN_NOISE: another share, 0.12 flags about 10% of rows).
  * Deterministic (fixed seed). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 	}
 	long n = atol(argv[1]), k = atol(argv[2]);
 	int short_digits = argc == 5 && !strcmp(argv[4], "short");
+	const char *ns = getenv("GEN_NOISE");
+	double noise = ns && *ns ? atof(ns) : 0.1;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/data.csv", argv[3]);
 	FILE *d = fopen(path, "w");
@@ -59,7 +62,7 @@ int main(int argc, char **argv)
 	double *row = malloc((size_t)k * sizeof *row);
 	for (long i = 0; i < n; i++) {
 		long truth = (long)(urand() * (double)k), label = truth;
-		if (urand() < 0.1)
+		if (urand() < noise)
 			label = (long)(urand() * (double)k);
 		fprintf(d, "r%ld,c%ld\n", i, label);
 		double sum = 0;

@@ -140,10 +140,11 @@ static int parse(int argc, char **argv, struct dataset_opts *o, struct review_ar
 	return 0;
 }
 
-/* The session's scan: run it, and record it when the log has none yet or
- * when the reviewer chose how to flag or rank (a new scan record, which the
- * session's decisions then refer to). The record is written in a thread
- * of its own (*job) while the screen opens. */
+/* The session's scan: run it, and record it when the log has none yet,
+ * when the latest one's recording was cut off, or when the reviewer chose
+ * how to flag or rank (a new scan record, which the session's decisions
+ * then refer to). The record is written in a thread of its own (*job)
+ * while the screen opens. */
 static int scan(struct logctx *c, const struct review_args *a, struct cl_scan *s,
 		struct log_scan_job **job, struct err *e)
 {
@@ -156,16 +157,18 @@ static int scan(struct logctx *c, const struct review_args *a, struct cl_scan *s
 	if (cl_scan_run(&pb, &prm, s, e) < 0)
 		return -1;
 	int64_t id;
-	if (log_latest_scan(c->db, &id, e) < 0) {
+	int complete = 1;
+	if (log_latest_scan(c->db, &id, e) < 0 ||
+	    (id > 0 && log_scan_complete(c->db, id, &complete, e) < 0)) {
 		cl_scan_free(s);
 		return -1;
 	}
-	if (id == 0 || a->chose)
+	if (id == 0 || !complete || a->chose)
 		*job = log_record_scan_start(c->db, &prm, s, c->d->labels);
 	return 0;
 }
 
-/* Wait for the scan's record (once); the session's decisions name it. */
+/* Wait for the whole record (once), at the end of the session. */
 static int scan_recorded(struct review *rv, struct log_scan_job **job, struct err *e)
 {
 	int64_t id;
@@ -181,11 +184,27 @@ static int scan_recorded(struct review *rv, struct log_scan_job **job, struct er
 /* A failure is kept for the end (the screen is up): the command fails. */
 static struct err scan_err;
 
+/* Around each write of the session: the scan's row is in the log (the
+ * decisions name it) and its issues wait (cmd_review's screen goes on
+ * while they are recorded). */
 static void before_write(struct review *rv)
 {
+	struct log_scan_job **job = rv->write_hook_ctx;
 	struct err e = { 0 };
-	if (scan_recorded(rv, rv->before_write_ctx, &e) < 0 && scan_err.code == ERR_NONE)
+	int64_t id;
+	if (!*job)
+		return;
+	if (log_scan_job_claim(*job, &id, &e) == 0)
+		rv->scan_id = id;
+	else if (scan_err.code == ERR_NONE)
 		scan_err = e;
+}
+
+static void after_write(struct review *rv)
+{
+	struct log_scan_job **job = rv->write_hook_ctx;
+	if (*job)
+		log_scan_job_release(*job);
 }
 
 /* Where the probabilities came from, and whether confident learning can
@@ -287,7 +306,8 @@ int cmd_review(int argc, char **argv)
 			 expert, &e);
 	if (rc == 0) {
 		rv->before_write = before_write;
-		rv->before_write_ctx = &job;
+		rv->after_write = after_write;
+		rv->write_hook_ctx = &job;
 		rv->blind = a.blind;
 		review_search_start(rv);   /* the search index, beside the first frame */
 		struct ui u;

@@ -104,17 +104,28 @@ const char *log_path(const struct logdb *db);
 const char *log_data_path(const struct logdb *db);
 const char *log_data_sha256(const struct logdb *db);
 
-/* Record a scan and its ranked issues; sets *scan_id. */
+/* Record a scan and its ranked issues in one transaction; sets *scan_id.
+ * log_scan.c. */
 int log_record_scan(struct logdb *db, const struct cl_scan_params *prm,
 		    const struct cl_scan *s, const int *labels, double seconds,
 		    int64_t *scan_id, struct err *e);
-/* The same, in a thread of its own on a connection of its own, so the
- * caller goes on meanwhile (s and labels must stay until the finish);
- * log_record_scan_finish waits for it and gives the scan's id, or -1 with
- * e set. log_scan_async.c. */
+/* Whether the scan's issues were all recorded (a recording cut off leaves
+ * fewer than it flagged). */
+int log_scan_complete(struct logdb *db, int64_t scan_id, int *complete, struct err *e);
+/* The same record made in a thread of its own on a connection of its own,
+ * so the caller goes on meanwhile (s and labels must stay until the
+ * finish): the scan's row first, then its issues a chunk per transaction.
+ * Each of the caller's writes to db in the meantime goes between
+ * log_scan_job_claim (waits for the scan's row and the chunk being
+ * written; gives the scan's id, or -1 with e set when its row could not
+ * be written) and log_scan_job_release (called after every claim).
+ * log_record_scan_finish waits for the rest and gives the scan's id, or -1
+ * with e set. log_scan_async.c. */
 struct log_scan_job;
 struct log_scan_job *log_record_scan_start(struct logdb *db, const struct cl_scan_params *prm,
 					   const struct cl_scan *s, const int *labels);
+int log_scan_job_claim(struct log_scan_job *j, int64_t *scan_id, struct err *e);
+void log_scan_job_release(struct log_scan_job *j);
 int log_record_scan_finish(struct log_scan_job *j, int64_t *scan_id, struct err *e);
 /* The latest scan's id, or 0 when none is recorded. */
 int log_latest_scan(struct logdb *db, int64_t *scan_id, struct err *e);

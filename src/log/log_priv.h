@@ -89,6 +89,12 @@ int64_t log_next_id(struct logdb *l, const char *table, const char *key, int *ok
 int log_sql_err(struct logdb *l, struct err *e, const char *what);
 /* Prepare; returns NULL with e filled on failure. */
 sqlite3_stmt *log_prepare(struct logdb *l, const char *sql, struct err *e);
+/* A scan's row, and its ranked issues [from, to), each inside the caller's
+ * transaction (log_scan.c). */
+int log_scan_insert_row(struct logdb *l, const struct cl_scan_params *prm,
+			const struct cl_scan *s, double seconds, int64_t *scan_id, struct err *e);
+int log_scan_insert_issues(struct logdb *l, int64_t scan_id, const struct cl_scan *s,
+			   const int *labels, size_t from, size_t to, struct err *e);
 /* BEGIN IMMEDIATE, retrying while other writers hold the lock. */
 int log_begin(struct logdb *l, struct err *e);
 int log_commit_tx(struct logdb *l, struct err *e);

@@ -386,16 +386,22 @@ static void say(struct review *r, int error, const char *msg)
 	r->message_error = error;
 }
 
-static void before_write(struct review *r)
+void review_write_begin(struct review *r)
 {
 	if (r->before_write)
 		r->before_write(r);
 }
 
+void review_write_end(struct review *r)
+{
+	if (r->after_write)
+		r->after_write(r);
+}
+
 static int record(struct review *r, size_t row, enum log_action a, const char *label,
 		  int64_t undoes)
 {
-	before_write(r);
+	review_write_begin(r);
 	char idbuf[32];
 	struct log_new_decision nd = {
 		.row = row, .example_id = dataset_id(r->d, row, idbuf), .action = a,
@@ -404,7 +410,9 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 		.scan_id = r->scan_id, .undoes = undoes,
 	};
 	struct err e = { 0 };
-	if (log_decide(r->db, &nd, NULL, &e) < 0) {
+	int w = log_decide(r->db, &nd, NULL, &e);
+	review_write_end(r);
+	if (w < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "NOT SAVED (decision still pending): %.400s", e.msg);
 		say(r, 1, msg);
@@ -551,8 +559,10 @@ int review_set_note(struct review *r, const char *text)
 		.text = text,
 	};
 	struct err e = { 0 };
-	before_write(r);
-	if (log_add_note(r->db, &nn, NULL, &e) < 0) {
+	review_write_begin(r);
+	int w = log_add_note(r->db, &nn, NULL, &e);
+	review_write_end(r);
+	if (w < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "NOT SAVED (note): %.400s", e.msg);
 		say(r, 1, msg);
@@ -587,8 +597,10 @@ int review_commit(struct review *r, const char *message)
 {
 	struct log_version v;
 	struct err e = { 0 };
-	before_write(r);
-	if (log_commit(r->db, r->reviewer, message, &v, &e) < 0) {
+	review_write_begin(r);
+	int w = log_commit(r->db, r->reviewer, message, &v, &e);
+	review_write_end(r);
+	if (w < 0) {
 		say(r, 1, e.msg);
 		return -1;
 	}

@@ -84,11 +84,18 @@ struct review {
 	size_t *class_decided;   /* per given class: flagged rows decided */
 	size_t *pairs;           /* (k+1)^2: outcome in pass 1 x pass 2 (k = excluded) */
 	struct review_search_index *sindex;   /* built at the first search */
-	/* Called (once set) before each write to the log: the scan being
-	 * recorded meanwhile must be in it first (cmd_review.c). */
+	/* Called (once set) around each write to the log: the scan being
+	 * recorded meanwhile must have its row in it first, and its recording
+	 * waits while the session writes (cmd_review.c). */
 	void (*before_write)(struct review *r);
-	void *before_write_ctx;
+	void (*after_write)(struct review *r);
+	void *write_hook_ctx;
 };
+
+/* Every write of the session's to the log goes between these two (the
+ * hooks above; scan_id is the recorded scan's once the first returns). */
+void review_write_begin(struct review *r);
+void review_write_end(struct review *r);
 
 int review_open(struct review **out, const struct dataset *d, const struct cl_scan *s,
 		struct logdb *db, const char *reviewer, int expert, struct err *e);

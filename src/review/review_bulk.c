@@ -28,8 +28,13 @@ static int record_batch(struct review *r, struct log_new_decision *nds, size_t n
 	struct err e = { 0 };
 	/* recorded straight into the session's array (no copy of the batch) */
 	struct log_decision *done = review_decisions_room(r, n);
-	if (log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
-			     t->progress_ctx, done, &e) < 0)
+	review_write_begin(r);
+	for (size_t i = 0; i < n; i++)        /* the recorded scan's, now known */
+		nds[i].scan_id = r->scan_id;
+	int w = log_decide_batch(r->db, nds, n, batch, n > BULK_PROGRESS_MIN ? t->progress : NULL,
+				 t->progress_ctx, done, &e);
+	review_write_end(r);
+	if (w < 0)
 		return fail(r, "NOT SAVED (nothing recorded): ", e.msg);
 	r->session_decisions += n;
 	int rc = review_take_decisions(r, done, n, &e);

@@ -151,8 +151,11 @@ int review_spot_check(struct review *r, const char *spec)
 			return -1;
 		}
 		struct err e = { 0 };
-		if (log_add_spot_check(r->db, r->scan_id, r->reviewer, s.seed, s.rows, s.n,
-				       &s.id, &e) < 0) {
+		review_write_begin(r);
+		int w = log_add_spot_check(r->db, r->scan_id, r->reviewer, s.seed, s.rows, s.n,
+					   &s.id, &e);
+		review_write_end(r);
+		if (w < 0) {
 			free(s.rows);
 			log_spot_checks_free(all, nall);
 			snprintf(r->message, sizeof r->message, "NOT SAVED: %.480s", e.msg);

@@ -607,9 +607,11 @@ START_TEST(test_old_logs_migrate)
 		struct logdb *l = open_log(d);
 		ck_assert_int_eq(db_int("PRAGMA user_version"), LOG_SCHEMA_VERSION);
 		/* the undo-once index starts after the old duplicate undo (4),
-		 * through both migrations */
+		 * through every migration, beside the index of every undo */
 		ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name ="
 					" 'decision_undo_once' AND sql LIKE '%id > 4'"), 1);
+		ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name ="
+					" 'decision_undoes'"), 1);
 		struct log_decision *dec;
 		size_t n;
 		struct err e;
@@ -799,6 +801,37 @@ START_TEST(test_hash_chain_shows_tampering)
 		ck_assert_msg(strstr(e.msg, edits[i][1]), "edit %zu: %s", i, e.msg);
 		log_close(l);
 	}
+	dataset_free(d);
+}
+END_TEST
+
+/* No index keeps uuids unique (schema 5): a decision written with another's
+ * uuid, its hash chained as relabel would chain it, is found by --verify. */
+START_TEST(test_verify_finds_a_repeated_uuid)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	decide(l, 0, LOG_RELABEL, "y", 1, 0);
+	decide(l, 1, LOG_EXCLUDE, NULL, 1, 0);
+	struct log_decision *dec;
+	size_t n, records;
+	struct err e;
+	ck_assert(log_list(l, 0, &dec, &n, &e) == 0);
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	struct cval v[14] = {
+		CV_INT(3), CV_TEXT(dec[0].uuid), CV_INT(2), CV_TEXT("c"), CV_TEXT("reject"),
+		CV_TEXT("x"), CV_TEXT("r"), CV_TEXT("annotator"), CV_INT(1),
+		CV_TEXT("2026-01-01T00:00:00Z"), CV_TEXT(NULL), CV_TEXT(NULL), CV_TEXT(NULL),
+		CV_TEXT(NULL),
+	};
+	ck_assert(log_begin(l, &e) == 0);
+	ck_assert_msg(log_insert_chained(l, "decision", LOG_DECISION_COLS, v, 14, 14, NULL,
+					 &e) == 0, "%s", e.msg);
+	ck_assert(log_commit_tx(l, &e) == 0);
+	log_decisions_free(dec, n);
+	ck_assert_int_eq(log_verify(l, &records, &e), 1);
+	ck_assert_msg(strstr(e.msg, "decisions 1 and 3 have the same uuid"), "%s", e.msg);
+	log_close(l);
 	dataset_free(d);
 }
 END_TEST
@@ -1016,9 +1049,10 @@ static const char schema3_decisions[] =
 	"PRAGMA user_version=3; COMMIT;";
 
 /* A schema 3 log reads as it is when opened read-only, and is upgraded to
- * schema 4 on its first read-write open: the same decisions field by
- * field, the same hash chain, the same undo-once rule. */
-START_TEST(test_v3_log_upgrades_to_v4)
+ * schema 5 (through 4) on its first read-write open: the same decisions
+ * field by field, the same hash chain, the same undo-once rule, now kept
+ * by one index (no duplicate undo to skip), and no index on uuid. */
+START_TEST(test_v3_log_upgrades)
 {
 	struct dataset *d = fixture();
 	struct logdb *l = open_log(d);
@@ -1054,13 +1088,16 @@ START_TEST(test_v3_log_upgrades_to_v4)
 	ck_assert_int_eq(db_int("PRAGMA user_version"), 3);       /* reading never writes */
 
 	l = open_log(d);
-	ck_assert_int_eq(db_int("PRAGMA user_version"), 4);
+	ck_assert_int_eq(db_int("PRAGMA user_version"), 5);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
 				" AND tbl_name = 'decision'"), 2);        /* append-only */
 	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE name ="
-				" 'decision_undo_once' AND sql LIKE '%id > 0'"), 1);
+				" 'decision_undo_once' AND sql LIKE '%UNIQUE%'"
+				" AND sql LIKE '%WHERE undoes IS NOT NULL'"), 1);
 	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-				" AND tbl_name = 'decision'"), 4);        /* + uuid's own */
+				" AND tbl_name = 'decision'"), 2);        /* row, undo once */
+	ck_assert_int_eq(db_int("SELECT count(*) FROM sqlite_master WHERE sql LIKE"
+				" '%uuid TEXT NOT NULL UNIQUE%'"), 0);
 	ck_assert_msg(log_list(l, 0, &got, &ng, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(ng, nw);
 	same_decisions(want, got, nw);
@@ -1380,9 +1417,10 @@ int main(void)
 	tcase_add_test(tc, test_confirm_and_unsure);
 	tcase_add_test(tc, test_batch_notes_and_spot_checks);
 	tcase_add_test(tc, test_hash_chain_shows_tampering);
+	tcase_add_test(tc, test_verify_finds_a_repeated_uuid);
 	tcase_add_test(tc, test_hand_inserted_rows_refused);
 	tcase_add_test(tc, test_writers_check_labels_and_undo_targets);
-	tcase_add_test(tc, test_v3_log_upgrades_to_v4);
+	tcase_add_test(tc, test_v3_log_upgrades);
 	tcase_add_test(tc, test_concurrent_undos_never_share_a_target);
 	tcase_add_test(tc, test_lock_wait_is_bounded);
 	tcase_add_test(tc, test_read_only_open);

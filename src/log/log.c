@@ -198,6 +198,8 @@ static int migrate(struct logdb *l, int uv, struct err *e)
 		rc = -1;
 	if (rc == 0 && uv < 4 && log_migrate_v4(l, e) < 0)
 		rc = -1;
+	if (rc == 0 && uv < 5 && log_migrate_v5(l, e) < 0)
+		rc = -1;
 	if (rc < 0)
 		log_rollback(l);
 	else
@@ -383,6 +385,7 @@ static int create_log(struct logdb *l, struct err *e)
 			 APP_ID, LOG_SCHEMA_VERSION);
 		if (exec(l, schema_v1, e) < 0 || exec(l, schema_v2, e) < 0 ||
 		    log_migrate_v3(l, e) < 0 || log_migrate_v4(l, e) < 0 ||
+		    log_migrate_v5(l, e) < 0 ||
 		    exec(l, pragmas, e) < 0) {
 			log_io_hint(l, e);
 			log_rollback(l);

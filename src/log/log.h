@@ -31,7 +31,7 @@
 #include "dataset.h"
 #include "err.h"
 
-#define LOG_SCHEMA_VERSION 4
+#define LOG_SCHEMA_VERSION 5
 
 struct logdb;
 

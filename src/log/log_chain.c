@@ -212,6 +212,33 @@ static int verify_chain(struct logdb *l, const struct chain_spec *c, size_t *rec
 	return 0;
 }
 
+/* No two decisions share a uuid (since schema 5 no index checks it on
+ * insert: ids are random, see log_schema5.c). */
+static int verify_unique_uuids(struct logdb *l, struct err *e)
+{
+	sqlite3_stmt *st = log_prepare(l, "SELECT uuid, min(id), max(id) FROM decision"
+				       " GROUP BY uuid HAVING count(*) > 1 LIMIT 1", e);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st), bad = 0;
+	if (rc == SQLITE_ROW) {
+		bad = 1;
+		err_set(e, ERR_RUNTIME, "%s: decisions %" PRId64 " and %" PRId64 " have the same"
+			" uuid %s: a decision was copied, or the log was written by another"
+			" program", l->path, (int64_t)sqlite3_column_int64(st, 1),
+			(int64_t)sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 0));
+	} else if (rc != SQLITE_DONE)
+		bad = log_sql_err(l, e, "cannot read the log");
+	sqlite3_finalize(st);
+	return bad;
+}
+
+void log_chain_hash(const char *table, const char *prev, const struct cval *v, size_t n,
+		    char out[65])
+{
+	chain_hash(table, prev, v, n, out);
+}
+
 int log_verify(struct logdb *l, size_t *records, struct err *e)
 {
 	*records = 0;
@@ -235,11 +262,5 @@ int log_verify(struct logdb *l, size_t *records, struct err *e)
 		return err_set(e, ERR_RUNTIME, "%s: version seals decisions up to %" PRId64
 			       " but the log ends at decision %" PRId64 ": decisions were removed",
 			       l->path, sealed, top), 1;
-	return 0;
-}
-
-void log_chain_hash(const char *table, const char *prev, const struct cval *v, size_t n,
-		    char out[65])
-{
-	chain_hash(table, prev, v, n, out);
+	return verify_unique_uuids(l, e);
 }

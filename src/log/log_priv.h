@@ -78,9 +78,11 @@ void log_chain_hash(const char *table, const char *prev, const struct cval *v, s
  * check schema 4 leaves to its writers (see log_schema4.c). */
 int log_check_labels(struct logdb *l, const struct log_new_decision *nds, size_t n,
 		     struct err *e);
-/* Migrate a schema 2 log to 3, 3 to 4 (inside the caller's transaction). */
+/* Migrate a schema 2 log to 3, 3 to 4, 4 to 5 (inside the caller's
+ * transaction). */
 int log_migrate_v3(struct logdb *l, struct err *e);
 int log_migrate_v4(struct logdb *l, struct err *e);
+int log_migrate_v5(struct logdb *l, struct err *e);
 /* The hash of the newest decision, version, ... ("" when none). */
 int log_chain_head(struct logdb *l, const char *table, char out[65], struct err *e);
 int64_t log_next_id(struct logdb *l, const char *table, const char *key, int *ok);

@@ -5,11 +5,10 @@
  * it makes in the table's indexes.
  *
  * - `uuid` is no longer UNIQUE. That index served no query; it only
- *   checked that a 36-character random id (122 random bits for a single
- *   decision, 74 after a millisecond timestamp for a batch's) did not
- *   repeat, and it cost about a fifth of a batch's instructions. An id is
- *   unique by how it is made (from getrandom), and `relabel log --verify`
- *   checks that no id repeats in the file.
+ *   checked that a 36-character id (a UUIDv7: the millisecond, then 74
+ *   bits from getrandom) did not repeat, and it cost about a fifth of a
+ *   batch's instructions. An id is unique by how it is made, and
+ *   `relabel log --verify` checks that no id repeats in the file.
  * - An undo's target was indexed twice: by `decision_undoes` (for the
  *   lookups "is this decision undone?") and by the unique
  *   `decision_undo_once` (one undo per decision, counted after the last

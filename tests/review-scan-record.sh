@@ -3,7 +3,8 @@
 # (in a thread of its own): once the session ends every ranked issue is in
 # the log, and a decision made at once names that scan; a session that only
 # moves records it too; --rank-by records a second scan, which the
-# decisions of that session name.
+# decisions of that session name; a recording cut off short of its issues
+# is recorded anew by the next review, a complete one is not.
 set -u
 R=${RELABEL:-./relabel}
 T=$(mktemp -d)
@@ -28,4 +29,17 @@ RELABEL_REVIEWER=t "$R" review "$T/data.csv" --rank-by normalized_margin --scrip
 	>/dev/null 2>&1 || say "review --rank-by exit $?"
 [ "$(q 'SELECT count(*) FROM scan')" = 2 ] || say "scans after --rank-by: $(q 'SELECT count(*) FROM scan')"
 [ "$(q 'SELECT scan_id FROM decision')" = 2 ] || say "--rank-by decision's scan: $(q 'SELECT scan_id FROM decision')"
+rm -f "$T"/data.relabel.db*
+RELABEL_REVIEWER=t "$R" review "$T/data.csv" --script "$T/a.script" >/dev/null 2>&1 || say "review exit $?"
+q "DELETE FROM issue WHERE scan_id = 1 AND rank > 5"   # as a process killed mid-way leaves it
+RELABEL_REVIEWER=t "$R" review "$T/data.csv" --script "$T/a.script" >/dev/null 2>&1 ||
+	say "review after the cut exit $?"
+[ "$(q 'SELECT count(*) FROM scan')" = 2 ] || say "scans after the cut: $(q 'SELECT count(*) FROM scan')"
+[ "$(q 'SELECT count(*) FROM issue WHERE scan_id = 2')" = "$flagged" ] ||
+	say "issues recorded anew: $(q 'SELECT count(*) FROM issue WHERE scan_id = 2') of $flagged"
+[ "$(q 'SELECT group_concat(scan_id) FROM decision')" = 1,2 ] ||
+	say "decisions' scans after the cut: $(q 'SELECT group_concat(scan_id) FROM decision')"
+RELABEL_REVIEWER=t "$R" review "$T/data.csv" --script "$T/m.script" >/dev/null 2>&1 ||
+	say "review after the new record exit $?"
+[ "$(q 'SELECT count(*) FROM scan')" = 2 ] || say "a complete scan recorded again: $(q 'SELECT count(*) FROM scan') scans"
 exit $fail

@@ -20,6 +20,7 @@
 #include "log_batch.h"
 #include "log_priv.h"
 #include "review.h"
+#include "util.h"
 
 static char dir[] = "/tmp/relabel-test-log-XXXXXX";
 static char data_path[600], probs_path[600], db_path[600], data_sha[65];
@@ -141,6 +142,145 @@ START_TEST(test_scan_issues_recorded_in_batches)
 	ck_assert_int_eq(sqlite3_column_int(st, 2), 6);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	dataset_free(d);
+}
+END_TEST
+
+/* A scan recorded on its own thread, a chunk of issues per transaction,
+ * while the session writes: each claim waits for the scan's row, then
+ * holds the recorder off, so a claim sees whole chunks only (a second
+ * connection reads the issues while the claim is held); every decision
+ * names the scan; in the end every issue is in, in rank order. */
+START_TEST(test_writes_between_scan_chunks)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	enum { N = 5 * 4096 + 123, CHUNK = 4096 };
+	size_t *ranked = xmallocarray(N, sizeof *ranked);
+	double *scores = xmallocarray(N, sizeof *scores);
+	int *suggested = xmallocarray(N, sizeof *suggested), *labels = xmallocarray(N, sizeof *labels);
+	double th[2] = { 0.5, 0.5 };
+	int64_t cj[4] = { 1, 2, 3, 4 };
+	for (size_t i = 0; i < N; i++) {
+		ranked[i] = (i * 7) % N;
+		scores[i] = (double)i / N;
+		suggested[i] = (int)(i % 2);
+		labels[i] = (int)((i / 2) % 2);
+	}
+	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
+			     .suggested = suggested, .scores = scores, .n_flagged = N,
+			     .n_ranked = N, .ranked = ranked };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
+	sqlite3 *db;
+	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
+	sqlite3_stmt *count;
+	ck_assert(sqlite3_prepare_v2(db, "SELECT count(*), coalesce(max(rank), 0) FROM issue",
+				     -1, &count, NULL) == SQLITE_OK);
+	struct log_scan_job *job = log_record_scan_start(l, &prm, &s, labels);
+	struct err e;
+	int64_t scan_id = 0, last = -1, undo_of = 0;
+	int writes = 0, mid = 0;
+	for (int i = 0; i < 40 || (last < N && i < 4000); i++) {
+		int64_t id;
+		ck_assert_msg(log_scan_job_claim(job, &id, &e) == 0, "%s", e.msg);
+		ck_assert(scan_id == 0 || id == scan_id);
+		scan_id = id;
+		ck_assert_int_eq(sqlite3_step(count), SQLITE_ROW);
+		int64_t have = sqlite3_column_int64(count, 0);
+		ck_assert_int_eq(sqlite3_column_int64(count, 1), have);     /* ranks 1..have */
+		ck_assert_msg(have % CHUNK == 0 || have == N, "a claim saw %lld issues",
+			      (long long)have);
+		ck_assert(have >= last);
+		mid += have > 0 && have < N;
+		last = have;
+		sqlite3_reset(count);
+		struct log_new_decision nd = { .row = 0, .example_id = "a",
+					       .action = undo_of ? LOG_UNDO : LOG_RELABEL,
+					       .label = undo_of ? NULL : "y", .reviewer = "r",
+					       .pass = 1, .scan_id = id, .undoes = undo_of };
+		struct log_decision out;
+		ck_assert_msg(log_decide(l, &nd, &out, &e) == 0, "%s", e.msg);
+		undo_of = undo_of ? 0 : out.id;
+		writes++;
+		log_scan_job_release(job);
+		/* a reviewer's pace: a claim made again at once is served
+		 * before the recorder's next chunk (the session comes first) */
+		usleep(2000);
+	}
+	ck_assert_msg(mid > 0, "no write went between two chunks");
+	int64_t id;
+	ck_assert_msg(log_record_scan_finish(job, &id, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(id, scan_id);
+	int complete;
+	ck_assert(log_scan_complete(l, id, &complete, &e) == 0);
+	ck_assert_int_eq(complete, 1);
+	ck_assert_int_eq(sqlite3_step(count), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int64(count, 0), N);
+	sqlite3_finalize(count);
+	sqlite3_stmt *st;
+	ck_assert(sqlite3_prepare_v2(db, "SELECT count(*), sum(scan_id = ?),"
+				     " (SELECT sum(row = (rank - 1) * 7 % ?2) FROM issue) FROM decision",
+				     -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, N);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), writes);
+	ck_assert_int_eq(sqlite3_column_int(st, 1), writes);
+	ck_assert_int_eq(sqlite3_column_int(st, 2), N);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	size_t records;
+	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
+	log_close(l);
+	free(ranked);
+	free(scores);
+	free(suggested);
+	free(labels);
+	dataset_free(d);
+}
+END_TEST
+
+static void db_exec(const char *sql);
+
+/* A recording cut off (its last chunks never written) is found by
+ * log_scan_complete; a complete one, and one with nothing flagged, are
+ * not mistaken for it. */
+START_TEST(test_cut_off_scan_found)
+{
+	struct dataset *d = fixture();
+	struct logdb *l = open_log(d);
+	enum { N = 3000 };
+	static size_t ranked[N];
+	static double scores[N];
+	static int suggested[N], labels[N];
+	double th[2] = { 0.5, 0.5 };
+	int64_t cj[4] = { 1, 2, 3, 4 };
+	for (size_t i = 0; i < N; i++) {
+		ranked[i] = i;
+		scores[i] = (double)i / N;
+	}
+	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
+			     .suggested = suggested, .scores = scores, .n_flagged = N,
+			     .n_ranked = N, .ranked = ranked };
+	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
+	int64_t id1, id2, latest;
+	int complete;
+	struct err e;
+	ck_assert(log_record_scan(l, &prm, &s, labels, 0, &id1, &e) == 0);
+	ck_assert(log_scan_complete(l, id1, &complete, &e) == 0);
+	ck_assert_int_eq(complete, 1);
+	s.n_flagged = s.n_ranked = 0;
+	ck_assert(log_record_scan(l, &prm, &s, labels, 0, &id2, &e) == 0);
+	ck_assert(log_scan_complete(l, id2, &complete, &e) == 0);
+	ck_assert_int_eq(complete, 1);
+	ck_assert(log_latest_scan(l, &latest, &e) == 0);
+	ck_assert_int_eq(latest, id2);
+	log_close(l);
+	db_exec("DELETE FROM issue WHERE scan_id = 1 AND rank > 2048");
+	l = open_log(d);
+	ck_assert(log_scan_complete(l, id1, &complete, &e) == 0);
+	ck_assert_int_eq(complete, 0);
+	log_close(l);
 	dataset_free(d);
 }
 END_TEST
@@ -1404,6 +1544,8 @@ int main(void)
 	tcase_add_test(tc, test_chain_hash_matches_its_definition);
 	tcase_add_test(tc, test_list_names_sealing_version);
 	tcase_add_test(tc, test_scan_issues_recorded_in_batches);
+	tcase_add_test(tc, test_writes_between_scan_chunks);
+	tcase_add_test(tc, test_cut_off_scan_found);
 	tcase_add_test(tc, test_undo_cost_does_not_grow_with_the_log);
 	tcase_add_test(tc, test_undo_reverts_its_target);
 	tcase_add_test(tc, test_expert_wins_regardless_of_order);

@@ -9,8 +9,11 @@
  * from. A recording cut off (the process killed) leaves a scan whose
  * issues stop short of its n_flagged; log_scan_complete finds it and the
  * next session records the scan anew. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "log_priv.h"
 #include "util.h"
@@ -111,10 +114,24 @@ static void *record(void *arg)
 		j->rc = rc;
 		gate_leave(j, 1);
 	}
+	/* The session's decisions are committed with an fsync of the WAL,
+	 * which would flush every chunk written before them: the recorder
+	 * flushes each of its own instead, outside the gate, so a decision
+	 * flushes at most the chunk just written. */
+	size_t plen = strlen(j->db_path);
+	char *wal = xmalloc(plen + 5);
+	memcpy(wal, j->db_path, plen);
+	memcpy(wal + plen, "-wal", 5);
+	int wal_fd = rc == 0 ? open(wal, O_RDONLY | O_CLOEXEC) : -1;
+	free(wal);
 	for (size_t from = 0; rc == 0 && from < j->s->n_ranked; from += ISSUE_CHUNK) {
 		size_t to = j->s->n_ranked - from > ISSUE_CHUNK ? from + ISSUE_CHUNK : j->s->n_ranked;
 		rc = record_chunk(j, l, from, to);
+		if (wal_fd >= 0)
+			fdatasync(wal_fd);
 	}
+	if (wal_fd >= 0)
+		close(wal_fd);
 	if (l) {
 		/* PASSIVE: copies what it can without waiting for the session's
 		 * readers or writers. */

@@ -797,6 +797,50 @@ START_TEST(test_incremental_winners_match_full)
 }
 END_TEST
 
+/* After each decision and undo the queue patched in place (the decided
+ * row taken out or put back) equals the queue rebuilt from every ranked
+ * row, under each decision-state filter and a class filter beside it; a
+ * decision from another session in between makes a full rebuild. */
+START_TEST(test_requeue_matches_rebuild)
+{
+	struct logdb *l = open_db(), *lo = open_db();
+	struct review *r = open_session(l, "ann", 0), *other = open_session(lo, "bob", 0);
+	const char *filters[] = { "state undecided", "state decided", "state mine", "clear",
+				  "given dog" };
+	enum log_action acts[] = { LOG_ACCEPT, LOG_REJECT, LOG_EXCLUDE };
+	int patched = 0;
+	for (int i = 0; i < 40; i++) {
+		ck_assert_int_eq(review_filter(r, filters[i % 5]), 0);
+		if (!r->qlen) {
+			ck_assert_int_eq(review_filter(r, "clear"), 0);
+			ck_assert(r->qlen > 0);
+		}
+		r->cursor = (size_t)(i * 5) % r->qlen;
+		if (i % 7 == 6) {    /* another reviewer decides meanwhile */
+			other->cursor = (size_t)i % other->qlen;
+			ck_assert_int_eq(review_decide(other, LOG_REJECT, NULL), 0);
+		}
+		if (i % 4 == 3)
+			ck_assert_int_eq(review_undo(r), 0);
+		else
+			ck_assert_int_eq(review_decide(r, acts[i % 3], NULL), 0);
+		patched += r->last_read == 1;
+		char kept[64];
+		snprintf(kept, sizeof kept, "%s", queue_str(r));
+		size_t cursor = r->cursor;
+		review_rebuild(r);
+		ck_assert_msg(!strcmp(kept, queue_str(r)), "step %d (%s): patched %s, rebuilt %s",
+			      i, filters[i % 5], kept, queue_str(r));
+		ck_assert_uint_eq(cursor < r->qlen || !r->qlen, 1);
+	}
+	ck_assert_int_gt(patched, 20);
+	review_free(r);
+	review_free(other);
+	log_close(l);
+	log_close(lo);
+}
+END_TEST
+
 /* The winners a session keeps up to date as decisions arrive (one at a
  * time and in batches, undos of either pass naming targets of either
  * pass) equal those of a session built from scratch, after every read. */
@@ -880,6 +924,7 @@ int main(void)
 	tcase_add_test(tc, test_health_after_decisions);
 	tcase_add_test(tc, test_failed_write_keeps_decision_pending);
 	tcase_add_test(tc, test_incremental_winners_match_full);
+	tcase_add_test(tc, test_requeue_matches_rebuild);
 	tcase_add_test(tc, test_incremental_winners_random_logs);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -196,6 +196,7 @@ static int take_decisions(struct review *r, struct log_decision *given, size_t n
 	}
 	if (!given)
 		free(more);   /* strings now belong to r->dec */
+	r->last_read = n;
 	struct log_note *nn;
 	size_t nnew;
 	if (log_notes(r->db, r->nnotes ? r->notes[r->nnotes - 1].id : 0, &nn, &nnew, e) < 0)
@@ -430,6 +431,16 @@ static int record(struct review *r, size_t row, enum log_action a, const char *l
 	return 0;
 }
 
+/* The queue after record() on row: only that row can have changed when
+ * the log's re-read brought nothing but the new decision. */
+static void requeue_after(struct review *r, int recorded, size_t row)
+{
+	if (recorded == 0 && r->last_read == 1 && r->dec[r->ndec - 1].row == row)
+		review_requeue_row(r, row);
+	else
+		review_rebuild(r);
+}
+
 int review_decide(struct review *r, enum log_action a, const char *label)
 {
 	long row = review_row(r);
@@ -469,11 +480,13 @@ int review_decide(struct review *r, enum log_action a, const char *label)
 		 label ? " -> " : "", label ? san_class(cls, sizeof cls, label) : "");
 	if (!rc)
 		say(r, 0, msg);
-	review_rebuild(r);
+	requeue_after(r, rc, (size_t)row);
 	r->cursor = r->qlen ? r->qlen - 1 : 0;
 	for (size_t i = 0; next >= 0 && i < r->qlen; i++)
-		if ((long)r->queue[i] == next)
+		if ((long)r->queue[i] == next) {
 			r->cursor = i;
+			break;
+		}
 	return 0;
 }
 
@@ -534,7 +547,7 @@ int review_undo(struct review *r)
 	int rc = record(r, row, LOG_UNDO, NULL, target);
 	if (rc < 0)
 		return -1;
-	review_rebuild(r);
+	requeue_after(r, rc, row);
 	for (size_t i = 0; i < r->qlen; i++)
 		if (r->queue[i] == row)
 			r->cursor = i;

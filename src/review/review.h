@@ -73,10 +73,12 @@ struct review {
 	double started;
 	size_t session_decisions;
 	int loaded;              /* winners computed once; later reads update them */
+	size_t last_read;        /* decisions the latest read of the log appended */
 	struct review_tools *tools;  /* goto, search-all, spot check, bulk, sort (review_tools.h) */
 	/* the queue's other sources and its sort, run by each rebuild
 	 * (review_tools_rebuild, set by review_open) */
 	void (*rebuild_sources)(struct review *r);
+	int queue_plain;         /* set by each rebuild: the flagged rows alone, in rank order */
 	/* Kept up to date by each log read (review_count.c), never rescanned: */
 	int32_t *row_last;       /* per row: its newest decision (index), or -1 */
 	long *prev_on_row;       /* per decision: the row's decision before it, or -1 */
@@ -117,6 +119,9 @@ int review_state_matches(const struct review *r, size_t row, int state);
 /* Rebuild the queue from its source, the filter and the sort (the cursor
  * clamped to it; review_queue.c): after any change of them. */
 void review_rebuild(struct review *r);
+/* The same after a change of one row's decisions only: the row taken out
+ * of the queue or put back, when that is all that can change. */
+void review_requeue_row(struct review *r, size_t row);
 enum review_state review_state_of(const struct review *r, size_t row);
 const char *review_state_name(enum review_state s);
 

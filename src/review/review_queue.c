@@ -34,8 +34,43 @@ void review_rebuild(struct review *r)
 		for (size_t row = 0; row < r->d->n; row++)
 			if (r->rank[row] < 0 && shown(r, row))
 				r->queue[r->qlen++] = row;
+	r->queue_plain = 0;
 	if (r->rebuild_sources)   /* search-all, spot check, added by hand, sort */
 		r->rebuild_sources(r);
+	if (r->cursor >= r->qlen)
+		r->cursor = r->qlen ? r->qlen - 1 : 0;
+}
+
+/* A queue of the scan's ranked rows in rank order (no expert's, no tool's
+ * source, order or hand-added rows) changes by a decision on a ranked row
+ * at most by that row: a filter on the decision state hides it now or
+ * shows it again. It is taken out or put back at its rank's place, found
+ * by binary search (a move of the rows after it, not a pass testing every
+ * ranked row: 10^6 flagged cost 5-12 ms a decision that way). */
+void review_requeue_row(struct review *r, size_t row)
+{
+	if (r->expert || r->rank[row] < 0 || !r->queue_plain) {
+		review_rebuild(r);
+		return;
+	}
+	int32_t want = r->rank[row];
+	size_t lo = 0, hi = r->qlen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->rank[r->queue[mid]] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int in = lo < r->qlen && r->queue[lo] == row, show = shown(r, row);
+	if (in && !show) {
+		memmove(r->queue + lo, r->queue + lo + 1, (r->qlen - lo - 1) * sizeof *r->queue);
+		r->qlen--;
+	} else if (!in && show) {
+		memmove(r->queue + lo + 1, r->queue + lo, (r->qlen - lo) * sizeof *r->queue);
+		r->queue[lo] = row;
+		r->qlen++;
+	}
 	if (r->cursor >= r->qlen)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }

@@ -188,6 +188,7 @@ void review_tools_rebuild(struct review *r)
 	}
 	if (t->sort != SORT_RANK)
 		sort_queue(r);
+	r->queue_plain = t->source == SRC_FLAGGED && !t->nhand && t->sort == SORT_RANK;
 	if (r->cursor >= r->qlen)
 		r->cursor = r->qlen ? r->qlen - 1 : 0;
 }

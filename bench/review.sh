@@ -6,16 +6,17 @@
 # the same script on a log already holding 10^5 decisions when bench/log.sh
 # has left one ($BENCH_DIR/log-100k.db).
 # Run from the top of a built tree:  BENCH_DIR=/tmp/rb bench/review.sh
-# (ROWS=10000000 for 10^7 examples, about 840,000 flagged).
+# (ROWS=10000000 for 10^7 examples, about 840,000 flagged; GEN_NOISE=0.12
+# beside it for 1,001,578 flagged, the "10^6 flagged" of the targets).
 set -eu
 DIR=${BENCH_DIR:-/tmp/relabel-bench}
 R=${RELABEL:-$PWD/relabel}
 mkdir -p "$DIR"
 cc -O2 -o "$DIR/gen" bench/gen.c
 N=${ROWS:-1000000}
-d="$DIR/${N}x10"
+d="$DIR/${N}x10${GEN_NOISE:+n$GEN_NOISE}"
 mkdir -p "$d"
-[ -s "$d/probs.csv" ] || "$DIR/gen" "$N" 10 "$d"
+[ -s "$d/probs.csv" ] || "$DIR/gen" "$N" 10 "$d"   # gen reads GEN_NOISE
 rm -f "$d/data.relabel.db" "$d/data.relabel.db-wal" "$d/data.relabel.db-shm"
 s="$DIR/review.script"
 {

@@ -303,8 +303,14 @@ int review_open(struct review **out, const struct dataset *d, const struct cl_sc
 	r->row_last = xmallocarray_big(d->n, sizeof *r->row_last);
 	for (size_t i = 0; i < d->n; i++)
 		r->rank[i] = r->row_last[i] = -1;
-	for (size_t i = 0; i < s->n_ranked; i++)
-		r->rank[s->ranked[i]] = (int32_t)i;
+	r->ranked_classes = xmallocarray_big(s->n_ranked ? 2 * s->n_ranked : 1,
+					     sizeof *r->ranked_classes);
+	for (size_t i = 0; i < s->n_ranked; i++) {
+		size_t row = s->ranked[i];
+		r->rank[row] = (int32_t)i;
+		r->ranked_classes[2 * i] = d->labels[row];
+		r->ranked_classes[2 * i + 1] = s->suggested[row];
+	}
 	r->started = util_seconds();
 	if (load_decisions(r, e) < 0 || log_latest_scan(db, &r->scan_id, e) < 0) {
 		review_free(r);
@@ -327,6 +333,7 @@ void review_free(struct review *r)
 	free(r->win1);
 	free(r->win2);
 	free(r->rank);
+	free(r->ranked_classes);
 	free(r->queue);
 	free(r->row_last);
 	free(r->prev_on_row);

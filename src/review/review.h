@@ -61,6 +61,9 @@ struct review {
 	 * more decisions): at 10^7 rows each is 40 MB of fresh pages. */
 	int32_t *win, *win1, *win2; /* per row: deciding decision (all, pass 1, pass 2) or -1 */
 	int32_t *rank;           /* per row: position in the scan's ranking, or -1 */
+	/* per ranked position i: [2i] the given class, [2i+1] the suggested
+	 * one (a filter's pass reads them in order, not at random rows) */
+	int32_t *ranked_classes;
 	size_t *queue, qlen;     /* rows shown, in order */
 	size_t cursor;           /* index into queue */
 	struct review_filter filter;

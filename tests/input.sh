@@ -4,7 +4,8 @@
 # stays valid on bytes that are not UTF-8, strict numeric options, exact
 # --id, duplicate ids, empty labels and class names, duplicate column
 # names, too many classes, the missing-image message, a missing option
-# value. Each check names the behaviour it keeps.
+# value, inputs that are pipes or FIFOs. Each check names the behaviour it
+# keeps.
 set -u
 R=${RELABEL:-./relabel}
 T=$(mktemp -d)
@@ -182,6 +183,32 @@ expect 0 "all text cells empty" "$R" scan "$I/t.csv" --features text
 # a header error exits 2 (the ASan build exited 1 on a leak)
 printf 'id,"lab\nel\n' >"$I/h.csv"
 expect 2 "header error" "$R" scan "$I/h.csv" --probs "$N/p.csv"
+
+# Inputs that are streams (a pipe, a FIFO, gzip through a pipe): read once
+# and kept, so the parallel readers, the error messages' line numbers and
+# the log's hash all see the same bytes as from the file.
+S=$T/stream; mkdir "$S"
+cp "${top_srcdir:-.}/data/digits/noisy/data.csv" "${top_srcdir:-.}/data/digits/noisy/probs.csv" "$S/"
+"$R" scan "$S/data.csv" >"$S/want.txt" 2>/dev/null || say "scan of the files failed"
+cat "$S/probs.csv" | "$R" scan "$S/data.csv" --probs /dev/stdin >"$S/got.txt" 2>"$T/err" ||
+	say "probabilities from a pipe: $(head -2 "$T/err")"
+cmp -s "$S/want.txt" "$S/got.txt" || say "probabilities from a pipe: another result"
+gzip -c "$S/probs.csv" | "$R" scan "$S/data.csv" --probs /dev/stdin >"$S/got.txt" 2>"$T/err" ||
+	say "gzip through a pipe: $(head -2 "$T/err")"
+cmp -s "$S/want.txt" "$S/got.txt" || say "gzip through a pipe: another result"
+mkfifo "$S/fifo.csv"
+cat "$S/data.csv" >"$S/fifo.csv" &
+"$R" scan "$S/fifo.csv" --probs "$S/probs.csv" >"$S/got.txt" 2>"$T/err" ||
+	say "data from a FIFO: $(head -2 "$T/err")"
+wait
+cmp -s "$S/want.txt" "$S/got.txt" || say "data from a FIFO: another result"
+sed '5s/^0\.[0-9]*/x/' "$S/probs.csv" | "$R" scan "$S/data.csv" --probs /dev/stdin >/dev/null 2>"$T/err"
+[ $? = 2 ] || say "a bad number in a pipe: exit status"
+grep -q '^relabel: /dev/stdin:5:1: not a number' "$T/err" || say "a bad number in a pipe: $(cat "$T/err")"
+cat "$S/probs.csv" | "$R" decide "$S/data.csv" --probs /dev/stdin --row 0 --action reject \
+	>/dev/null 2>"$T/err" || say "decide with probabilities from a pipe: $(head -2 "$T/err")"
+[ "$(sqlite3 "$S/data.relabel.db" 'SELECT probs_sha256 FROM dataset')" = \
+  "$(sha256sum <"$S/probs.csv" | cut -d' ' -f1)" ] || say "a pipe's hash in the log"
 
 [ $fail = 0 ] && echo "input: ok"
 exit $fail

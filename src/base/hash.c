@@ -152,6 +152,11 @@ static int take_prefetched(const char *path, char hex[65], uint64_t *size, struc
 	return rc;
 }
 
+int hash_fd_sha256(int fd, const char *name, char hex[65], uint64_t *size, struct err *e)
+{
+	return hash_fd(fd, name, hex, size, e);
+}
+
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e)
 {
 	int rc = take_prefetched(path, hex, size, e);

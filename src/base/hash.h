@@ -9,6 +9,9 @@
 
 /* Hash the file at path into hex (65 bytes incl. NUL) and its size. */
 int hash_file_sha256(const char *path, char hex[65], uint64_t *size, struct err *e);
+/* The same of what fd reads from its offset on (closed after; name for
+ * errors). */
+int hash_fd_sha256(int fd, const char *name, char hex[65], uint64_t *size, struct err *e);
 /* Start hashing the regular file at path on a thread of its own; the next
  * hash_file_sha256 of the same path takes the result (waiting for it) if
  * the file's device, inode, size and modification time are unchanged, and

@@ -144,9 +144,14 @@ void dataset_image_path(const struct dataset *d, size_t row, char *path, size_t 
 const char *dataset_image_base(const struct dataset *d);
 
 /* Open an input file, inflating it when it is gzip-compressed (into an
- * unlinked temporary file); the fd reads the uncompressed bytes. */
+ * unlinked temporary file); the fd reads the uncompressed bytes. A stream
+ * (pipe, FIFO) is read once and kept: opening its path again reads the
+ * same bytes (dataset_input.c). */
 int dataset_open_input(const char *path, const char *what, uint64_t *size,
 		       struct err *e);
+/* SHA-256 and size of the file at path as given (compressed bytes for a
+ * .gz), or of the kept copy when it was a stream. */
+int dataset_hash_input(const char *path, char hex[65], uint64_t *size, struct err *e);
 
 /* SHA-256 and size of what the dataset was loaded from, as the corrections
  * log records it: the data file's bytes, or for a dataset built from an

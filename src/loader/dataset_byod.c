@@ -160,7 +160,7 @@ int dataset_content_sha256(const struct dataset *d, char hex[65], uint64_t *size
 			*size = d->priv->content_size;
 		return 0;
 	}
-	return hash_file_sha256(d->data_path, hex, size, e);
+	return dataset_hash_input(d->data_path, hex, size, e);
 }
 
 /* --- image folders -------------------------------------------------------- */

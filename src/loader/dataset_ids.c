@@ -170,7 +170,7 @@ size_t dataset_row_line(const struct dataset *d, size_t row)
 {
 	uint64_t size;
 	struct err e = { 0 };
-	int fd = dataset_open_file(d->data_path, "the data file", &size, &e);
+	int fd = dataset_open_input(d->data_path, "the data file", &size, &e);
 	if (fd < 0)
 		return 0;
 	struct line_ctx c = { .want = row, .header = 1 };

@@ -1,7 +1,7 @@
 /* dataset_input.c — opening the files a dataset is read from: the
- * delimiter a file is read with (TSV by extension), and gzip inflation
- * (a .gz input is inflated once into an anonymous memory file, so every
- * reader can pread it like the plain file).
+ * delimiter a file is read with (TSV by extension), gzip inflation (a .gz
+ * input is inflated once into an anonymous memory file, so every reader
+ * can pread it like the plain file), and inputs that are streams.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -10,12 +10,146 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "dataset_priv.h"
+#include "hash.h"
 #include "util.h"
+
+/* A pipe or FIFO given as an input (`--probs <(...)`, `... | relabel scan
+ * /dev/stdin`) is read once, into an anonymous memory file, and every later
+ * open or hash of the same path in this process reads that copy: the
+ * readers pread a file in parts, in parallel, and come back to it (the
+ * log hashes it, an error message counts its lines), which a stream
+ * allows only once. Data and probabilities load on threads of their own,
+ * hence the lock. A stream that is not gzip stops at its first NUL byte,
+ * as the readers would (`cat /dev/zero |` is refused, not kept). Devices
+ * such as /dev/zero are read as files (pread works on them). */
+#define STREAMS_MAX 8
+static struct stream_copy {
+	char *path;
+	int fd;
+	uint64_t size;
+} streams[STREAMS_MAX];
+static pthread_mutex_t streams_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A descriptor of its own (own offset) on a memory file. */
+static int reopen(int fd)
+{
+	char p[48];
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	int n = open(p, O_RDONLY | O_CLOEXEC);
+	if (n < 0 && (n = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		lseek(n, 0, SEEK_SET);
+	return n;
+}
+
+static struct stream_copy *stream_of(const char *path)
+{
+	for (size_t i = 0; i < STREAMS_MAX && streams[i].path; i++)
+		if (!strcmp(streams[i].path, path))
+			return &streams[i];
+	return NULL;
+}
+
+/* Copy the stream fd (closed) into a memory file kept under path. */
+static int copy_stream(int fd, const char *path, uint64_t *size, struct err *e)
+{
+	struct stream_copy *c = NULL;
+	for (size_t i = 0; i < STREAMS_MAX && !c; i++)
+		if (!streams[i].path)
+			c = &streams[i];
+	int tmp = c ? memfd_create("relabel-stream", MFD_CLOEXEC) : -1;
+	if (tmp < 0) {
+		close(fd);
+		return err_set(e, ERR_RUNTIME, "%s: cannot keep a copy of this stream: %s", path,
+			       c ? strerror(errno) : "too many streams given");
+	}
+	size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
+	uint64_t total = 0;
+	int rc = 0, text = -1;       /* -1: not known yet (the first two bytes tell) */
+	unsigned char first = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, cap);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(e, ERR_INPUT, "%s: read failed: %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (total == 0)
+			first = (unsigned char)buf[0];
+		if (text < 0 && total + (uint64_t)n >= 2)
+			text = !(first == 0x1f && (unsigned char)buf[total ? 0 : 1] == 0x8b);
+		const char *nul = text == 1 ? memchr(buf, 0, (size_t)n) : NULL;
+		if (nul) {
+			rc = err_set(e, ERR_INPUT, "%s: NUL byte (offset %llu; a binary stream?); "
+				     "expected CSV text", path,
+				     (unsigned long long)(total + (uint64_t)(nul - buf)));
+			break;
+		}
+		if (write(tmp, buf, (size_t)n) != n) {
+			rc = err_set(e, ERR_RUNTIME, "%s: cannot keep a copy of this stream: %s",
+				     path, strerror(errno));
+			break;
+		}
+		total += (uint64_t)n;
+	}
+	free(buf);
+	close(fd);
+	if (rc < 0) {
+		close(tmp);
+		return -1;
+	}
+	c->path = xstrdup(path);
+	c->fd = tmp;
+	c->size = total;
+	*size = total;
+	return reopen(tmp);
+}
+
+/* The file at path, or the kept copy of a stream. */
+static int open_raw(const char *path, const char *what, uint64_t *size, struct err *e)
+{
+	pthread_mutex_lock(&streams_lock);
+	struct stream_copy *c = stream_of(path);
+	int fd;
+	if (c) {
+		*size = c->size;
+		fd = reopen(c->fd);
+		if (fd < 0)
+			err_set(e, ERR_RUNTIME, "%s: cannot read the copy of this stream: %s", path,
+				strerror(errno));
+	} else {
+		fd = dataset_open_file(path, what, size, e);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			fd = copy_stream(fd, path, size, e);
+	}
+	pthread_mutex_unlock(&streams_lock);
+	return fd;
+}
+
+int dataset_hash_input(const char *path, char hex[65], uint64_t *size, struct err *e)
+{
+	pthread_mutex_lock(&streams_lock);
+	struct stream_copy *c = stream_of(path);
+	int fd = c ? reopen(c->fd) : -1;
+	pthread_mutex_unlock(&streams_lock);
+	if (!c)
+		return hash_file_sha256(path, hex, size, e);
+	if (fd < 0)
+		return err_set(e, ERR_RUNTIME, "%s: cannot read the copy of this stream: %s", path,
+			       strerror(errno));
+	return hash_fd_sha256(fd, path, hex, size, e);
+}
 
 int dataset_ends_with(const char *s, const char *tail)
 {
@@ -36,7 +170,7 @@ char dataset_delimiter(const struct dataset_opts *o, const char *path)
 int dataset_open_input(const char *path, const char *what, uint64_t *size,
 		       struct err *e)
 {
-	int fd = dataset_open_file(path, what, size, e);
+	int fd = open_raw(path, what, size, e);
 	if (fd < 0)
 		return -1;
 	unsigned char magic[2];

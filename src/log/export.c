@@ -244,7 +244,7 @@ int export_write(const struct export_req *r, struct export_counts *c, struct err
 	const struct dataset *d = r->d;
 	char sha[65];
 	memset(c, 0, sizeof *c);
-	if (hash_file_sha256(d->data_path, sha, NULL, e) < 0)
+	if (dataset_hash_input(d->data_path, sha, NULL, e) < 0)
 		return -1;
 	if (strcmp(sha, r->data_sha256))
 		return err_set(e, ERR_INPUT, "%s: changed since the corrections log was "

@@ -677,7 +677,7 @@ static int check_dataset(struct logdb *l, const struct dataset *d, int force,
 	char dsha[65], psha[65] = "";
 	uint64_t dsize, psize = 0;
 	if (dataset_content_sha256(d, dsha, &dsize, e) < 0 ||
-	    (d->probs_path && hash_file_sha256(d->probs_path, psha, &psize, e) < 0))
+	    (d->probs_path && dataset_hash_input(d->probs_path, psha, &psize, e) < 0))
 		return -1;
 	l->has_ids = d->id_col >= 0;
 	l->d = d;

@@ -92,6 +92,45 @@ static const char *label_of(struct logdb *l, size_t row, int64_t upto)
 	return buf;
 }
 
+/* A scan of n ranked rows made up for the log's tests: row (rank - 1) * 7
+ * mod n at each rank (a permutation when 7 does not divide n), score
+ * row / n, suggested row mod 2, given row / 2 mod 2. */
+struct synth_scan {
+	struct cl_scan s;
+	size_t *ranked;
+	double *scores, th[2];
+	int *suggested, *labels;
+	int64_t cj[4];
+};
+
+static void synth_scan(struct synth_scan *x, size_t n)
+{
+	x->ranked = xmallocarray(n, sizeof *x->ranked);
+	x->scores = xmallocarray(n, sizeof *x->scores);
+	x->suggested = xmallocarray(n, sizeof *x->suggested);
+	x->labels = xmallocarray(n, sizeof *x->labels);
+	x->th[0] = x->th[1] = 0.5;
+	for (int i = 0; i < 4; i++)
+		x->cj[i] = i + 1;
+	for (size_t i = 0; i < n; i++) {
+		x->ranked[i] = (i * 7) % n;
+		x->scores[i] = (double)i / (double)n;
+		x->suggested[i] = (int)(i % 2);
+		x->labels[i] = (int)((i / 2) % 2);
+	}
+	x->s = (struct cl_scan){ .n = n, .k = 2, .thresholds = x->th, .cj_raw = x->cj,
+				 .cj = x->cj, .suggested = x->suggested, .scores = x->scores,
+				 .n_flagged = n, .n_ranked = n, .ranked = x->ranked };
+}
+
+static void synth_scan_free(struct synth_scan *x)
+{
+	free(x->ranked);
+	free(x->scores);
+	free(x->suggested);
+	free(x->labels);
+}
+
 /* A scan's issues go in by batches of rows: every ranked row exactly once,
  * with its rank, score and labels, for a count spanning full batches and a
  * rest, and for a count smaller than one batch. */
@@ -100,20 +139,10 @@ START_TEST(test_scan_issues_recorded_in_batches)
 	struct dataset *d = fixture();
 	struct logdb *l = open_log(d);
 	enum { N = 600 };
-	static size_t ranked[N];
-	static double scores[N];
-	static int suggested[N], labels[N];
-	double th[2] = { 0.5, 0.5 };
-	int64_t cj[4] = { 1, 2, 3, 4 };
-	for (size_t i = 0; i < N; i++) {
-		ranked[i] = (i * 7) % N;        /* a permutation of the rows */
-		scores[i] = (double)i / N;
-		suggested[i] = (int)(i % 2);
-		labels[i] = (int)((i / 2) % 2);
-	}
-	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
-			     .suggested = suggested, .scores = scores, .n_flagged = N,
-			     .n_ranked = N, .ranked = ranked };
+	struct synth_scan x;
+	synth_scan(&x, N);
+	struct cl_scan s = x.s;
+	const int *labels = x.labels;
 	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	int64_t id1, id2;
 	struct err e;
@@ -142,6 +171,7 @@ START_TEST(test_scan_issues_recorded_in_batches)
 	ck_assert_int_eq(sqlite3_column_int(st, 2), 6);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	synth_scan_free(&x);
 	dataset_free(d);
 }
 END_TEST
@@ -156,20 +186,10 @@ START_TEST(test_writes_between_scan_chunks)
 	struct dataset *d = fixture();
 	struct logdb *l = open_log(d);
 	enum { N = 5 * 4096 + 123, CHUNK = 4096 };
-	size_t *ranked = xmallocarray(N, sizeof *ranked);
-	double *scores = xmallocarray(N, sizeof *scores);
-	int *suggested = xmallocarray(N, sizeof *suggested), *labels = xmallocarray(N, sizeof *labels);
-	double th[2] = { 0.5, 0.5 };
-	int64_t cj[4] = { 1, 2, 3, 4 };
-	for (size_t i = 0; i < N; i++) {
-		ranked[i] = (i * 7) % N;
-		scores[i] = (double)i / N;
-		suggested[i] = (int)(i % 2);
-		labels[i] = (int)((i / 2) % 2);
-	}
-	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
-			     .suggested = suggested, .scores = scores, .n_flagged = N,
-			     .n_ranked = N, .ranked = ranked };
+	struct synth_scan x;
+	synth_scan(&x, N);
+	struct cl_scan s = x.s;
+	const int *labels = x.labels;
 	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	sqlite3 *db;
 	ck_assert(sqlite3_open(db_path, &db) == SQLITE_OK);
@@ -232,10 +252,7 @@ START_TEST(test_writes_between_scan_chunks)
 	size_t records;
 	ck_assert_msg(log_verify(l, &records, &e) == 0, "%s", e.msg);
 	log_close(l);
-	free(ranked);
-	free(scores);
-	free(suggested);
-	free(labels);
+	synth_scan_free(&x);
 	dataset_free(d);
 }
 END_TEST
@@ -250,18 +267,10 @@ START_TEST(test_cut_off_scan_found)
 	struct dataset *d = fixture();
 	struct logdb *l = open_log(d);
 	enum { N = 3000 };
-	static size_t ranked[N];
-	static double scores[N];
-	static int suggested[N], labels[N];
-	double th[2] = { 0.5, 0.5 };
-	int64_t cj[4] = { 1, 2, 3, 4 };
-	for (size_t i = 0; i < N; i++) {
-		ranked[i] = i;
-		scores[i] = (double)i / N;
-	}
-	struct cl_scan s = { .n = N, .k = 2, .thresholds = th, .cj_raw = cj, .cj = cj,
-			     .suggested = suggested, .scores = scores, .n_flagged = N,
-			     .n_ranked = N, .ranked = ranked };
+	struct synth_scan x;
+	synth_scan(&x, N);
+	struct cl_scan s = x.s;
+	const int *labels = x.labels;
 	struct cl_scan_params prm = { CL_PRUNE_BY_NOISE_RATE, CL_SELF_CONFIDENCE, 0, 0, 0 };
 	int64_t id1, id2, latest;
 	int complete;
@@ -281,6 +290,7 @@ START_TEST(test_cut_off_scan_found)
 	ck_assert(log_scan_complete(l, id1, &complete, &e) == 0);
 	ck_assert_int_eq(complete, 0);
 	log_close(l);
+	synth_scan_free(&x);
 	dataset_free(d);
 }
 END_TEST

@@ -116,6 +116,10 @@ void review_free(struct review *r);
 long review_row(const struct review *r);
 /* Index of the decision with log id `id` in r->dec (id order), or -1. */
 long review_find_decision(const struct review *r, int64_t id);
+/* Where ranked row `row` stands, or would stand, among the first qr queue
+ * positions when they hold ranked rows in rank order (binary search;
+ * review_row.c). */
+size_t review_rank_place(const struct review *r, size_t qr, size_t row);
 /* Whether a row is in a decision state filter (RS_ANY, a state, or the
  * groups decided / others / mine / disagree). */
 int review_state_matches(const struct review *r, size_t row, int state);

@@ -85,15 +85,7 @@ void review_requeue_row(struct review *r, size_t row)
 		review_rebuild(r);
 		return;
 	}
-	int32_t want = r->rank[row];
-	size_t lo = 0, hi = r->qlen;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->rank[r->queue[mid]] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = review_rank_place(r, r->qlen, row);
 	int in = lo < r->qlen && r->queue[lo] == row, show = shown(r, row);
 	if (in && !show) {
 		memmove(r->queue + lo, r->queue + lo + 1, (r->qlen - lo - 1) * sizeof *r->queue);

@@ -24,6 +24,20 @@ int review_by_other(const struct review *r, size_t row)
 	return dd && strcmp(dd->reviewer, r->reviewer) != 0;
 }
 
+size_t review_rank_place(const struct review *r, size_t qr, size_t row)
+{
+	int32_t want = r->rank[row];
+	size_t lo = 0, hi = qr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->rank[r->queue[mid]] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const struct log_decision *review_decision(const struct review *r, size_t row)
 {
 	long w = r->expert ? r->win2[row] : r->win[row];

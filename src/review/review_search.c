@@ -228,15 +228,7 @@ static int row_matches(const struct review *r, struct review_search_index *x, si
  * ranked ones, in rank order), or -1 when the filter hides it. */
 static long queue_pos(const struct review *r, size_t qr, size_t row)
 {
-	long want = r->rank[row];
-	size_t lo = 0, hi = qr;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->rank[r->queue[mid]] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = review_rank_place(r, qr, row);
 	return lo < qr && r->queue[lo] == row ? (long)lo : -1;
 }
 

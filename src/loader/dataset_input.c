@@ -56,18 +56,15 @@ static struct stream_copy *stream_of(const char *path)
 	return NULL;
 }
 
-/* Copy the stream fd (closed) into a memory file kept under path. */
+/* Copy the stream fd (closed) into a memory file (returned); made outside
+ * the lock, so another input's loading does not wait for it. */
 static int copy_stream(int fd, const char *path, uint64_t *size, struct err *e)
 {
-	struct stream_copy *c = NULL;
-	for (size_t i = 0; i < STREAMS_MAX && !c; i++)
-		if (!streams[i].path)
-			c = &streams[i];
-	int tmp = c ? memfd_create("relabel-stream", MFD_CLOEXEC) : -1;
+	int tmp = memfd_create("relabel-stream", MFD_CLOEXEC);
 	if (tmp < 0) {
 		close(fd);
 		return err_set(e, ERR_RUNTIME, "%s: cannot keep a copy of this stream: %s", path,
-			       c ? strerror(errno) : "too many streams given");
+			       strerror(errno));
 	}
 	size_t cap = 1 << 20;
 	char *buf = xmalloc(cap);
@@ -108,11 +105,31 @@ static int copy_stream(int fd, const char *path, uint64_t *size, struct err *e)
 		close(tmp);
 		return -1;
 	}
+	*size = total;
+	return tmp;
+}
+
+/* Keep the copy tmp under path (called with the lock held); a descriptor
+ * of its own on it. */
+static int keep_stream(int tmp, const char *path, uint64_t size, struct err *e)
+{
+	struct stream_copy *c = NULL;
+	for (size_t i = 0; i < STREAMS_MAX && !c; i++)
+		if (!streams[i].path)
+			c = &streams[i];
+	if (!c) {
+		close(tmp);
+		return err_set(e, ERR_RUNTIME, "%s: cannot keep a copy of this stream: too many "
+			       "streams given", path);
+	}
 	c->path = xstrdup(path);
 	c->fd = tmp;
-	c->size = total;
-	*size = total;
-	return reopen(tmp);
+	c->size = size;
+	int fd = reopen(tmp);
+	if (fd < 0)
+		err_set(e, ERR_RUNTIME, "%s: cannot read the copy of this stream: %s", path,
+			strerror(errno));
+	return fd;
 }
 
 /* The file at path, or the kept copy of a stream. */
@@ -127,12 +144,19 @@ static int open_raw(const char *path, const char *what, uint64_t *size, struct e
 		if (fd < 0)
 			err_set(e, ERR_RUNTIME, "%s: cannot read the copy of this stream: %s", path,
 				strerror(errno));
-	} else {
-		fd = dataset_open_file(path, what, size, e);
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-			fd = copy_stream(fd, path, size, e);
+		pthread_mutex_unlock(&streams_lock);
+		return fd;
 	}
+	pthread_mutex_unlock(&streams_lock);
+	fd = dataset_open_file(path, what, size, e);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return fd;
+	int tmp = copy_stream(fd, path, size, e);
+	if (tmp < 0)
+		return -1;
+	pthread_mutex_lock(&streams_lock);
+	fd = keep_stream(tmp, path, *size, e);
 	pthread_mutex_unlock(&streams_lock);
 	return fd;
 }

@@ -40,6 +40,24 @@ static void agree(const char *s)
 	if (a == NUM_OK)
 		ck_assert_msg(!memcmp(&fast, &safe, sizeof fast),
 			      "'%s': %.17g (fast) vs %.17g (strtod)", s, fast, safe);
+	/* the whole-record reader: the field alone, and the field between
+	 * two others, read as the field reader reads it */
+	double row[3] = { 0, 0, 0 };
+	int whole = numparse_row(s, strlen(s), ',', 1, row);
+	ck_assert_msg((whole == 0) == (a == NUM_OK && !strchr(s, ',')),
+		      "'%s': record reader %d, field reader status %d", s, whole, a);
+	if (whole == 0)
+		ck_assert_msg(!memcmp(&row[0], &safe, sizeof safe), "'%s': %.17g (record) "
+			      "vs %.17g (strtod)", s, row[0], safe);
+	char line[1024];
+	int n = snprintf(line, sizeof line, "0.25\t%s\t1", s);
+	if (n > 0 && (size_t)n < sizeof line && !strchr(s, '\t')) {
+		whole = numparse_row(line, (size_t)n, '\t', 3, row);
+		ck_assert_msg((whole == 0) == (a == NUM_OK), "'%s' between tabs: %d", s, whole);
+		if (whole == 0)
+			ck_assert(row[0] == 0.25 && row[2] == 1 &&
+				  !memcmp(&row[1], &safe, sizeof safe));
+	}
 }
 
 START_TEST(test_adversarial_decimals)
@@ -76,6 +94,20 @@ START_TEST(test_adversarial_decimals)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		agree(cases[i]);
+	/* records the whole-record reader must hand back to the field reader:
+	 * too few or too many fields, an empty one, a trailing delimiter, a
+	 * line end, a quote, another delimiter */
+	static const char *const rows[] = {
+		"0.1,0.2", "0.1,0.2,0.3,0.4", "0.1,,0.3", ",0.2,0.3", "0.1,0.2,",
+		"0.1,0.2,0.3,", "0.1,0.2,0.3\r", "\"0.1\",0.2,0.3", "0.1;0.2;0.3",
+		"0.1,0.2\t0.3", "", "0.1,0.2,0.3 ", "0.1,0.2,0.3\n",
+	};
+	double out[3];
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		ck_assert_msg(numparse_row(rows[i], strlen(rows[i]), ',', 3, out) < 0,
+			      "'%s' read as a record of 3", rows[i]);
+	ck_assert(numparse_row("0.1,-0.2,3e-1", 13, ',', 3, out) == 0 && out[0] == 0.1 &&
+		  out[1] == -0.2 && out[2] == 0.3);
 	/* 800 digits: longer than any buffer on the fast side */
 	char big[820] = "0.";
 	for (int i = 2; i < 802; i++)
@@ -136,8 +168,13 @@ START_TEST(test_random_decimals)
 }
 END_TEST
 
-/* A PROBS.csv of n rows (17-digit numbers), with `bad` put at row bad_row
- * column bad_col (0-based) when bad is not NULL. */
+/* How write_probs writes numbers, and what it puts between them. */
+static int num_digits = 17, num_fixed = 0;     /* %.17g, or %.*f when fixed */
+static char num_sep = ',';
+
+/* A PROBS.csv of n rows (17 digits unless num_digits says otherwise),
+ * with `bad` put at row bad_row column bad_col (0-based) when bad is not
+ * NULL. */
 static void write_probs(const char *data, const char *probs, size_t n, size_t k,
 			const char *bad, size_t bad_row, size_t bad_col)
 {
@@ -145,7 +182,7 @@ static void write_probs(const char *data, const char *probs, size_t n, size_t k,
 	ck_assert(d && p);
 	fputs("id,label\n", d);
 	for (size_t j = 0; j < k; j++)
-		fprintf(p, "%sc%zu", j ? "," : "", j);
+		fprintf(p, "%sc%zu", j ? (char[]){ num_sep, 0 } : "", j);
 	fputc('\n', p);
 	double *row = malloc(k * sizeof *row);
 	for (size_t i = 0; i < n; i++) {
@@ -155,11 +192,13 @@ static void write_probs(const char *data, const char *probs, size_t n, size_t k,
 			sum += row[j] = (double)(next() >> 11) / 9007199254740992.0 + 0.01;
 		for (size_t j = 0; j < k; j++) {
 			if (j)
-				fputc(',', p);
+				fputc(num_sep, p);
 			if (bad && i == bad_row && j == bad_col)
 				fputs(bad, p);
+			else if (num_fixed)
+				fprintf(p, "%.*f", num_digits, row[j] / sum);
 			else
-				fprintf(p, "%.17g", row[j] / sum);
+				fprintf(p, "%.*g", num_digits, row[j] / sum);
 		}
 		fputc('\n', p);
 	}
@@ -175,11 +214,17 @@ static int load(const char *data, const char *probs, int threads, int exact,
 	return dataset_load(d, &o, e);
 }
 
-START_TEST(test_plain_tokenizer_agrees)
+/* The split plain path (the whole-record reader, then fields) against
+ * libcsv and strtod alone: the same array bit for bit, and the same error
+ * at the same line and column, for the number forms files hold. */
+static void plain_agrees(const char *probs_name, int digits, int fixed, char sep)
 {
 	char data[600], probs[600];
 	snprintf(data, sizeof data, "%s/data.csv", dir);
-	snprintf(probs, sizeof probs, "%s/probs.csv", dir);
+	snprintf(probs, sizeof probs, "%s/%s", dir, probs_name);
+	num_digits = digits;
+	num_fixed = fixed;
+	num_sep = sep;
 	write_probs(data, probs, 40000, 7, NULL, 0, 0);
 	struct dataset *ref = NULL, *d = NULL;
 	struct err e;
@@ -194,7 +239,8 @@ START_TEST(test_plain_tokenizer_agrees)
 	 * line and column, from libcsv alone and from the split plain path. */
 	static const struct { const char *bad; size_t col; } bads[] = {
 		{ "0.5x", 3 }, { "", 0 }, { "1.5", 6 }, { "nan", 2 }, { "0.1,0.2", 6 },
-		{ "\"0.5\"", 1 }, { "0.1\r", 4 },
+		{ "\"0.5\"", 1 }, { "0.1\r", 4 }, { "0.1\t0.2", 6 }, { "-0.5", 2 },
+		{ "1.0000001", 5 }, { "0.5 ", 0 }, { "00000000000000000000.5", 1 },
 	};
 	for (size_t b = 0; b < sizeof bads / sizeof bads[0]; b++) {
 		write_probs(data, probs, 40000, 7, bads[b].bad, 39000, bads[b].col);
@@ -205,11 +251,22 @@ START_TEST(test_plain_tokenizer_agrees)
 		int r2 = load(data, probs, 3, 0, &d, &e2);
 		if (r2 == 0)
 			dataset_free(d);
-		ck_assert_int_eq(r1, r2);
+		ck_assert_msg(r1 == r2, "%s case %zu: %d vs %d", probs_name, b, r1, r2);
 		if (r1 < 0)
-			ck_assert_msg(!strcmp(e1.msg, e2.msg), "case %zu:\n  %s\n  %s", b,
-				      e1.msg, e2.msg);
+			ck_assert_msg(!strcmp(e1.msg, e2.msg), "%s case %zu:\n  %s\n  %s",
+				      probs_name, b, e1.msg, e2.msg);
 	}
+	num_digits = 17;
+	num_fixed = 0;
+	num_sep = ',';
+}
+
+START_TEST(test_plain_tokenizer_agrees)
+{
+	plain_agrees("probs.csv", 17, 0, ',');
+	plain_agrees("probs6.csv", 6, 1, ',');
+	plain_agrees("probs.tsv", 6, 1, '\t');
+	plain_agrees("probs9.tsv", 9, 0, '\t');
 }
 END_TEST
 

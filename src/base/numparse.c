@@ -58,6 +58,51 @@ static int short_decimal(const char *s, size_t len, double *out)
 	return 0;
 }
 
+int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
+{
+	const char *p = s, *end = s + len;
+	for (size_t j = 0; j < k; j++) {
+		/* short_decimal's form, read in place up to the delimiter */
+		const char *f = p;
+		uint64_t m = 0;
+		unsigned d;
+		while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+			m = m * 10 + d;
+			p++;
+		}
+		size_t digits = (size_t)(p - f);
+		int frac = 0;
+		if (p < end && *p == '.') {
+			const char *q = ++p;
+			while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+				m = m * 10 + d;
+				p++;
+			}
+			frac = (int)(p - q);
+			digits += (size_t)frac;
+		}
+		if (p - f <= 17 && digits && m <= (UINT64_C(1) << 53) &&
+		    (p == end || *p == delim)) {
+			out[j] = (double)m / pow10_exact[frac];
+		} else {
+			const char *q = memchr(f, delim, (size_t)(end - f));
+			if (!q)
+				q = end;
+			if (numparse_double(f, (size_t)(q - f), 0, &out[j]) != NUM_OK)
+				return -1;
+			p = q;
+		}
+		if (j + 1 < k) {
+			if (p == end)
+				return -1;
+			p++;
+		} else if (p != end) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int ci_eq(const char *s, size_t len, const char *word)
 {
 	size_t n = strlen(word);

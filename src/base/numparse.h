@@ -19,6 +19,15 @@ enum numparse_status { NUM_OK = 0, NUM_EMPTY, NUM_SYNTAX, NUM_NAN, NUM_INF, NUM_
  * such as pandas writes). All paths give bit-identical results. */
 enum numparse_status numparse_double(const char *s, size_t len, int exact, double *out);
 
+/* A record of exactly k numbers separated by delim, s[0..len-1] without its
+ * line end, into out[0..k-1]: 0, or -1 if any field is not one number
+ * numparse_double (exact = 0) accepts, or the count is not k (out is then
+ * partly written; the caller reads the record field by field for the
+ * exact error). Each value is bit for bit numparse_double's: the short
+ * plain form is converted inline (Clinger's path), anything else field by
+ * field through numparse_double. */
+int numparse_row(const char *s, size_t len, char delim, size_t k, double *out);
+
 /* A short description of a status, e.g. "not a number". */
 const char *numparse_reason(enum numparse_status st);
 

@@ -43,6 +43,11 @@ struct csvr {
 	                             no quote and no CR (its lines were counted
 	                             with those checks), so lines are not
 	                             searched for them again */
+	/* csvr_run_plain: an optional whole-line reader tried before the
+	 * field callbacks (rec_line set): 0 when it took the record, 1 to
+	 * hand the line to on_field/on_record as usual. It must take only
+	 * lines it reads exactly as those callbacks would. */
+	int (*on_line)(struct csvr *r, const char *line, size_t len);
 };
 
 /* Note in where (if still "") the FILE:LINE:COLUMN of the first byte of the

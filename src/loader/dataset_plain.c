@@ -1,5 +1,6 @@
 /* dataset_plain.c — the fast tokenizer for plain numeric CSV ranges (see
- * dataset_csv.h): fields split at ',' and records at '\n', nothing else.
+ * dataset_csv.h): fields split at the delimiter and records at '\n',
+ * nothing else; a caller's whole-line reader (on_line) first, if it has one.
  *
  * It serves the same callbacks as csvr_run and sets the same positions
  * (line, rec_line, field), but gives up (returns 1) at the first byte that
@@ -21,14 +22,19 @@
 /* Deliver the record in line[0..len-1] (no '\n'); 0, or 1 to give up. */
 static int plain_record(struct csvr *r, char *line, size_t len)
 {
+	r->rec_line = r->line;
+	if (len && r->on_line && r->on_line(r, line, len) == 0) {
+		r->field = 0;
+		return 0;
+	}
 	if (len == 0 || (!r->counted && (memchr(line, '"', len) || memchr(line, '\r', len))) ||
 	    memchr(line, '\0', len))
 		return 1;
 	r->rec_line = r->line;
 	r->field = 0;
-	char *p = line, *end = line + len;
+	char *p = line, *end = line + len, delim = r->delim ? r->delim : ',';
 	for (;;) {
-		char *comma = memchr(p, ',', (size_t)(end - p));
+		char *comma = memchr(p, delim, (size_t)(end - p));
 		char *stop = comma ? comma : end;
 		char keep = *stop;
 		*stop = '\0';

@@ -187,6 +187,22 @@ static int body_record(struct csvr *r)
 	return 0;
 }
 
+/* A whole record of plain numbers (no id column) read in one pass; any
+ * other line goes field by field, where errors are found and named. */
+static int body_line(struct csvr *r, const char *line, size_t len)
+{
+	struct body_ctx *b = r->ctx;
+	size_t k = b->d->k;
+	if (numparse_row(line, len, r->delim ? r->delim : ',', k, b->rowbuf) < 0)
+		return 1;
+	b->fields = k;
+	if (body_record(r) < 0) {
+		b->fields = 0;
+		return 1;
+	}
+	return 0;
+}
+
 static void body_init(struct body_ctx *b, struct dataset *d,
 		      const struct dataset_opts *o, int join, int fd,
 		      double *probs, size_t n_max)
@@ -202,6 +218,7 @@ static void body_init(struct body_ctx *b, struct dataset *d,
 	b->r.fd = fd;
 	b->r.on_field = body_field;
 	b->r.on_record = body_record;
+	b->r.on_line = join ? NULL : body_line;
 	b->r.ctx = b;
 	b->r.e = &b->err;
 	b->r.delim = dataset_delimiter(NULL, d->probs_path);

@@ -3,7 +3,9 @@
  * crash, a leak, undefined behaviour or unbounded memory. The first byte
  * picks the options (probabilities or not, serial or split parsing, exact
  * floats, renormalising); the rest is DATA.csv, or DATA.csv and PROBS.csv
- * separated by the first "\n==\n". Built and run by bench/fuzz-csv.sh. */
+ * separated by the first "\n==\n". Every input is also loaded by the safe
+ * path (libcsv and strtod alone, one thread), which must give the same
+ * dataset or the same message. Built and run by bench/fuzz-csv.sh. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,38 @@ static int memfile(const void *p, size_t n, char path[64])
 		abort();
 	snprintf(path, 64, "/proc/self/fd/%d", fd);
 	return fd;
+}
+
+/* The fast paths' result against the safe path's: the same outcome, and
+ * the same message or the same dataset. */
+static void same_as_safe(const struct dataset_opts *fast, const struct dataset *d,
+			 const struct err *e)
+{
+	struct dataset_opts o = *fast;
+	o.exact_floats = 1;
+	o.threads = 1;
+	struct dataset *s = NULL;
+	struct err se = { 0 };
+	int rc = dataset_load(&s, &o, &se);
+	if ((rc == 0) != (d != NULL))
+		abort();
+	if (!d) {
+		if (strcmp(e->msg, se.msg))
+			abort();
+		return;
+	}
+	if (s->n != d->n || s->ncols != d->ncols || s->k != d->k ||
+	    strcmp(s->bad_utf8, d->bad_utf8) || strcmp(s->warning, d->warning) ||
+	    memcmp(s->labels, d->labels, d->n * sizeof *d->labels) ||
+	    (d->probs && memcmp(s->probs, d->probs, d->n * d->k * sizeof *d->probs)) ||
+	    (d->row_offset && memcmp(s->row_offset, d->row_offset,
+				     (d->n + 1) * sizeof *d->row_offset)))
+		abort();
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t c = 0; c < d->ncols; c++)
+			if (strcmp(dataset_cell(d, i, c), dataset_cell(s, i, c)))
+				abort();
+	dataset_free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -53,7 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .record_offsets = !!(opt & 16) };
 	struct dataset *d = NULL;
 	struct err e = { 0 };
-	if (dataset_load(&d, &o, &e) == 0) {
+	int loaded = dataset_load(&d, &o, &e) == 0;
+	same_as_safe(&o, loaded ? d : NULL, &e);
+	if (loaded) {
 		for (size_t i = 0; i < d->n; i++) {
 			for (size_t c = 0; c < d->ncols; c++)
 				(void)strlen(dataset_cell(d, i, c));

@@ -266,6 +266,63 @@ START_TEST(test_paths_agree)
 END_TEST
 
 
+static void put_bytes(const char *name, const char *buf, size_t len, char *path);
+
+/* DATA.csv through the plain tokenizer (then libcsv from the first line
+ * that needs it) and through libcsv alone: the same cells, labels, record
+ * offsets and UTF-8 note, or the same message, whatever line 2,500 of
+ * 3,000 holds. */
+START_TEST(test_data_plain_agrees)
+{
+	static const char *const lines[] = {
+		"r2500,\"a, quoted\ttext\",b", "r2500,\"two\nlines\",a", "r2500,crlf\r", "r2500,x\r,a",
+		"", "r2500,cr\rr2501,x,a", "r2500,x,zz", "r2500,x,a,extra", "r2500,x",
+		"r2500,,", "r2500,\xff\xfe,a", "r2500,x,\"b\"", "r2500,\"open,a",
+		"r2500,x,a\n\nr2501,y,b", "r2500,a\"b,a", "r2500,x,b",
+	};
+	for (size_t v = 0; v < sizeof lines / sizeof lines[0]; v++) {
+		size_t cap = 3000 * 40 + 100, len = 0;
+		char *buf = malloc(cap);
+		len += (size_t)snprintf(buf + len, cap - len, "id,text,label\n");
+		for (int i = 0; i < 3000; i++) {
+			if (i == 2500)
+				len += (size_t)snprintf(buf + len, cap - len, "%s\n", lines[v]);
+			else
+				len += (size_t)snprintf(buf + len, cap - len, "r%d,w%d w%d,%c\n", i,
+							i * 7 % 13, i % 5, "ab"[i % 3 == 0]);
+		}
+		if (v % 2)
+			len--;       /* and the last line without its line end */
+		char probs[600];
+		put_bytes("data.csv", buf, len, data_path);
+		put("classes.csv", "a,b\n", probs);
+		free(buf);
+		struct dataset_opts o = { .data_path = data_path, .probs_path = probs,
+					  .probs_header_only = 1, .record_offsets = 1 };
+		struct dataset *fast = NULL, *safe = NULL;
+		struct err ef = { 0 }, es = { 0 };
+		int rf = dataset_load(&fast, &o, &ef);
+		o.exact_floats = 1;
+		int rs = dataset_load(&safe, &o, &es);
+		ck_assert_msg(rf == rs, "line '%s': %d (plain) vs %d (libcsv)", lines[v], rf, rs);
+		if (rf < 0) {
+			ck_assert_str_eq(ef.msg, es.msg);
+			continue;
+		}
+		ck_assert_uint_eq(fast->n, safe->n);
+		ck_assert_str_eq(fast->bad_utf8, safe->bad_utf8);
+		ck_assert(!memcmp(fast->labels, safe->labels, fast->n * sizeof(int)));
+		ck_assert(!memcmp(fast->row_offset, safe->row_offset,
+				  (fast->n + 1) * sizeof(uint64_t)));
+		for (size_t i = 0; i < fast->n; i++)
+			for (size_t c = 0; c < fast->ncols; c++)
+				ck_assert_str_eq(dataset_cell(fast, i, c), dataset_cell(safe, i, c));
+		dataset_free(fast);
+		dataset_free(safe);
+	}
+}
+END_TEST
+
 static void put_bytes(const char *name, const char *buf, size_t len, char *path)
 {
 	snprintf(path, 600, "%s/%s", dir, name);
@@ -555,6 +612,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_files);
 	tcase_add_test(tc, test_sums_warning_and_renormalize);
 	tcase_add_test(tc, test_paths_agree);
+	tcase_add_test(tc, test_data_plain_agrees);
 	tcase_add_test(tc, test_line_ends);
 	tcase_add_test(tc, test_nul_bytes);
 	tcase_add_test(tc, test_names);

@@ -33,7 +33,7 @@ const char cli_dataset_help[] =
 	"  --renormalize       divide each probability row by its sum (before the\n"
 	"                      range check)\n"
 	"  --threads N         threads for parsing probabilities (default: all cores)\n"
-	"  --exact-floats      convert every number with strtod (slower, same result)\n"
+	"  --exact-floats      libcsv and strtod for every field (slower, same result)\n"
 	"  --low-memory        scan and stats: read .npy probabilities in passes\n"
 	"                      instead of holding them in memory (same results; the\n"
 	"                      default when they would fill 40% of memory)\n"

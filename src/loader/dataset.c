@@ -142,8 +142,11 @@ static int data_record(struct csvr *r)
 {
 	struct data_ctx *c = r->ctx;
 	struct dataset *d = c->d;
-	if (c->in_header)
-		return header_done(r, c);
+	if (c->in_header) {
+		int rc = header_done(r, c);
+		r->stop = rc == 0 && !c->o->exact_floats;  /* the body: load_body's */
+		return rc;
+	}
 	if (c->fields != d->ncols)
 		return err_at(r->e, r->path, r->rec_line, c->fields,
 			      "row has %zu field%s; expected %zu as in the header",
@@ -161,6 +164,39 @@ static void data_progress(struct csvr *r)
 }
 
 
+/* The body after the header: the plain tokenizer while lines are plain
+ * (no quote, CR or blank line), libcsv from the first line that is not;
+ * where a callback failed, libcsv reads the whole body again from the
+ * state after the header, so that the error is libcsv's. */
+static int load_body(struct csvr *r, struct data_ctx *c, uint64_t size)
+{
+	struct dataset *d = c->d;
+	struct dataset_priv *pv = d->priv;
+	size_t line = r->line, pool_len = pv->pool_len, neras = pv->neras;
+	uint64_t off = r->off;
+	char bad_utf8[sizeof d->bad_utf8];
+	memcpy(bad_utf8, d->bad_utf8, sizeof bad_utf8);
+	r->stop = 0;
+	r->start = off;
+	r->end = size;
+	int rc = off < size ? csvr_run_plain(r) : 0;
+	if (rc == 0)
+		return 0;
+	if (rc == PLAIN_FAILED) {
+		d->n = 0;
+		pv->pool_len = pool_len;
+		pv->neras = neras;
+		memcpy(d->bad_utf8, bad_utf8, sizeof bad_utf8);
+		c->fields = 0;
+		r->line = line;
+		r->off = off;
+	}
+	r->start = r->off;
+	r->end = UINT64_MAX;
+	r->field = 0;
+	return csvr_run(r);
+}
+
 static int load_data(struct dataset *d, const struct dataset_opts *o, struct err *e)
 {
 	uint64_t size;
@@ -175,6 +211,8 @@ static int load_data(struct dataset *d, const struct dataset_opts *o, struct err
 			  .ctx = &c, .e = e, .progress = data_progress,
 			  .delim = dataset_delimiter(o, d->data_path) };
 	int rc = csvr_run(&r);
+	if (rc == 0 && r.stop)
+		rc = load_body(&r, &c, size);
 	close(fd);
 	if (rc < 0)
 		return -1;

@@ -60,12 +60,16 @@ void csvr_check_utf8(const struct csvr *r, const char *s, size_t len,
  * Returns 0, or -1 with r->e filled. */
 int csvr_run(struct csvr *r);
 
-/* The same over a range [start, end) (start > 0, end set) holding only plain
+/* The same over a range [start, end) (start > 0, end set) holding plain
  * unquoted records ending in '\n' (dataset_plain.c): much faster than
- * libcsv. Returns 0, or 1 where the range needs libcsv after all — a quote,
- * CR, NUL or blank line, or a callback that failed — and the caller must
- * reset its state and call csvr_run on the range, which then gives the
- * exact result or error. */
+ * libcsv. Returns 0, or where the range needs libcsv after all:
+ * PLAIN_LIBCSV at a line that needs libcsv's rules (a quote, CR, NUL, blank
+ * line, or a line longer than a chunk): every record before it was
+ * delivered, none of its fields, and line/off are that line's, so
+ * csvr_run may go on from there; PLAIN_FAILED where a callback failed or
+ * a read did: the caller resets its state and calls csvr_run on the whole
+ * range, which then gives the exact result or error. */
+enum { PLAIN_LIBCSV = 1, PLAIN_FAILED = 2 };
 int csvr_run_plain(struct csvr *r);
 
 #endif

@@ -106,6 +106,27 @@ START_TEST(test_adversarial_decimals)
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		ck_assert_msg(numparse_row(rows[i], strlen(rows[i]), ',', 3, out) < 0,
 			      "'%s' read as a record of 3", rows[i]);
+	/* every byte after 0 to 11 digits, before and after the point, with
+	 * 8 or more bytes left on the line (read a word at a time) and fewer */
+	for (int at = 0; at < 12; at++)
+		for (int c = 1; c < 256; c++) {
+			char field[40], line[80];
+			for (int frac = 0; frac < 2; frac++) {
+				int n = snprintf(field, sizeof field, "%s%.*s%c%s", frac ? "0." : "",
+						 at, "98765432109", c, "21");
+				for (int tail = 0; tail < 2; tail++) {
+					int ln = snprintf(line, sizeof line, "%s%s", field,
+							  tail ? ";0.5;0.25" : "");
+					double v = 0, w[3];
+					int ok = numparse_double(field, (size_t)n, 1, &v) == NUM_OK;
+					int got = numparse_row(line, (size_t)ln, ';', tail ? 3 : 1, w);
+					ck_assert_msg((got == 0) == ok, "byte %d after %d digits: %d", c,
+						      at, got);
+					if (ok)
+						ck_assert(!memcmp(&v, &w[0], sizeof v));
+				}
+			}
+		}
 	ck_assert(numparse_row("0.1,-0.2,3e-1", 13, ',', 3, out) == 0 && out[0] == 0.1 &&
 		  out[1] == -0.2 && out[2] == 0.3);
 	/* 800 digits: longer than any buffer on the fast side */

@@ -29,14 +29,17 @@ const char *numparse_reason(enum numparse_status st)
 }
 
 /* The form most probability files are written in — digits with at most one
- * '.', no sign, no exponent, at most 17 characters (so the mantissa m
- * fits 64 bits and f <= 16 digits follow the point) — converted by
- * Clinger's exact fast path when m <= 2^53: m and 10^f are then exact
- * doubles and IEEE division rounds their quotient correctly. 0, or -1 to
- * leave the field to fast_float. */
+ * '.', no sign, no exponent — converted by Clinger's exact fast path when
+ * its digits fit the mantissa m <= 2^53 and at most 22 follow the point:
+ * m and 10^f are then exact doubles and IEEE division rounds their
+ * quotient correctly. At most 19 digits are read (so m cannot wrap); the
+ * leading zeros of a small probability count among them but not in m, so
+ * most 17-significant-digit output (pandas' shortest round trip, such as
+ * 0.0123456789012345) takes this path too. 0, or -1 to leave the field to
+ * fast_float. */
 static int short_decimal(const char *s, size_t len, double *out)
 {
-	if (len > 17)      /* longer forms rarely fit 2^53: fast_float's */
+	if (len > 20)
 		return -1;
 	uint64_t m = 0;
 	int digits = 0, frac = -1;
@@ -52,7 +55,7 @@ static int short_decimal(const char *s, size_t len, double *out)
 			return -1;
 		}
 	}
-	if (digits == 0 || m > (UINT64_C(1) << 53))
+	if (digits == 0 || digits > 19 || m > (UINT64_C(1) << 53))
 		return -1;
 	*out = (double)m / pow10_exact[frac < 0 ? 0 : frac];
 	return 0;
@@ -62,7 +65,8 @@ int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
 {
 	const char *p = s, *end = s + len;
 	for (size_t j = 0; j < k; j++) {
-		/* short_decimal's form, read in place up to the delimiter */
+		/* short_decimal's form, read in place up to the delimiter (m
+		 * may wrap past 19 digits: such a field goes to fast_float) */
 		const char *f = p;
 		uint64_t m = 0;
 		unsigned d;
@@ -81,9 +85,12 @@ int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
 			frac = (int)(p - q);
 			digits += (size_t)frac;
 		}
-		if (p - f <= 17 && digits && m <= (UINT64_C(1) << 53) &&
-		    (p == end || *p == delim)) {
+		int whole = digits && (p == end || *p == delim);
+		double v;
+		if (whole && digits <= 19 && m <= (UINT64_C(1) << 53)) {
 			out[j] = (double)m / pow10_exact[frac];
+		} else if (whole && fastfloat_parse(f, (size_t)(p - f), &v) == 0 && isfinite(v)) {
+			out[j] = v;      /* numparse_double's second fast path */
 		} else {
 			const char *q = memchr(f, delim, (size_t)(end - f));
 			if (!q)

@@ -13,7 +13,7 @@
 enum numparse_status { NUM_OK = 0, NUM_EMPTY, NUM_SYNTAX, NUM_NAN, NUM_INF, NUM_RANGE };
 
 /* Parse s[0..len-1]. exact = 1 converts with strtod always (the safe path);
- * exact = 0 uses Clinger's fast path (at most 15 significant digits and a
+ * exact = 0 uses Clinger's fast path (a mantissa up to 2^53 and a
  * power of ten up to 22, exact in double arithmetic) and fast_float's
  * Eisel–Lemire conversion otherwise (17-digit shortest round-trip output
  * such as pandas writes). All paths give bit-identical results. */

@@ -5,7 +5,8 @@
  * Order of work: PROBS.csv's header first (it defines the classes, so a bad
  * label is reported at its own line while DATA.csv is read), then DATA.csv,
  * with PROBS.csv's body parsed beside it on threads of its own where it can
- * be (dataset_probs_start; else after DATA.csv). Messages come in that
+ * be (dataset_probs_start; the caller takes its share of the body's ranges
+ * once DATA.csv is read; else after DATA.csv). Messages come in that
  * serial order whatever the threads did first. Columns in messages are
  * 1-based field numbers.
  */

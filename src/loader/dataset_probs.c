@@ -341,18 +341,25 @@ static int count_ranges(struct range *g, size_t nb, const struct dataset *d, int
 	return ok ? 0 : 1;
 }
 
+/* A parser for the counted range g, whose first record is body row `row`. */
+static void set_range(struct body_ctx *b, const struct range *g, size_t row,
+		      const struct dataset *d)
+{
+	b->first_row = row;
+	b->r.start = g->start;
+	b->r.end = g->end;
+	b->r.off = g->start;
+	b->r.line = d->priv->body_line + row;
+	b->r.counted = 1;    /* count_lines found no quote or CR in it */
+}
+
 /* Parse counted ranges, one parser each, all at once. */
 static int parse_ranges(struct body_ctx *b, const struct range *g, size_t nb,
 			const struct dataset *d, struct err *e)
 {
 	size_t rows = 0;
 	for (size_t t = 0; t < nb; t++) {
-		b[t].first_row = rows;
-		b[t].r.start = g[t].start;
-		b[t].r.end = g[t].end;
-		b[t].r.off = g[t].start;
-		b[t].r.line = d->priv->body_line + rows;
-		b[t].r.counted = 1;    /* count_lines found no quote or CR in it */
+		set_range(&b[t], &g[t], rows, d);
 		rows += g[t].lines;
 		pthread_create(&b[t].th, NULL, body_thread, &b[t]);
 	}
@@ -483,10 +490,26 @@ struct probs_job {
 	int fd;
 	int fallback;            /* the split does not apply: parse serially */
 	int abort;               /* DATA.csv failed: stop early */
-	size_t nb, lines;
+	int ready;               /* ranges counted and set up: any thread may take one */
+	size_t workers;          /* threads of the job's own */
+	size_t nb, next, lines;  /* ranges, the next one to take, their records */
 	double *probs;
 	struct body_ctx b[16];
 };
+
+/* Parse ranges until none is left: the job's threads, and the caller once
+ * DATA.csv is read, take them one at a time in file order, so a thread
+ * slowed by another's work does not hold up the rest. */
+static void *take_ranges(void *arg)
+{
+	struct probs_job *j = arg;
+	for (;;) {
+		size_t t = __atomic_fetch_add(&j->next, 1, __ATOMIC_ACQ_REL);
+		if (t >= j->nb)
+			return NULL;
+		body_thread(&j->b[t]);
+	}
+}
 
 static void *job_main(void *arg)
 {
@@ -500,12 +523,22 @@ static void *job_main(void *arg)
 	for (size_t t = 0; t < j->nb; t++)
 		j->lines += g[t].lines;
 	j->probs = dataset_alloc_big(j->lines * d->k * sizeof(double));
+	size_t rows = 0;
 	for (size_t t = 0; t < j->nb; t++) {
 		body_init(&j->b[t], d, j->o, 0, j->fd, j->probs, j->lines);
 		j->b[t].abort = &j->abort;
+		set_range(&j->b[t], &g[t], rows, d);
+		rows += g[t].lines;
 	}
-	struct err e;     /* the first failing range's error; finish reads each range's */
-	parse_ranges(j->b, g, j->nb, d, &e);
+	__atomic_store_n(&j->ready, 1, __ATOMIC_RELEASE);
+	pthread_t th[16];
+	size_t started = 0;
+	while (started + 1 < j->workers &&
+	       pthread_create(&th[started], NULL, take_ranges, j) == 0)
+		started++;
+	take_ranges(j);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
 	return NULL;
 }
 
@@ -526,7 +559,8 @@ struct probs_job *dataset_probs_start(struct dataset *d, const struct dataset_op
 	j->d = d;
 	j->o = o;
 	j->fd = fd;
-	j->nb = nb;
+	j->workers = nb;
+	j->nb = 16;          /* ranges to share out (a sixteenth each) */
 	if (pthread_create(&j->th, NULL, job_main, j) != 0) {
 		close(fd);
 		free(j);
@@ -558,6 +592,8 @@ void dataset_probs_abandon(struct probs_job *j)
 int dataset_probs_finish(struct probs_job *j, struct dataset *d,
 			 const struct dataset_opts *o, struct err *e)
 {
+	if (__atomic_load_n(&j->ready, __ATOMIC_ACQUIRE))
+		take_ranges(j);      /* the ranges no thread has taken yet */
 	pthread_join(j->th, NULL);
 	if (j->fallback) {
 		job_free(j, 0);

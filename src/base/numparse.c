@@ -28,69 +28,75 @@ const char *numparse_reason(enum numparse_status st)
 	}
 }
 
+/* The plain form digits[.digits] from p: where it stops (the first other
+ * byte, or end), its digits as one mantissa m (wrapping past 19 digits),
+ * how many digits, and how many follow the point. */
+static inline const char *plain_digits(const char *p, const char *end, uint64_t *m,
+				size_t *digits, int *frac)
+{
+	const char *f = p;
+	unsigned d;
+	*m = 0;
+	*frac = 0;
+	while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+		*m = *m * 10 + d;
+		p++;
+	}
+	*digits = (size_t)(p - f);
+	if (p < end && *p == '.') {
+		const char *q = ++p;
+		while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+			*m = *m * 10 + d;
+			p++;
+		}
+		*frac = (int)(p - q);
+		*digits += (size_t)*frac;
+	}
+	return p;
+}
+
 /* The form most probability files are written in — digits with at most one
  * '.', no sign, no exponent — converted by Clinger's exact fast path when
  * its digits fit the mantissa m <= 2^53 and at most 22 follow the point:
  * m and 10^f are then exact doubles and IEEE division rounds their
- * quotient correctly. At most 19 digits are read (so m cannot wrap); the
- * leading zeros of a small probability count among them but not in m, so
- * most 17-significant-digit output (pandas' shortest round trip, such as
- * 0.0123456789012345) takes this path too. 0, or -1 to leave the field to
- * fast_float. */
-static int short_decimal(const char *s, size_t len, double *out)
+ * quotient correctly. At most 19 digits count (so m cannot have wrapped);
+ * the leading zeros of a small probability count among them but not in m,
+ * so most 17-significant-digit output (pandas' shortest round trip, such
+ * as 0.0123456789012345) takes this path too. 0, or -1 to leave the field
+ * to fast_float. */
+static int clinger(uint64_t m, size_t digits, int frac, double *out)
 {
-	if (len > 20)
-		return -1;
-	uint64_t m = 0;
-	int digits = 0, frac = -1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d < 10) {
-			m = m * 10 + d;
-			digits++;
-			frac += frac >= 0;
-		} else if (s[i] == '.' && frac < 0) {
-			frac = 0;
-		} else {
-			return -1;
-		}
-	}
 	if (digits == 0 || digits > 19 || m > (UINT64_C(1) << 53))
 		return -1;
-	*out = (double)m / pow10_exact[frac < 0 ? 0 : frac];
+	*out = (double)m / pow10_exact[frac];
 	return 0;
+}
+
+static int short_decimal(const char *s, size_t len, double *out)
+{
+	uint64_t m;
+	size_t digits;
+	int frac;
+	if (len > 20 || plain_digits(s, s + len, &m, &digits, &frac) != s + len)
+		return -1;
+	return clinger(m, digits, frac, out);
 }
 
 int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
 {
 	const char *p = s, *end = s + len;
 	for (size_t j = 0; j < k; j++) {
-		/* short_decimal's form, read in place up to the delimiter (m
-		 * may wrap past 19 digits: such a field goes to fast_float) */
+		/* short_decimal's form, read in place up to the delimiter */
 		const char *f = p;
-		uint64_t m = 0;
-		unsigned d;
-		while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
-			m = m * 10 + d;
-			p++;
-		}
-		size_t digits = (size_t)(p - f);
-		int frac = 0;
-		if (p < end && *p == '.') {
-			const char *q = ++p;
-			while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
-				m = m * 10 + d;
-				p++;
-			}
-			frac = (int)(p - q);
-			digits += (size_t)frac;
-		}
+		uint64_t m;
+		size_t digits;
+		int frac;
+		p = plain_digits(p, end, &m, &digits, &frac);
 		int whole = digits && (p == end || *p == delim);
 		double v;
-		if (whole && digits <= 19 && m <= (UINT64_C(1) << 53)) {
-			out[j] = (double)m / pow10_exact[frac];
-		} else if (whole && fastfloat_parse(f, (size_t)(p - f), &v) == 0 && isfinite(v)) {
-			out[j] = v;      /* numparse_double's second fast path */
+		if (whole && (clinger(m, digits, frac, &v) == 0 ||
+			      (fastfloat_parse(f, (size_t)(p - f), &v) == 0 && isfinite(v)))) {
+			out[j] = v;      /* numparse_double's two fast paths */
 		} else {
 			const char *q = memchr(f, delim, (size_t)(end - f));
 			if (!q)

@@ -16,6 +16,7 @@
 #include "cl_par.h"
 #include "cl_stream.h"
 #include "dataset.h"
+#include "fastfloat.h"
 #include "numparse.h"
 
 static char dir[] = "/tmp/relabel-test-fastpaths-XXXXXX";
@@ -115,14 +116,16 @@ START_TEST(test_adversarial_decimals)
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		ck_assert_msg(numparse_row(rows[i], strlen(rows[i]), ',', 3, out) < 0,
 			      "'%s' read as a record of 3", rows[i]);
-	/* every byte after 0 to 11 digits, before and after the point, with
-	 * 8 or more bytes left on the line (read a word at a time) and fewer */
-	for (int at = 0; at < 12; at++)
+	/* every byte after 0 to 19 digits, before and after the point (where
+	 * runs of eight digits are read as one word: the byte falls in the
+	 * first word, the second, or the digits after them), with 8 or more
+	 * bytes left on the line and fewer */
+	for (int at = 0; at < 20; at++)
 		for (int c = 1; c < 256; c++) {
 			char field[40], line[80];
 			for (int frac = 0; frac < 2; frac++) {
 				int n = snprintf(field, sizeof field, "%s%.*s%c%s", frac ? "0." : "",
-						 at, "98765432109", c, "21");
+						 at, "9876543210987654321", c, "21");
 				for (int tail = 0; tail < 2; tail++) {
 					int ln = snprintf(line, sizeof line, "%s%s", field,
 							  tail ? ";0.5;0.25" : "");
@@ -144,6 +147,32 @@ START_TEST(test_adversarial_decimals)
 		big[i] = (char)('0' + (i * 7) % 10);
 	big[802] = '\0';
 	agree(big);
+}
+END_TEST
+
+/* The conversion of a decimal already read (mantissa and exponent) against
+ * strtod on the text, over every exponent a double can reach: the record
+ * reader's domain (at most 19 digits, exponent -19..0) and far past it,
+ * where fast_float's Eisel–Lemire step can give up and read the text. */
+START_TEST(test_mantissa_exponent)
+{
+	char s[64];
+	for (int iter = 0; iter < 200000; iter++) {
+		uint64_t r = next();
+		int nd = 1 + (int)(r % 19);
+		uint64_t m = next() % 10000000000000000000ull;
+		uint64_t lim = 1;
+		for (int i = 0; i < nd && lim <= 1000000000000000000ull; i++)
+			lim *= 10;
+		if (nd < 19)
+			m %= lim;
+		int q = iter % 2 ? -(int)((r >> 8) % 20) : (int)((r >> 8) % 660) - 350;
+		int n = snprintf(s, sizeof s, "%llue%d", (unsigned long long)m, q);
+		double fast = -1, safe = strtod(s, NULL);
+		ck_assert_int_eq(fastfloat_decimal(m, q, s, (size_t)n, &fast), 0);
+		ck_assert_msg(!memcmp(&fast, &safe, sizeof fast), "'%s': %.17g vs strtod %.17g",
+			      s, fast, safe);
+	}
 }
 END_TEST
 
@@ -556,6 +585,7 @@ int main(void)
 	TCase *tc = tcase_create("agree");
 	tcase_add_test(tc, test_adversarial_decimals);
 	tcase_add_test(tc, test_random_decimals);
+	tcase_add_test(tc, test_mantissa_exponent);
 	tcase_add_test(tc, test_plain_tokenizer_agrees);
 	tcase_add_test(tc, test_probs_beside_data_errors);
 	tcase_add_test(tc, test_engine_threads_agree);

@@ -28,6 +28,25 @@ const char *numparse_reason(enum numparse_status st)
 	}
 }
 
+/* Eight ASCII digits read as one word, the first in its lowest byte:
+ * whether all eight are '0'..'9' (a byte above '9' sets its high bit in
+ * the sum, one below '0' in the difference), and their value (pairs, then
+ * fours, by multiplies that keep each partial sum in its own lanes). */
+static inline int eight_digits(uint64_t w)
+{
+	return !(((w + UINT64_C(0x4646464646464646)) | (w - UINT64_C(0x3030303030303030))) &
+		 UINT64_C(0x8080808080808080));
+}
+
+static inline uint32_t eight_value(uint64_t w)
+{
+	w -= UINT64_C(0x3030303030303030);
+	w = w * 10 + (w >> 8);
+	w = ((w & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
+	     ((w >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >> 32;
+	return (uint32_t)w;
+}
+
 /* The plain form digits[.digits] from p: where it stops (the first other
  * byte, or end), its digits as one mantissa m (wrapping past 19 digits),
  * how many digits, and how many follow the point. */
@@ -45,6 +64,13 @@ static inline const char *plain_digits(const char *p, const char *end, uint64_t 
 	*digits = (size_t)(p - f);
 	if (p < end && *p == '.') {
 		const char *q = ++p;
+		/* after the point, where the long runs are: eight at a time
+		 * (m wraps as it would digit by digit), then one at a time */
+		uint64_t w;
+		while (end - p >= 8 && (memcpy(&w, p, 8), eight_digits(w))) {
+			*m = *m * 100000000u + eight_value(w);
+			p += 8;
+		}
 		while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
 			*m = *m * 10 + d;
 			p++;
@@ -95,7 +121,9 @@ int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
 		int whole = digits && (p == end || *p == delim);
 		double v;
 		if (whole && (clinger(m, digits, frac, &v) == 0 ||
-			      (fastfloat_parse(f, (size_t)(p - f), &v) == 0 && isfinite(v)))) {
+			      (digits <= 19 ? fastfloat_decimal(m, -frac, f, (size_t)(p - f), &v)
+					    : fastfloat_parse(f, (size_t)(p - f), &v)) == 0) &&
+		    isfinite(v)) {
 			out[j] = v;      /* numparse_double's two fast paths */
 		} else {
 			const char *q = memchr(f, delim, (size_t)(end - f));

@@ -1,8 +1,8 @@
 /* dataset_ids.c — example ids: the id -> row index, duplicate ids, and the
  * line a data row starts on.
  *
- * The index is the rows sorted by a hash of their id (8 bytes a row, 16
- * while it is built): a lookup is a binary search and string compares
+ * The index is the rows sorted by a hash of their id (8 bytes a row,
+ * sorted in place): a lookup is a binary search and string compares
  * within a run of equal hashes (the first row of an id wins, as the first
  * row does everywhere). Duplicates are found on the same sorted keys, kept
  * only for the check when no index is wanted.
@@ -18,43 +18,65 @@
 #include "numparse.h"
 #include "util.h"
 
-/* Sort keys (tag << 32 | row) by tag, stably: two passes of 16 bits. */
-static void sort_by_tag(uint64_t *key, uint64_t *tmp, size_t n)
+/* Sort keys in place by value, most significant byte first (American flag
+ * sort: count a byte's values, then swap each key into its value's part),
+ * parts of at most 32 keys by insertion. A key is tag << 32 | row, unique,
+ * so by value is by tag with rows ascending within a tag; in place, so the
+ * keys take 8 bytes a row and no more (they are built while PROBS.csv's
+ * array fills). The bytes below the tag are sorted the same way, so a
+ * file whose ids all hash alike (or are all one id) stays linear. */
+static void sort_keys(uint64_t *a, size_t n, int shift)
 {
-	size_t *count = xcalloc(1 << 16, sizeof *count);
-	for (int pass = 0; pass < 2; pass++) {
-		int shift = 32 + 16 * pass;
-		memset(count, 0, (1 << 16) * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[(key[i] >> shift) & 0xffff]++;
-		size_t at = 0;
-		for (size_t b = 0; b < 1 << 16; b++) {
-			size_t c = count[b];
-			count[b] = at;
-			at += c;
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = a[i];
+			size_t j = i;
+			for (; j > 0 && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
 		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(key[i] >> shift) & 0xffff]++] = key[i];
-		uint64_t *t = key;
-		key = tmp;
-		tmp = t;
+		return;
 	}
-	free(count);
+	size_t count[256] = { 0 }, next[256], end[256];
+	for (size_t i = 0; i < n; i++)
+		count[(a[i] >> shift) & 0xff]++;
+	size_t at = 0;
+	for (int b = 0; b < 256; b++) {
+		next[b] = at;
+		at += count[b];
+		end[b] = at;
+	}
+	for (int b = 0; b < 256; b++) {
+		while (next[b] < end[b]) {
+			uint64_t x = a[next[b]];
+			int v = (int)(x >> shift) & 0xff;
+			while (v != b) {         /* x belongs in part v: swap it there */
+				uint64_t y = a[next[v]];
+				a[next[v]++] = x;
+				x = y;
+				v = (int)(x >> shift) & 0xff;
+			}
+			a[next[b]++] = x;
+		}
+	}
+	if (shift == 0)
+		return;
+	for (size_t b = 0, from = 0; b < 256; from += count[b], b++)
+		if (count[b] > 1)
+			sort_keys(a + from, count[b], shift - 8);
 }
 
 /* Every row's key, hash tag << 32 | row, sorted by tag (rows ascending
- * within a tag): 16 bytes a row while sorting, 8 after. */
+ * within a tag): 8 bytes a row. */
 static uint64_t *sorted_keys(const struct dataset *d)
 {
 	size_t n = d->n, col = (size_t)d->id_col;
 	if (n >= UINT32_MAX)
 		die("%s: more than %u rows; expected fewer", d->data_path, UINT32_MAX - 1);
 	uint64_t *key = xmallocarray(n ? n : 1, sizeof *key);
-	uint64_t *tmp = xmallocarray(n ? n : 1, sizeof *tmp);
 	for (size_t i = 0; i < n; i++)
 		key[i] = dataset_fnv1a(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
-	sort_by_tag(key, tmp, n);    /* even number of passes: result in key */
-	free(tmp);
+	sort_keys(key, n, 56);
 	return key;
 }
 

@@ -52,6 +52,10 @@ void cl_thresholds_indexed(const struct cl_problem *pb, const size_t *nk,
 size_t cl_joint_pass(const struct cl_problem *pb, const double *t, int64_t *cj,
 		     size_t *off_rows, int *suggested, int *range_state);
 void cl_work_free(struct cl_work *w);
+/* Let go of what only the flagging reads (the class index and the
+ * off-diagonal rows): for a caller that scores the flagged rows next and
+ * runs no method again. */
+void cl_work_shed_selection(struct cl_work *w);
 
 /* Scratch buffers of n elements for selections and sorts. */
 struct cl_scratch {

@@ -33,6 +33,7 @@ static int rank_flagged(struct cl_work *w, const struct cl_scan_params *prm,
 			struct cl_scan *out, struct err *e)
 {
 	size_t m = 0;
+	cl_work_shed_selection(w);     /* before the flagged rows' buffers */
 	for (size_t i = 0; i < out->n; i++)
 		if (out->flagged[i])
 			out->ranked[m++] = i;

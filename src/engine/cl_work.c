@@ -46,6 +46,15 @@ void cl_work_free(struct cl_work *w)
 	free(w->keep);
 }
 
+void cl_work_shed_selection(struct cl_work *w)
+{
+	free(w->rows);
+	free(w->off);
+	w->rows = NULL;
+	w->off = NULL;
+	w->noff = 0;
+}
+
 struct cl_work *cl_work_new(const struct cl_problem *pb)
 {
 	struct cl_work *w = xmalloc(sizeof *w);

@@ -1,9 +1,9 @@
 /* dataset_ids.c — example ids: the id -> row index, duplicate ids, and the
  * line a data row starts on.
  *
- * The index is the rows sorted by a hash of their id (8 bytes a row,
- * sorted in place): a lookup is a binary search and string compares
- * within a run of equal hashes (the first row of an id wins, as the first
+ * The index is the rows sorted by a hash of their id (8 bytes a row, and
+ * a sixteenth more while it is built): a lookup is a binary search and
+ * string compares within a run of equal hashes (the first row of an id wins, as the first
  * row does everywhere). Duplicates are found on the same sorted keys, kept
  * only for the check when no index is wanted.
  * Line numbers are not kept per row; the line of a row is found again by
@@ -18,56 +18,98 @@
 #include "numparse.h"
 #include "util.h"
 
-/* Sort keys in place by value, most significant byte first (American flag
- * sort: count a byte's values, then swap each key into its value's part),
- * parts of at most 32 keys by insertion. A key is tag << 32 | row, unique,
- * so by value is by tag with rows ascending within a tag; in place, so the
- * keys take 8 bytes a row and no more (they are built while PROBS.csv's
- * array fills). The bytes below the tag are sorted the same way, so a
- * file whose ids all hash alike (or are all one id) stays linear. */
-static void sort_keys(uint64_t *a, size_t n, int shift)
+static int cmp_key(const void *a, const void *b)
 {
-	if (n <= 32) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = a[i];
-			size_t j = i;
-			for (; j > 0 && a[j - 1] > x; j--)
-				a[j] = a[j - 1];
-			a[j] = x;
-		}
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Keys a[0..n) of one tag, in any order, by value (rows ascending). */
+static void sort_run(uint64_t *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof *a, cmp_key);
 		return;
 	}
-	size_t count[256] = { 0 }, next[256], end[256];
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+/* Sort keys (tag << 32 | row) by value: by tag, rows ascending within a
+ * tag. First into 16 parts by the tag's top 4 bits, in place (each key
+ * swapped into its part: 16 sequential streams), then each part by a
+ * stable radix sort of the other 28 bits (two passes of 14) through a
+ * buffer the size of the largest part: about 8.5 bytes a row, where a radix
+ * sort of the whole took 16 (the keys are built while PROBS.csv's array
+ * fills). The partition does not keep row order, so each run of equal tags
+ * (rare, save where the ids are all one) is put back in row order last. */
+static void sort_keys(uint64_t *a, size_t n)
+{
+	size_t count[16] = { 0 }, next[16], end[16], at = 0, most = 1;
 	for (size_t i = 0; i < n; i++)
-		count[(a[i] >> shift) & 0xff]++;
-	size_t at = 0;
-	for (int b = 0; b < 256; b++) {
+		count[a[i] >> 60]++;
+	for (int b = 0; b < 16; b++) {
 		next[b] = at;
 		at += count[b];
 		end[b] = at;
+		if (count[b] > most)
+			most = count[b];
 	}
-	for (int b = 0; b < 256; b++) {
+	for (int b = 0; b < 16; b++)
 		while (next[b] < end[b]) {
 			uint64_t x = a[next[b]];
-			int v = (int)(x >> shift) & 0xff;
+			int v = (int)(x >> 60);
 			while (v != b) {         /* x belongs in part v: swap it there */
 				uint64_t y = a[next[v]];
 				a[next[v]++] = x;
 				x = y;
-				v = (int)(x >> shift) & 0xff;
+				v = (int)(x >> 60);
 			}
 			a[next[b]++] = x;
 		}
+	uint64_t *tmp = xmallocarray(most, sizeof *tmp);
+	size_t *digit = xmallocarray(1 << 14, sizeof *digit);
+	for (int b = 0, from = 0; b < 16; from += count[b], b++) {
+		uint64_t *key = a + from, *to = tmp;
+		size_t m = count[b];
+		for (int pass = 0; pass < 2; pass++) {
+			int shift = 32 + 14 * pass;
+			memset(digit, 0, (1 << 14) * sizeof *digit);
+			for (size_t i = 0; i < m; i++)
+				digit[(key[i] >> shift) & 0x3fff]++;
+			size_t pos = 0;
+			for (size_t c = 0; c < 1 << 14; c++) {
+				size_t z = digit[c];
+				digit[c] = pos;
+				pos += z;
+			}
+			for (size_t i = 0; i < m; i++)
+				to[digit[(key[i] >> shift) & 0x3fff]++] = key[i];
+			uint64_t *t = key;
+			key = to;
+			to = t;
+		}
+		/* two passes: the part is back in a */
+		for (size_t i = 0; i < m;) {
+			size_t j = i + 1;
+			while (j < m && key[j] >> 32 == key[i] >> 32)
+				j++;
+			if (j - i > 1)
+				sort_run(key + i, j - i);
+			i = j;
+		}
 	}
-	if (shift == 0)
-		return;
-	for (size_t b = 0, from = 0; b < 256; from += count[b], b++)
-		if (count[b] > 1)
-			sort_keys(a + from, count[b], shift - 8);
+	free(digit);
+	free(tmp);
 }
 
 /* Every row's key, hash tag << 32 | row, sorted by tag (rows ascending
- * within a tag): 8 bytes a row. */
+ * within a tag): 8 bytes a row, and a part's while sorting. */
 static uint64_t *sorted_keys(const struct dataset *d)
 {
 	size_t n = d->n, col = (size_t)d->id_col;
@@ -76,7 +118,7 @@ static uint64_t *sorted_keys(const struct dataset *d)
 	uint64_t *key = xmallocarray(n ? n : 1, sizeof *key);
 	for (size_t i = 0; i < n; i++)
 		key[i] = dataset_fnv1a(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
-	sort_keys(key, n, 56);
+	sort_keys(key, n);
 	return key;
 }
 

@@ -25,15 +25,21 @@ static void put(const char *name, const char *text, char *path)
 	fclose(f);
 }
 
-static struct dataset *load_ok(const char *data, const char *probs)
+static struct dataset *load_opt(const char *data, const char *probs, int index_ids)
 {
 	put("data.csv", data, data_path);
 	put("probs.csv", probs, probs_path);
-	struct dataset_opts o = { .data_path = data_path, .record_offsets = 1 };
+	struct dataset_opts o = { .data_path = data_path, .record_offsets = 1,
+				  .index_ids = index_ids };
 	struct dataset *d = NULL;
 	struct err e = { 0 };
 	ck_assert_msg(dataset_load(&d, &o, &e) == 0, "unexpected error: %s", e.msg);
 	return d;
+}
+
+static struct dataset *load_ok(const char *data, const char *probs)
+{
+	return load_opt(data, probs, 0);
 }
 
 /* Loading fails with ERR_INPUT and a message starting with `where` (file
@@ -474,7 +480,9 @@ START_TEST(test_duplicate_ids_large)
 		strcpy(probs, "a\n");
 		for (size_t i = 0; i < N; i++)
 			strcat(probs + 2 * i, "1\n");
-		struct dataset *d = load_ok(data, probs);
+		/* odd rounds: the index made at load, from the keys hashed while
+		 * reading; even rounds: made on first use, from the pool */
+		struct dataset *d = load_opt(data, probs, round % 2);
 		struct idrow *v = malloc(N * sizeof *v);
 		for (size_t i = 0; i < N; i++)
 			v[i] = (struct idrow){ dataset_cell(d, i, 0), i };
@@ -495,6 +503,14 @@ START_TEST(test_duplicate_ids_large)
 			snprintf(absent, sizeof absent, "k%u ", (unsigned)rand());
 			ck_assert_int_eq(dataset_find_id(d, absent), -1);
 		}
+		/* the load's own check (on the keys hashed while reading) warned
+		 * of the same pair; the call below hashes the pool again */
+		char warn[200] = "";
+		if (want_b != SIZE_MAX)
+			snprintf(warn, sizeof warn, "data.csv:%zu:1: id '%s' appears twice "
+				 "(also at line %zu)", want_b + 2, ids[want_b], want_a + 2);
+		ck_assert_msg(want_b != SIZE_MAX ? strstr(d->warning, warn) != NULL : !d->warning[0],
+			      "warning '%s', expected '%s'", d->warning, warn);
 		size_t a = 0, b = 0;
 		int got = dataset_duplicate_id(d, &a, &b);
 		ck_assert_int_eq(got, want_b != SIZE_MAX);

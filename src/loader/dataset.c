@@ -54,6 +54,8 @@ static void start_row(struct dataset *d, uint64_t off, int offsets)
 		if (offsets)
 			d->row_offset = xrealloc(d->row_offset, (pv->rows_cap + 1) * sizeof(uint64_t));
 		d->labels = xrealloc(d->labels, pv->rows_cap * sizeof(int));
+		if (d->id_col >= 0)
+			pv->read_keys = xrealloc(pv->read_keys, pv->rows_cap * sizeof(uint64_t));
 	}
 	row_cell_add(pv, d->n, pv->pool_len);
 	if (offsets)
@@ -96,6 +98,12 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 				      "label '%s' is not a class of %s; expected one of "
 				      "the class names in its header", s, d->probs_path);
 		d->labels[d->n] = (int)cls;
+	}
+	if ((int)c->fields == d->id_col) {
+		/* the id's key for dataset_ids.c, while the bytes are at hand */
+		d->priv->read_keys[d->n] = dataset_fnv1a_len(s, len) >> 32 << 32 |
+					   (uint32_t)d->n;
+		d->priv->read_keys_n = d->n + 1;
 	}
 	pool_append(d->priv, s, len);
 	c->fields++;

@@ -115,9 +115,17 @@ static uint64_t *sorted_keys(const struct dataset *d)
 	size_t n = d->n, col = (size_t)d->id_col;
 	if (n >= UINT32_MAX)
 		die("%s: more than %u rows; expected fewer", d->data_path, UINT32_MAX - 1);
-	uint64_t *key = xmallocarray(n ? n : 1, sizeof *key);
-	for (size_t i = 0; i < n; i++)
-		key[i] = dataset_fnv1a(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
+	struct dataset_priv *pv = d->priv;
+	uint64_t *key;
+	if (pv->read_keys && pv->read_keys_n == n) {
+		key = pv->read_keys;         /* hashed as DATA.csv was read */
+		pv->read_keys = NULL;
+		pv->read_keys_n = 0;
+	} else {
+		key = xmallocarray(n ? n : 1, sizeof *key);
+		for (size_t i = 0; i < n; i++)
+			key[i] = dataset_fnv1a(dataset_cell(d, i, col)) >> 32 << 32 | (uint64_t)i;
+	}
 	sort_keys(key, n);
 	return key;
 }

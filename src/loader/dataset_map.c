@@ -6,6 +6,16 @@
 #include "dataset_priv.h"
 #include "util.h"
 
+uint64_t dataset_fnv1a_len(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 uint64_t dataset_fnv1a(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;

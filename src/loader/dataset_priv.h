@@ -30,6 +30,9 @@ struct dataset_priv {
 	size_t neras;
 	uint64_t *id_keys;   /* id index, built on first use (dataset_ids.c):
 	                        hash << 32 | row, sorted */
+	uint64_t *read_keys; /* the same keys unsorted, hashed as DATA.csv's
+	                        rows were read (rows_cap of them), or NULL */
+	size_t read_keys_n;  /* rows whose key is in read_keys */
 	struct strmap classes;
 	uint64_t body_off, probs_size;  /* PROBS.csv: where its body starts */
 	size_t body_line;
@@ -50,6 +53,7 @@ void row_cell_add(struct dataset_priv *pv, size_t r, uint64_t off);
 
 /* FNV-1a of a NUL-terminated string (dataset_map.c). */
 uint64_t dataset_fnv1a(const char *s);
+uint64_t dataset_fnv1a_len(const char *s, size_t len);
 void strmap_init(struct strmap *m, size_t expected);
 void strmap_free(struct strmap *m);
 /* Insert key -> value; returns -1 if the key was there (value unchanged). */

@@ -80,6 +80,7 @@ void dataset_free(struct dataset *d)
 		free(d->priv->row_cells);
 		free(d->priv->eras);
 		free(d->priv->id_keys);
+		free(d->priv->read_keys);
 		strmap_free(&d->priv->classes);
 		free(d->priv->image_base);
 		free(d->priv);

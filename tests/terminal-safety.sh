@@ -120,6 +120,18 @@ in_pty "bad probability" '"$R" scan "$D/one.csv" --probs "$D/badprobs.csv"'
 in_pty "missing image (model)" '"$R" scan "$D/img.csv" --features image'
 in_pty "--help" '"$R" --help; "$R" scan --help; "$R" decide --help; "$R" log --help'
 
+# Enough rows that scan formats them on several threads, into buffers that
+# are not the terminal: the ids are still shown in visible form.
+awk -v h="$H" 'BEGIN { print "id,label"
+	for (i = 0; i < 40000; i++) printf "b%d%s,%s\n", i, h, (i % 3 ? "x" : "y") }' >"$D/big.csv"
+awk 'BEGIN { print "x,y"
+	for (i = 0; i < 40000; i++) print (i % 2 ? "0.3,0.7" : "0.8,0.2") }' >"$D/bigprobs.csv"
+in_pty "scan --all, rows formatted in parts" '"$R" scan "$D/big.csv" --probs "$D/bigprobs.csv" --all'
+in_pty "scan --all tsv, rows formatted in parts" \
+	'"$R" scan "$D/big.csv" --probs "$D/bigprobs.csv" --all --format tsv'
+[ "$(LC_ALL=C grep -c '^[0-9]*,[0-9]*,b[0-9]*\\e\]0;OWNED' "$T/pty.$((n - 1))")" -ge 40000 ] ||
+	say "scan --all, rows formatted in parts: not every row reached the terminal"
+
 # To a pipe, CSV keeps the data exact.
 "$R" scan "$DATA" --all | grep -qF "i0$H" || say "scan to a pipe altered the ids"
 "$R" log "$DATA" --format csv | grep -qF "eve$H" || say "log csv to a pipe altered the reviewer"

@@ -23,10 +23,11 @@
 #include "output_priv.h"
 
 /* A field for a terminal is shown in visible form (a file or pipe gets it
- * exact); *vis is the copy to free. */
-static const char *for_terminal(FILE *f, const char *s, char **vis)
+ * exact); *vis is the copy to free. terminal: 1 or 0, or -1 to ask of f. */
+static const char *for_terminal(FILE *f, int terminal, const char *s, char **vis)
 {
-	*vis = san_needed(s, strlen(s)) && san_is_terminal(f) ? san_dup(s) : NULL;
+	*vis = san_needed(s, strlen(s)) && (terminal < 0 ? san_is_terminal(f) : terminal)
+	       ? san_dup(s) : NULL;
 	return *vis ? *vis : s;
 }
 
@@ -45,17 +46,27 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void out_csv_field(FILE *f, const char *s)
+void out_csv_field_for(FILE *f, const char *s, int terminal)
 {
 	char *vis;
-	csv_field(f, for_terminal(f, s, &vis));
+	csv_field(f, for_terminal(f, terminal, s, &vis));
 	free(vis);
+}
+
+void out_csv_field(FILE *f, const char *s)
+{
+	out_csv_field_for(f, s, -1);
 }
 
 void out_tsv_field(FILE *f, const char *s)
 {
+	out_tsv_field_for(f, s, -1);
+}
+
+void out_tsv_field_for(FILE *f, const char *s, int terminal)
+{
 	char *vis;
-	s = for_terminal(f, s, &vis);
+	s = for_terminal(f, terminal, s, &vis);
 	for (const char *p = s; *p; p++)
 		switch (*p) {
 		case '\t': fputs("\\t", f); break;
@@ -86,7 +97,8 @@ void out_json_string(FILE *f, const char *s)
 				cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
 			if (!n) {
 				fputs("\\ufffd", f);     /* not UTF-8: U+FFFD */
-				out_json_replaced++;
+				/* rows may be formatted on several threads */
+				__atomic_fetch_add(&out_json_replaced, 1, __ATOMIC_RELAXED);
 				i++;
 				continue;
 			}

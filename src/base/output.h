@@ -15,6 +15,10 @@
 void out_csv_field(FILE *f, const char *s);
 /* A TSV field: tabs, line breaks and backslashes escaped as \t \n \r \\. */
 void out_tsv_field(FILE *f, const char *s);
+/* The same, for a stream that is not the final output (a buffer that is
+ * copied there): terminal says whether that output is a terminal. */
+void out_csv_field_for(FILE *f, const char *s, int terminal);
+void out_tsv_field_for(FILE *f, const char *s, int terminal);
 /* A JSON string literal: the one JSON string writer, used by every JSON
  * output. Well-formed UTF-8 is kept; control characters, C1 controls and
  * bidi controls are escaped as \uXXXX; each byte that is not well-formed

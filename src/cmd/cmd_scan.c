@@ -1,5 +1,6 @@
 /* cmd_scan.c — `relabel scan`: the flagged examples, worst label first, as
  * CSV (the layout of cleanlab reference files), TSV or JSON. */
+#define _GNU_SOURCE 1
 #include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
+#include "sanitize.h"
 #include "scan_run.h"
 #include "util.h"
 
@@ -38,45 +40,132 @@ static const char usage[] =
 enum { OPT_FILTER = CLI_OPT_FIRST_FREE, OPT_RANK, OPT_ADJUST, OPT_ALL, OPT_FORMAT,
        OPT_DB, OPT_FORCE };
 
-static void write_row(FILE *f, int fmt, const struct dataset *d,
-		      const struct cl_scan *s, size_t rank)
+/* How rows are written: the format, whether the output is a terminal
+ * (fields shown in visible form even where rows are formatted in buffers
+ * first), and each class name in its field form, made once. */
+struct row_form {
+	int fmt, terminal;
+	char sep;
+	const struct dataset *d;
+	const struct cl_scan *s;
+	char **cls;               /* k field forms */
+	unsigned char *cls_bad;   /* k: the JSON form replaced bytes */
+};
+
+static void field_for(FILE *f, const struct row_form *rf, const char *s)
 {
-	size_t row = s->ranked[rank];
-	char idbuf[32], score[40];
-	const char *id = dataset_id(d, row, idbuf);
-	const char *given = d->class_names[d->labels[row]];
-	const char *sugg = d->class_names[s->suggested[row]];
-	snprintf(score, sizeof score, "%.17g", cl_scan_ranked_score(s, rank));
-	if (fmt == 'j') {
-		fprintf(f, "%s{\"rank\":%zu,\"row\":%zu,\"id\":", rank ? ",\n" : "",
-			rank + 1, row);
-		out_json_string(f, id);
-		fputs(",\"given\":", f);
-		out_json_string(f, given);
-		fputs(",\"suggested\":", f);
-		out_json_string(f, sugg);
-		fprintf(f, ",\"score\":%s}", score);
-		return;
-	}
-	void (*field)(FILE *, const char *) = fmt == 't' ? out_tsv_field : out_csv_field;
-	char sep = fmt == 't' ? '\t' : ',';
-	fprintf(f, "%zu%c%zu%c", rank + 1, sep, row, sep);
-	field(f, id);
-	fputc(sep, f);
-	field(f, given);
-	fputc(sep, f);
-	field(f, sugg);
-	fprintf(f, "%c%s\n", sep, score);
+	if (rf->fmt == 'j')
+		out_json_string(f, s);
+	else if (rf->fmt == 't')
+		out_tsv_field_for(f, s, rf->terminal);
+	else
+		out_csv_field_for(f, s, rf->terminal);
 }
 
-/* Rows are formatted (printf's %.17g is most of the cost) on every core, a
- * block at a time into memory, and written in rank order. */
+static void row_form_init(struct row_form *rf, int fmt, int terminal,
+			  const struct dataset *d, const struct cl_scan *s)
+{
+	*rf = (struct row_form){ fmt, terminal, fmt == 't' ? '\t' : ',', d, s, NULL, NULL };
+	rf->cls = xcalloc(d->k ? d->k : 1, sizeof *rf->cls);
+	rf->cls_bad = xcalloc(d->k ? d->k : 1, 1);
+	for (size_t c = 0; c < d->k; c++) {
+		size_t len, before = out_json_replaced;
+		FILE *m = open_memstream(&rf->cls[c], &len);
+		if (!m)
+			die("out of memory (formatting the scan)");
+		field_for(m, rf, d->class_names[c]);
+		if (fclose(m) != 0)
+			die("out of memory (formatting the scan)");
+		rf->cls_bad[c] = out_json_replaced != before;
+		out_json_replaced = before;    /* counted where a row shows it */
+	}
+}
+
+static void row_form_free(struct row_form *rf)
+{
+	for (size_t c = 0; c < rf->d->k; c++)
+		free(rf->cls[c]);
+	free(rf->cls);
+	free(rf->cls_bad);
+}
+
+/* Printable ASCII with none of the bytes a format quotes or escapes: the
+ * field as it is, in every format. */
+static int plain_field(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == ',' || *p == '"' || *p == '\\')
+			return 0;
+	*len = (size_t)(p - (const unsigned char *)s);
+	return 1;
+}
+
+static char *put_size(char *p, size_t v)
+{
+	char t[24];
+	int n = 0;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+static void put_class(FILE *f, const struct row_form *rf, int c)
+{
+	fputs_unlocked(rf->cls[c], f);
+	if (rf->cls_bad[c])
+		__atomic_fetch_add(&out_json_replaced, 1, __ATOMIC_RELAXED);
+}
+
+/* One row: rank, row, id, given, suggested, score (the one printf). */
+static void write_row(FILE *f, const struct row_form *rf, size_t rank)
+{
+	const struct cl_scan *s = rf->s;
+	size_t row = s->ranked[rank], idlen;
+	char idbuf[32], score[40], head[96], *p = head;
+	const char *id = dataset_id(rf->d, row, idbuf);
+	int json = rf->fmt == 'j';
+	snprintf(score, sizeof score, "%.17g", cl_scan_ranked_score(s, rank));
+	if (json) {
+		p = stpcpy(p, rank ? ",\n{\"rank\":" : "{\"rank\":");
+		p = put_size(p, rank + 1);
+		p = stpcpy(p, ",\"row\":");
+		p = put_size(p, row);
+		p = stpcpy(p, ",\"id\":");
+	} else {
+		p = put_size(p, rank + 1);
+		*p++ = rf->sep;
+		p = put_size(p, row);
+		*p++ = rf->sep;
+	}
+	fwrite_unlocked(head, 1, (size_t)(p - head), f);
+	if (plain_field(id, &idlen)) {
+		if (json)
+			fputc_unlocked('"', f);
+		fwrite_unlocked(id, 1, idlen, f);
+		if (json)
+			fputc_unlocked('"', f);
+	} else {
+		field_for(f, rf, id);
+	}
+	fputs_unlocked(json ? ",\"given\":" : rf->sep == ',' ? "," : "\t", f);
+	put_class(f, rf, rf->d->labels[row]);
+	fputs_unlocked(json ? ",\"suggested\":" : rf->sep == ',' ? "," : "\t", f);
+	put_class(f, rf, s->suggested[row]);
+	fputs_unlocked(json ? ",\"score\":" : rf->sep == ',' ? "," : "\t", f);
+	fputs_unlocked(score, f);
+	fputs_unlocked(json ? "}" : "\n", f);
+}
+
+/* Rows are formatted on every core, a block at a time into memory (each
+ * buffer written by one thread), and written in rank order. */
 #define FORMAT_BLOCK 16384
 
 struct format_ctx {
-	int fmt;
-	const struct dataset *d;
-	const struct cl_scan *s;
+	const struct row_form *rf;
 	size_t base;
 	char *buf[CL_PAR_MAX];
 	size_t len[CL_PAR_MAX];
@@ -89,20 +178,23 @@ static void format_part(void *ctx, size_t lo, size_t hi, size_t part)
 	if (!m)
 		die("out of memory (formatting the scan)");
 	for (size_t r = lo; r < hi; r++)
-		write_row(m, c->fmt, c->d, c->s, c->base + r);
+		write_row(m, c->rf, c->base + r);
 	if (fclose(m) != 0)
 		die("out of memory (formatting the scan)");
 }
 
 static void write_rows(FILE *f, int fmt, const struct dataset *d, const struct cl_scan *s)
 {
+	struct row_form rf;
+	row_form_init(&rf, fmt, san_is_terminal(f), d, s);
 	size_t parts = cl_par_parts(s->n_ranked * 16);  /* a row: ~16 visits */
 	if (parts < 2) {
 		for (size_t r = 0; r < s->n_ranked; r++)
-			write_row(f, fmt, d, s, r);
+			write_row(f, &rf, r);
+		row_form_free(&rf);
 		return;
 	}
-	struct format_ctx c = { .fmt = fmt, .d = d, .s = s };
+	struct format_ctx c = { .rf = &rf };
 	for (c.base = 0; c.base < s->n_ranked; c.base += parts * FORMAT_BLOCK) {
 		size_t n = s->n_ranked - c.base;
 		if (n > parts * FORMAT_BLOCK)
@@ -115,6 +207,7 @@ static void write_rows(FILE *f, int fmt, const struct dataset *d, const struct c
 			c.buf[p] = NULL;
 		}
 	}
+	row_form_free(&rf);
 }
 
 static int write_scan(const char *path, int fmt, const struct dataset *d,

@@ -104,12 +104,14 @@ static void joint_part(void *ctx, size_t lo, size_t hi, size_t part)
 	for (size_t i = lo; i < hi; i++) {
 		const double *row = pb->p + i * k;
 		size_t count = 0, guess = 0;
+		/* without branches on the values: which classes pass their
+		 * threshold is as good as random, so a branch would miss */
 		for (size_t c = 0; c < k; c++) {
-			bad |= !(row[c] >= CL_RANGE_LO && row[c] <= CL_RANGE_HI);
-			if (row[c] >= q->cut[c]) {
-				count++;
-				guess = c;
-			}
+			double v = row[c];
+			bad |= !((v >= CL_RANGE_LO) & (v <= CL_RANGE_HI));
+			size_t ge = v >= q->cut[c];
+			count += ge;
+			guess = ge ? c : guess;
 		}
 		if (q->suggested) {
 			size_t best = cl_argmax(row, k);

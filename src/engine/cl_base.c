@@ -108,10 +108,15 @@ void cl_class_counts(const struct cl_problem *pb, size_t *nk)
 
 size_t cl_argmax(const double *row, size_t k)
 {
+	/* the first largest (a NaN is never larger), chosen without a branch
+	 * on the values */
 	size_t best = 0;
-	for (size_t j = 1; j < k; j++)
-		if (row[j] > row[best])
-			best = j;
+	double top = row[0];
+	for (size_t j = 1; j < k; j++) {
+		int up = row[j] > top;
+		best = up ? j : best;
+		top = up ? row[j] : top;
+	}
 	return best;
 }
 

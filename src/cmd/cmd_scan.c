@@ -120,44 +120,84 @@ static void put_class(FILE *f, const struct row_form *rf, int c)
 		__atomic_fetch_add(&out_json_replaced, 1, __ATOMIC_RELAXED);
 }
 
-/* One row: rank, row, id, given, suggested, score (the one printf). */
-static void write_row(FILE *f, const struct row_form *rf, size_t rank)
+/* What a row shows, gathered for a batch of rows before any is written: the
+ * lookups of a row's id, labels and score land at random places in memory,
+ * and a tight loop over the batch has them all on their way at once (the
+ * id's bytes prefetched), where one row at a time waited for each. */
+#define ROW_BATCH 64
+
+struct row_view {
+	size_t row;
+	const char *id;
+	int given, sugg;
+	double score;
+	char idbuf[32];
+};
+
+static void gather_rows(const struct row_form *rf, size_t from, size_t n,
+			struct row_view *v)
 {
 	const struct cl_scan *s = rf->s;
-	size_t row = s->ranked[rank], idlen;
-	char idbuf[32], score[40], head[96], *p = head;
-	const char *id = dataset_id(rf->d, row, idbuf);
+	for (size_t a = 0; a < n; a++) {
+		size_t row = s->ranked[from + a];
+		v[a].row = row;
+		v[a].id = dataset_id(rf->d, row, v[a].idbuf);
+		__builtin_prefetch(v[a].id);
+		v[a].given = rf->d->labels[row];
+		v[a].sugg = s->suggested[row];
+		v[a].score = cl_scan_ranked_score(s, from + a);
+	}
+}
+
+/* One row: rank, row, id, given, suggested, score (the one printf). */
+static void write_row(FILE *f, const struct row_form *rf, size_t rank,
+		      const struct row_view *v)
+{
+	size_t idlen;
+	char score[40], head[96], *p = head;
 	int json = rf->fmt == 'j';
-	snprintf(score, sizeof score, "%.17g", cl_scan_ranked_score(s, rank));
+	snprintf(score, sizeof score, "%.17g", v->score);
 	if (json) {
 		p = stpcpy(p, rank ? ",\n{\"rank\":" : "{\"rank\":");
 		p = put_size(p, rank + 1);
 		p = stpcpy(p, ",\"row\":");
-		p = put_size(p, row);
+		p = put_size(p, v->row);
 		p = stpcpy(p, ",\"id\":");
 	} else {
 		p = put_size(p, rank + 1);
 		*p++ = rf->sep;
-		p = put_size(p, row);
+		p = put_size(p, v->row);
 		*p++ = rf->sep;
 	}
 	fwrite_unlocked(head, 1, (size_t)(p - head), f);
-	if (plain_field(id, &idlen)) {
+	if (plain_field(v->id, &idlen)) {
 		if (json)
 			fputc_unlocked('"', f);
-		fwrite_unlocked(id, 1, idlen, f);
+		fwrite_unlocked(v->id, 1, idlen, f);
 		if (json)
 			fputc_unlocked('"', f);
 	} else {
-		field_for(f, rf, id);
+		field_for(f, rf, v->id);
 	}
 	fputs_unlocked(json ? ",\"given\":" : rf->sep == ',' ? "," : "\t", f);
-	put_class(f, rf, rf->d->labels[row]);
+	put_class(f, rf, v->given);
 	fputs_unlocked(json ? ",\"suggested\":" : rf->sep == ',' ? "," : "\t", f);
-	put_class(f, rf, s->suggested[row]);
+	put_class(f, rf, v->sugg);
 	fputs_unlocked(json ? ",\"score\":" : rf->sep == ',' ? "," : "\t", f);
 	fputs_unlocked(score, f);
 	fputs_unlocked(json ? "}" : "\n", f);
+}
+
+/* Ranks [lo, hi), a batch at a time. */
+static void write_ranks(FILE *f, const struct row_form *rf, size_t lo, size_t hi)
+{
+	struct row_view v[ROW_BATCH];
+	for (size_t at = lo; at < hi; at += ROW_BATCH) {
+		size_t n = hi - at < ROW_BATCH ? hi - at : ROW_BATCH;
+		gather_rows(rf, at, n, v);
+		for (size_t a = 0; a < n; a++)
+			write_row(f, rf, at + a, &v[a]);
+	}
 }
 
 /* Rows are formatted on every core, a block at a time into memory (each
@@ -177,8 +217,7 @@ static void format_part(void *ctx, size_t lo, size_t hi, size_t part)
 	FILE *m = open_memstream(&c->buf[part], &c->len[part]);
 	if (!m)
 		die("out of memory (formatting the scan)");
-	for (size_t r = lo; r < hi; r++)
-		write_row(m, c->rf, c->base + r);
+	write_ranks(m, c->rf, c->base + lo, c->base + hi);
 	if (fclose(m) != 0)
 		die("out of memory (formatting the scan)");
 }
@@ -189,8 +228,7 @@ static void write_rows(FILE *f, int fmt, const struct dataset *d, const struct c
 	row_form_init(&rf, fmt, san_is_terminal(f), d, s);
 	size_t parts = cl_par_parts(s->n_ranked * 16);  /* a row: ~16 visits */
 	if (parts < 2) {
-		for (size_t r = 0; r < s->n_ranked; r++)
-			write_row(f, &rf, r);
+		write_ranks(f, &rf, 0, s->n_ranked);
 		row_form_free(&rf);
 		return;
 	}

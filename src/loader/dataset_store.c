@@ -35,17 +35,18 @@ int dataset_open_file(const char *path, const char *what, uint64_t *size,
 	return fd;
 }
 
-/* Large arrays come from mmap with transparent huge pages requested, so
- * filling them costs few page faults. */
+/* Large arrays come from mmap of their own (given back whole when freed),
+ * in ordinary pages. Huge pages were asked for once, for fewer faults; on a
+ * virtual machine that hands free memory back to its host, the first touch
+ * of a fresh 80 MB array cost 144-223 ms in huge pages against 43-51 ms in
+ * 4 KiB pages (and scan at 10^7 x 10, 3.7-5.0 s against 3.7-4.0 s), while
+ * back-to-back runs were equal; see bench/README.md. */
 void *dataset_alloc_big(size_t bytes)
 {
 	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		die("out of memory (allocating %zu bytes)", bytes);
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
 	return p;
 }
 

@@ -3,9 +3,9 @@
  *
  * The index is the rows sorted by a hash of their id (8 bytes a row, and
  * a sixteenth more while it is built): a lookup is a binary search and
- * string compares within a run of equal hashes (the first row of an id wins, as the first
- * row does everywhere). Duplicates are found on the same sorted keys, kept
- * only for the check when no index is wanted.
+ * string compares within a run of equal hashes (the first row of an id
+ * wins, as the first row does everywhere). Duplicates are found on the
+ * same sorted keys, kept only for the check when no index is wanted.
  * Line numbers are not kept per row; the line of a row is found again by
  * reading DATA.csv up to it (only for messages).
  */
@@ -74,7 +74,8 @@ static void sort_keys(uint64_t *a, size_t n)
 		}
 	uint64_t *tmp = xmallocarray(most, sizeof *tmp);
 	size_t *digit = xmallocarray(1 << 14, sizeof *digit);
-	for (int b = 0, from = 0; b < 16; from += count[b], b++) {
+	size_t from = 0;
+	for (int b = 0; b < 16; from += count[b], b++) {
 		uint64_t *key = a + from, *to = tmp;
 		size_t m = count[b];
 		for (int pass = 0; pass < 2; pass++) {

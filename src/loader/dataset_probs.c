@@ -252,7 +252,6 @@ struct range {
 	size_t lines;     /* records: line ends, and a last line without one */
 	int ok;           /* no quote, no CR, no blank line */
 	int fd;
-	pthread_t th;
 };
 
 /* Count the lines of a range, checking that each is one record: no quote,
@@ -317,10 +316,28 @@ static int report(struct body_ctx *b, size_t nb, struct err *e)
 	return 0;
 }
 
-/* Split the body into nb ranges of whole lines and count them; 0, or 1 if
- * the split does not apply (a quote, CR or blank line: libcsv reads it
- * serially). */
-static int count_ranges(struct range *g, size_t nb, const struct dataset *d, int fd)
+/* Ranges to count, taken one at a time by a few threads. */
+struct count_pool {
+	struct range *g;
+	size_t nb, next;
+};
+
+static void *count_some(void *arg)
+{
+	struct count_pool *cp = arg;
+	for (;;) {
+		size_t t = __atomic_fetch_add(&cp->next, 1, __ATOMIC_ACQ_REL);
+		if (t >= cp->nb)
+			return NULL;
+		count_lines(&cp->g[t]);
+	}
+}
+
+/* Split the body into nb ranges of whole lines and count them on
+ * `threads` threads (the calling one among them); 0, or 1 if the split
+ * does not apply (a quote, CR or blank line: libcsv reads it serially). */
+static int count_ranges(struct range *g, size_t nb, size_t threads,
+			const struct dataset *d, int fd)
 {
 	const struct dataset_priv *pv = d->priv;
 	uint64_t len = pv->probs_size - pv->body_off, at = pv->body_off;
@@ -330,14 +347,21 @@ static int count_ranges(struct range *g, size_t nb, const struct dataset *d, int
 			   next_line(fd, pv->body_off + len * (t + 1) / nb, pv->probs_size);
 		g[t].fd = fd;
 		g[t].lines = 0;
+		g[t].ok = 0;
 		at = g[t].end;
-		pthread_create(&g[t].th, NULL, count_lines, &g[t]);
 	}
+	struct count_pool cp = { g, nb, 0 };
+	pthread_t th[16];
+	size_t started = 0;
+	while (started + 1 < threads && started < 16 &&
+	       pthread_create(&th[started], NULL, count_some, &cp) == 0)
+		started++;
+	count_some(&cp);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
 	int ok = 1;
-	for (size_t t = 0; t < nb; t++) {
-		pthread_join(g[t].th, NULL);
+	for (size_t t = 0; t < nb; t++)
 		ok &= g[t].ok && g[t].end > g[t].start;
-	}
 	return ok ? 0 : 1;
 }
 
@@ -373,7 +397,7 @@ static int parse_split(struct body_ctx *b, size_t nb, struct dataset *d, int fd,
 		       struct err *e)
 {
 	struct range g[16];
-	if (count_ranges(g, nb, d, fd))
+	if (count_ranges(g, nb, nb, d, fd))
 		return 1;
 	return parse_ranges(b, g, nb, d, e);
 }
@@ -516,7 +540,7 @@ static void *job_main(void *arg)
 	struct probs_job *j = arg;
 	struct dataset *d = j->d;
 	struct range g[16];
-	if (count_ranges(g, j->nb, d, j->fd)) {
+	if (count_ranges(g, j->nb, j->workers, d, j->fd)) {
 		j->fallback = 1;
 		return NULL;
 	}

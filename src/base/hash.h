@@ -1,4 +1,5 @@
-/* hash.h — SHA-256 of a file or a buffer (nettle), as 64 lowercase hex digits. */
+/* hash.h — SHA-256 of a file or a buffer (nettle), as 64 lowercase hex
+ * digits; and FNV-1a, the fast hash of short strings (ids, words). */
 #ifndef RELABEL_HASH_H
 #define RELABEL_HASH_H
 
@@ -23,5 +24,16 @@ void hash_sha256_hex(const void *buf, size_t len, char hex[65]);
 
 /* Hash len bytes of memory into hex. */
 void hash_mem_sha256(const void *data, size_t len, char hex[65]);
+
+/* 64-bit FNV-1a of len bytes at s (not for integrity: for tables). */
+static inline uint64_t hash_fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
 
 #endif

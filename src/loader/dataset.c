@@ -19,6 +19,7 @@
 
 #include "dataset_csv.h"
 #include "dataset_priv.h"
+#include "hash.h"
 #include "numpyfile.h"
 #include "util.h"
 
@@ -101,7 +102,7 @@ static int data_field(struct csvr *r, const char *s, size_t len)
 	}
 	if ((int)c->fields == d->id_col) {
 		/* the id's key for dataset_ids.c, while the bytes are at hand */
-		d->priv->read_keys[d->n] = dataset_fnv1a_len(s, len) >> 32 << 32 |
+		d->priv->read_keys[d->n] = hash_fnv1a(s, len) >> 32 << 32 |
 					   (uint32_t)d->n;
 		d->priv->read_keys_n = d->n + 1;
 	}

@@ -1,20 +1,12 @@
-/* dataset_map.c — FNV-1a string hashes, and a small open-addressing string
- * hash map on them for class names. Keys are borrowed, never copied. */
+/* dataset_map.c — the FNV-1a hash of a NUL-terminated string (hash.h's
+ * hash_fnv1a of its bytes, in one pass: a key hashed from a field while
+ * reading must equal one hashed from the pool), and a small open-addressing
+ * string hash map on it for class names. Keys are borrowed, never copied. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataset_priv.h"
 #include "util.h"
-
-uint64_t dataset_fnv1a_len(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 uint64_t dataset_fnv1a(const char *s)
 {

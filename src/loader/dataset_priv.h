@@ -53,7 +53,6 @@ void row_cell_add(struct dataset_priv *pv, size_t r, uint64_t off);
 
 /* FNV-1a of a NUL-terminated string (dataset_map.c). */
 uint64_t dataset_fnv1a(const char *s);
-uint64_t dataset_fnv1a_len(const char *s, size_t len);
 void strmap_init(struct strmap *m, size_t expected);
 void strmap_free(struct strmap *m);
 /* Insert key -> value; returns -1 if the key was there (value unchanged). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "image.h"
 #include "numparse.h"
 #include "util.h"
@@ -16,12 +17,7 @@
 
 uint64_t features_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return hash_fnv1a(s, len);
 }
 
 static int word_byte(unsigned char c)

@@ -39,8 +39,9 @@ int dataset_open_file(const char *path, const char *what, uint64_t *size,
  * in ordinary pages. Huge pages were asked for once, for fewer faults; on a
  * virtual machine that hands free memory back to its host, the first touch
  * of a fresh 80 MB array cost 144-223 ms in huge pages against 43-51 ms in
- * 4 KiB pages (and scan at 10^7 x 10, 3.7-5.0 s against 3.7-4.0 s), while
- * back-to-back runs were equal; see bench/README.md. */
+ * 4 KiB pages; scan at 10^6 x 10 was equal back to back, and at 10^7 x 10
+ * took 3.7-3.8 s against 3.2-3.3 s back to back (3.7-5.0 s against
+ * 3.7-4.0 s after idle); see bench/README.md. */
 void *dataset_alloc_big(size_t bytes)
 {
 	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,

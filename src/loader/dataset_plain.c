@@ -87,8 +87,10 @@ int csvr_run_plain(struct csvr *r)
 		have += (size_t)got;
 		char *p = buf, *end = buf + have, *nl;
 		/* one look at the whole chunk for the bytes that need libcsv,
-		 * not three a line (DATA.csv's lines are short) */
-		clean = !memchr(buf, '"', have) && !memchr(buf, '\r', have) &&
+		 * not three a line (DATA.csv's lines are short); a whole-line
+		 * reader (PROBS.csv's) is asked first and its lines are looked
+		 * at only where it declines */
+		clean = !r->on_line && !memchr(buf, '"', have) && !memchr(buf, '\r', have) &&
 			!memchr(buf, '\0', have);
 		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
 			if ((rc = plain_record(r, p, (size_t)(nl - p), clean)) != 0)

@@ -110,7 +110,6 @@ struct body_ctx {
 	double warn_sum;
 	struct err err;
 	struct csvr r;
-	pthread_t th;
 	int rc;
 };
 
@@ -226,14 +225,13 @@ static void body_init(struct body_ctx *b, struct dataset *d,
 
 /* Parse one range: the plain tokenizer first, libcsv if it gives up (from
  * the range's start again, so results and errors are libcsv's). */
-static void *body_thread(void *arg)
+static void parse_body_range(struct body_ctx *b)
 {
-	struct body_ctx *b = arg;
 	size_t line = b->r.line;
 	uint64_t off = b->r.off;
 	if (!b->o->exact_floats && csvr_run_plain(&b->r) == 0) {
 		b->rc = 0;
-		return NULL;
+		return;
 	}
 	b->rows = b->fields = b->off_sum = 0;
 	b->warn_line = 0;
@@ -242,7 +240,6 @@ static void *body_thread(void *arg)
 	b->r.off = off;
 	b->r.field = 0;
 	b->rc = csvr_run(&b->r);
-	return NULL;
 }
 
 /* A range of whole lines for one parser: bytes [start, end), the records in
@@ -316,21 +313,42 @@ static int report(struct body_ctx *b, size_t nb, struct err *e)
 	return 0;
 }
 
-/* Ranges to count, taken one at a time by a few threads. */
-struct count_pool {
-	struct range *g;
-	size_t nb, next;
+/* Ranges handed out one at a time, in file order, to every thread that
+ * asks (a thread slowed by other work does not hold up the rest): counted
+ * here, parsed by the job below. */
+struct share {
+	size_t n, next;
+	void (*each)(void *ctx, size_t i);
+	void *ctx;
 };
 
-static void *count_some(void *arg)
+static void *share_take(void *arg)
 {
-	struct count_pool *cp = arg;
+	struct share *s = arg;
 	for (;;) {
-		size_t t = __atomic_fetch_add(&cp->next, 1, __ATOMIC_ACQ_REL);
-		if (t >= cp->nb)
+		size_t i = __atomic_fetch_add(&s->next, 1, __ATOMIC_ACQ_REL);
+		if (i >= s->n)
 			return NULL;
-		count_lines(&cp->g[t]);
+		s->each(s->ctx, i);
 	}
+}
+
+/* share_take on `threads` threads, the calling one among them. */
+static void share_run(struct share *s, size_t threads)
+{
+	pthread_t th[16];
+	size_t started = 0;
+	while (started + 1 < threads && started < 16 &&
+	       pthread_create(&th[started], NULL, share_take, s) == 0)
+		started++;
+	share_take(s);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+}
+
+static void count_one(void *ctx, size_t i)
+{
+	count_lines(&((struct range *)ctx)[i]);
 }
 
 /* Split the body into nb ranges of whole lines and count them on
@@ -350,15 +368,8 @@ static int count_ranges(struct range *g, size_t nb, size_t threads,
 		g[t].ok = 0;
 		at = g[t].end;
 	}
-	struct count_pool cp = { g, nb, 0 };
-	pthread_t th[16];
-	size_t started = 0;
-	while (started + 1 < threads && started < 16 &&
-	       pthread_create(&th[started], NULL, count_some, &cp) == 0)
-		started++;
-	count_some(&cp);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
+	struct share s = { nb, 0, count_one, g };
+	share_run(&s, threads);
 	int ok = 1;
 	for (size_t t = 0; t < nb; t++)
 		ok &= g[t].ok && g[t].end > g[t].start;
@@ -377,7 +388,12 @@ static void set_range(struct body_ctx *b, const struct range *g, size_t row,
 	b->r.counted = 1;    /* count_lines found no quote or CR in it */
 }
 
-/* Parse counted ranges, one parser each, all at once. */
+static void parse_range(void *ctx, size_t i)
+{
+	parse_body_range(&((struct body_ctx *)ctx)[i]);
+}
+
+/* Parse counted ranges, one parser each, on as many threads. */
 static int parse_ranges(struct body_ctx *b, const struct range *g, size_t nb,
 			const struct dataset *d, struct err *e)
 {
@@ -385,10 +401,9 @@ static int parse_ranges(struct body_ctx *b, const struct range *g, size_t nb,
 	for (size_t t = 0; t < nb; t++) {
 		set_range(&b[t], &g[t], rows, d);
 		rows += g[t].lines;
-		pthread_create(&b[t].th, NULL, body_thread, &b[t]);
 	}
-	for (size_t t = 0; t < nb; t++)
-		pthread_join(b[t].th, NULL);
+	struct share s = { nb, 0, parse_range, b };
+	share_run(&s, nb);
 	return report(b, nb, e);
 }
 
@@ -516,24 +531,13 @@ struct probs_job {
 	int abort;               /* DATA.csv failed: stop early */
 	int ready;               /* ranges counted and set up: any thread may take one */
 	size_t workers;          /* threads of the job's own */
-	size_t nb, next, lines;  /* ranges, the next one to take, their records */
+	size_t nb, lines;        /* ranges, their records */
+	struct share parse;      /* the ranges to parse: the job's threads take
+				    them, and the caller once DATA.csv is read */
 	double *probs;
 	struct body_ctx b[16];
 };
 
-/* Parse ranges until none is left: the job's threads, and the caller once
- * DATA.csv is read, take them one at a time in file order, so a thread
- * slowed by another's work does not hold up the rest. */
-static void *take_ranges(void *arg)
-{
-	struct probs_job *j = arg;
-	for (;;) {
-		size_t t = __atomic_fetch_add(&j->next, 1, __ATOMIC_ACQ_REL);
-		if (t >= j->nb)
-			return NULL;
-		body_thread(&j->b[t]);
-	}
-}
 
 static void *job_main(void *arg)
 {
@@ -554,15 +558,9 @@ static void *job_main(void *arg)
 		set_range(&j->b[t], &g[t], rows, d);
 		rows += g[t].lines;
 	}
+	j->parse = (struct share){ j->nb, 0, parse_range, j->b };
 	__atomic_store_n(&j->ready, 1, __ATOMIC_RELEASE);
-	pthread_t th[16];
-	size_t started = 0;
-	while (started + 1 < j->workers &&
-	       pthread_create(&th[started], NULL, take_ranges, j) == 0)
-		started++;
-	take_ranges(j);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
+	share_run(&j->parse, j->workers);
 	return NULL;
 }
 
@@ -617,7 +615,7 @@ int dataset_probs_finish(struct probs_job *j, struct dataset *d,
 			 const struct dataset_opts *o, struct err *e)
 {
 	if (__atomic_load_n(&j->ready, __ATOMIC_ACQUIRE))
-		take_ranges(j);      /* the ranges no thread has taken yet */
+		share_take(&j->parse);   /* the ranges no thread has taken yet */
 	pthread_join(j->th, NULL);
 	if (j->fallback) {
 		job_free(j, 0);

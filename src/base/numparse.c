@@ -83,19 +83,18 @@ static inline const char *plain_digits(const char *p, const char *end, uint64_t 
 
 /* The form most probability files are written in — digits with at most one
  * '.', no sign, no exponent — converted by Clinger's exact fast path when
- * its digits fit the mantissa m <= 2^53 and at most 22 follow the point:
- * m and 10^f are then exact doubles and IEEE division rounds their
- * quotient correctly. At most 19 digits count (so m cannot have wrapped);
- * the leading zeros of a small probability count among them but not in m,
- * so most 17-significant-digit output (pandas' shortest round trip, such
- * as 0.0123456789012345) takes this path too. 0, or -1 to leave the field
- * to fast_float. */
-static int clinger(uint64_t m, size_t digits, int frac, double *out)
+ * its digits fit the mantissa m <= 2^53: m and 10^f are then exact doubles
+ * and IEEE division rounds their quotient correctly. At most 17 digits
+ * count (so m cannot have wrapped and f <= 17); the leading zeros of a
+ * small probability count among them but not in m. Longer forms are left
+ * to fast_float: in pandas' shortest round trip most fields have 18 or 19
+ * digits (leading zeros counted), about half of them with m over 2^53, and
+ * the test's mispredicted branch cost more than the division saves
+ * (Eisel–Lemire for all of them: 183 -> 171 ms over the 17-digit benchmark
+ * file, one thread). Then the value is (double)m / pow10_exact[f]. */
+static inline int clinger_applies(uint64_t m, size_t digits)
 {
-	if (digits == 0 || digits > 19 || m > (UINT64_C(1) << 53))
-		return -1;
-	*out = (double)m / pow10_exact[frac];
-	return 0;
+	return digits - 1 < 17 && m <= (UINT64_C(1) << 53);   /* 1..17 digits */
 }
 
 static int short_decimal(const char *s, size_t len, double *out)
@@ -103,9 +102,11 @@ static int short_decimal(const char *s, size_t len, double *out)
 	uint64_t m;
 	size_t digits;
 	int frac;
-	if (len > 20 || plain_digits(s, s + len, &m, &digits, &frac) != s + len)
+	if (len > 20 || plain_digits(s, s + len, &m, &digits, &frac) != s + len ||
+	    !clinger_applies(m, digits))
 		return -1;
-	return clinger(m, digits, frac, out);
+	*out = (double)m / pow10_exact[frac];
+	return 0;
 }
 
 int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
@@ -120,15 +121,9 @@ int numparse_row(const char *s, size_t len, char delim, size_t k, double *out)
 		p = plain_digits(p, end, &m, &digits, &frac);
 		int whole = digits && (p == end || *p == delim);
 		double v;
-		/* numparse_double's two fast paths, inline: Clinger's (see
-		 * clinger()) only up to 17 digits, since in pandas' shortest
-		 * round trip most fields have 18 or 19 (leading zeros counted),
-		 * about half of them with m over 2^53, and the test's
-		 * mispredicted branch cost more than the division saves
-		 * (Eisel–Lemire for all of them: 183 -> 171 ms over the 17-digit
-		 * benchmark file, one thread); 17 digits cannot wrap m. */
+		/* numparse_double's two fast paths */
 		int ok = 0;
-		if (whole && digits <= 17 && m <= (UINT64_C(1) << 53)) {
+		if (whole && clinger_applies(m, digits)) {
 			v = (double)m / pow10_exact[frac];
 			ok = 1;
 		} else if (whole) {

@@ -46,6 +46,7 @@ enum { OPT_FILTER = CLI_OPT_FIRST_FREE, OPT_RANK, OPT_ADJUST, OPT_ALL, OPT_FORMA
 struct row_form {
 	int fmt, terminal;
 	char sep;
+	const char *sep_s;        /* sep as a string */
 	const struct dataset *d;
 	const struct cl_scan *s;
 	char **cls;               /* k field forms */
@@ -65,7 +66,8 @@ static void field_for(FILE *f, const struct row_form *rf, const char *s)
 static void row_form_init(struct row_form *rf, int fmt, int terminal,
 			  const struct dataset *d, const struct cl_scan *s)
 {
-	*rf = (struct row_form){ fmt, terminal, fmt == 't' ? '\t' : ',', d, s, NULL, NULL };
+	*rf = (struct row_form){ fmt, terminal, fmt == 't' ? '\t' : ',', fmt == 't' ? "\t" : ",",
+				 d, s, NULL, NULL };
 	rf->cls = xcalloc(d->k ? d->k : 1, sizeof *rf->cls);
 	rf->cls_bad = xcalloc(d->k ? d->k : 1, 1);
 	for (size_t c = 0; c < d->k; c++) {
@@ -179,11 +181,11 @@ static void write_row(FILE *f, const struct row_form *rf, size_t rank,
 	} else {
 		field_for(f, rf, v->id);
 	}
-	fputs_unlocked(json ? ",\"given\":" : rf->sep == ',' ? "," : "\t", f);
+	fputs_unlocked(json ? ",\"given\":" : rf->sep_s, f);
 	put_class(f, rf, v->given);
-	fputs_unlocked(json ? ",\"suggested\":" : rf->sep == ',' ? "," : "\t", f);
+	fputs_unlocked(json ? ",\"suggested\":" : rf->sep_s, f);
 	put_class(f, rf, v->sugg);
-	fputs_unlocked(json ? ",\"score\":" : rf->sep == ',' ? "," : "\t", f);
+	fputs_unlocked(json ? ",\"score\":" : rf->sep_s, f);
 	fputs_unlocked(score, f);
 	fputs_unlocked(json ? "}" : "\n", f);
 }
